@@ -1,0 +1,91 @@
+/**
+ * The contract between the tensor layer and a compute backend (`js` or `wasm`).
+ *
+ * The tensor layer resolves broadcasting, dims, dtypes and output allocation; a backend
+ * only runs kernels over strided views whose shapes already agree. Offsets and strides are
+ * in elements, never bytes. Every op writes into an `out` view the caller allocated, so a
+ * failed op never touches existing tensors.
+ */
+import type { DType, TypedArray } from '../dtype.js';
+
+/** One allocation in a backend's memory. `handle` is a wasm byte pointer or a typed array. */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly length: number;
+  readonly handle: number | TypedArray;
+}
+
+/** A strided window onto a storage: element `idx` lives at `offset + Σ idx[d]·strides[d]`. */
+export interface View {
+  readonly storage: Storage;
+  readonly offset: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+}
+
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge';
+
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sqrt'
+  | 'exp'
+  | 'log'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'square'
+  | 'reciprocal'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'clamp';
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
+
+export interface Backend {
+  readonly name: 'js' | 'wasm';
+
+  /** Allocates `length` zeroed elements; throws `OutOfMemoryError` when it cannot. */
+  alloc(dtype: DType, length: number): Storage;
+  /** Releases a storage; the tensor layer calls it exactly once per storage. */
+  free(storage: Storage): void;
+  /**
+   * A typed array over the storage's elements. For wasm it is a fresh view over linear
+   * memory: do not keep it across an `alloc`, which may grow (and detach) the buffer.
+   */
+  array(storage: Storage): TypedArray;
+
+  /** `out = a` elementwise, casting to `out`'s dtype. Shapes are equal. */
+  copy(a: View, out: View): void;
+  /**
+   * `out = a op b`. `a`, `b` and `out` share one shape (broadcast dims have stride 0).
+   * `a` and `b` have the same dtype; `out` has that dtype, or bool for comparisons.
+   */
+  binary(op: BinaryOp, a: View, b: View, out: View): void;
+  /** `out = op(a)`; `clamp` uses `params = [min, max]` (±Infinity when absent). */
+  unary(op: UnaryOp, a: View, out: View, params?: readonly number[]): void;
+  /**
+   * Reduces `a` over `axes` (sorted, distinct, non-negative) into contiguous `out`, whose
+   * shape is `a.shape` without those axes. `argmax/argmin` write int32 indices of the first
+   * extreme into the flattened reduced axes; `all/any` write bool.
+   */
+  reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void;
+}

@@ -1,0 +1,40 @@
+/**
+ * Typed errors. Each message names the op, the shapes involved and the rule broken, e.g.
+ * `ShapeError: matmul: [5, 784] @ [10, 784]: inner dimensions differ (784 vs 10)`.
+ */
+export class TensorlaneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class ShapeError extends TensorlaneError {}
+export class IndexError extends TensorlaneError {}
+export class DtypeError extends TensorlaneError {}
+export class DisposedError extends TensorlaneError {}
+/** Raised before any tensor is touched when the backend cannot allocate. */
+export class OutOfMemoryError extends TensorlaneError {
+  constructor(
+    message: string,
+    readonly bytesRequested: number,
+    readonly bytesLive: number,
+  ) {
+    super(message);
+  }
+}
+/** `position` is the 0-based character offset in the equation where the problem is. */
+export class EinsumError extends TensorlaneError {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+  }
+}
+/** An op called before the wasm module is ready (browsers must `await init()` first). */
+export class InitError extends TensorlaneError {}
+
+/** `[2, 3]` as printed in error messages. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
