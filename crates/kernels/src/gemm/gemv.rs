@@ -1,0 +1,114 @@
+//! Matrix-vector products for GEMMs with M = 1 or N = 1, where packing cannot pay off:
+//! `y = alpha·A·x + beta·y` with A `m × k`. Vectorised when A has a unit stride along
+//! either axis; other layouts go back to the blocked path.
+
+use crate::simd::F32x4;
+
+/// A strided matrix-vector problem (element strides).
+pub struct Gemv {
+    pub m: usize,
+    pub k: usize,
+    pub alpha: f32,
+    pub beta: f32,
+    pub a: *const f32,
+    pub rsa: isize,
+    pub csa: isize,
+    pub x: *const f32,
+    pub incx: isize,
+    pub y: *mut f32,
+    pub incy: isize,
+}
+
+/// Runs the product if A's layout has a vector path; returns false (touching nothing)
+/// otherwise. `scratch` must hold at least `max(m, k)` floats.
+///
+/// # Safety
+/// All operands must be valid at every index the shapes and strides reach; `y` must not
+/// overlap `a` or `x`.
+pub unsafe fn gemv(g: &Gemv, scratch: &mut [f32]) -> bool {
+    if g.csa == 1 {
+        gemv_rows(g, scratch);
+        true
+    } else if g.rsa == 1 {
+        gemv_columns(g, scratch);
+        true
+    } else {
+        false
+    }
+}
+
+#[inline(always)]
+unsafe fn write_y(g: &Gemv, i: usize, dot: f32) {
+    let p = g.y.offset(i as isize * g.incy);
+    *p = if g.beta == 0.0 {
+        g.alpha * dot
+    } else {
+        g.alpha * dot + g.beta * *p
+    };
+}
+
+/// Row-major A: one vectorised dot product per row against a contiguous copy of x.
+unsafe fn gemv_rows(g: &Gemv, scratch: &mut [f32]) {
+    let x: *const f32 = if g.incx == 1 {
+        g.x
+    } else {
+        for (p, s) in scratch[..g.k].iter_mut().enumerate() {
+            *s = *g.x.offset(p as isize * g.incx);
+        }
+        scratch.as_ptr()
+    };
+    for i in 0..g.m {
+        let row = g.a.offset(i as isize * g.rsa);
+        write_y(g, i, dot(row, x, g.k));
+    }
+}
+
+/// `Σ a[p]·x[p]` with four independent vector accumulators.
+#[inline(always)]
+unsafe fn dot(a: *const f32, x: *const f32, k: usize) -> f32 {
+    let mut acc = [F32x4::splat(0.0); 4];
+    let mut p = 0;
+    while p + 16 <= k {
+        for (v, acc) in acc.iter_mut().enumerate() {
+            let o = p + 4 * v;
+            *acc = F32x4::load(a.add(o)).mul_add(F32x4::load(x.add(o)), *acc);
+        }
+        p += 16;
+    }
+    while p + 4 <= k {
+        acc[0] = F32x4::load(a.add(p)).mul_add(F32x4::load(x.add(p)), acc[0]);
+        p += 4;
+    }
+    let v = acc[0].add(acc[1]).add(acc[2].add(acc[3])).to_array();
+    let mut s = (v[0] + v[1]) + (v[2] + v[3]);
+    while p < k {
+        s += *a.add(p) * *x.add(p);
+        p += 1;
+    }
+    s
+}
+
+/// Column-major A: accumulate `x[p]·A[:, p]` into a contiguous buffer, then write y.
+unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
+    let acc = &mut scratch[..g.m];
+    acc.fill(0.0);
+    let t = acc.as_mut_ptr();
+    for p in 0..g.k {
+        let col = g.a.offset(p as isize * g.csa);
+        let xp = *g.x.offset(p as isize * g.incx);
+        let xv = F32x4::splat(xp);
+        let mut i = 0;
+        while i + 4 <= g.m {
+            xv.mul_add(F32x4::load(col.add(i)), F32x4::load(t.add(i)))
+                .store(t.add(i));
+            i += 4;
+        }
+        while i < g.m {
+            *t.add(i) += xp * *col.add(i);
+            i += 1;
+        }
+    }
+    for i in 0..g.m {
+        write_y(g, i, *t.add(i));
+    }
+}

@@ -1,0 +1,90 @@
+//! Register-tiled microkernels: an MR × (4·NV) tile of C accumulated in F32x4 registers
+//! over packed panels, XNNPACK "loadsplat" style (one A element broadcast per row and k).
+//!
+//! `F32x4::mul_add` is one `f32x4.relaxed_madd` in the relaxed build, mul+add in the
+//! simd128 build and four scalar lanes in the baseline build, so one source serves all.
+//! Edge tiles run the same vector code on zero-padded panels and only the store is partial,
+//! so there is no scalar slow path.
+
+use crate::simd::F32x4;
+
+/// The accumulator tile of one microkernel call.
+pub type Tile<const MR: usize, const NV: usize> = [[F32x4; NV]; MR];
+
+/// Accumulates `A_panel (MR × kc) · B_panel (kc × 4·NV)` into a fresh tile.
+///
+/// # Safety
+/// `a` must be valid for `kc·MR` floats laid out `[p][i]`, `b` for `kc·4·NV` floats laid
+/// out `[p][j]` (the layouts `pack_a`/`pack_b` produce).
+#[inline(always)]
+pub unsafe fn f32_gemm_tile<const MR: usize, const NV: usize>(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+) -> Tile<MR, NV> {
+    let mut acc = [[F32x4::splat(0.0); NV]; MR];
+    let mut a = a;
+    let mut b = b;
+    for _ in 0..kc {
+        let mut bv = [F32x4::splat(0.0); NV];
+        for (v, bv) in bv.iter_mut().enumerate() {
+            *bv = F32x4::load(b.add(4 * v));
+        }
+        for (i, row) in acc.iter_mut().enumerate() {
+            let ai = F32x4::splat(*a.add(i));
+            for (v, acc) in row.iter_mut().enumerate() {
+                *acc = ai.mul_add(bv[v], *acc);
+            }
+        }
+        a = a.add(MR);
+        b = b.add(4 * NV);
+    }
+    acc
+}
+
+/// Where and how a tile is written: `C = alpha·tile + beta·C` on the top-left `rows × cols`.
+#[derive(Clone, Copy)]
+pub struct TileStore {
+    pub c: *mut f32,
+    pub rsc: isize,
+    pub csc: isize,
+    pub rows: usize,
+    pub cols: usize,
+    pub alpha: f32,
+    pub beta: f32,
+}
+
+/// Writes a tile into C. `beta == 0` never reads C, so NaN or garbage there is overwritten.
+///
+/// # Safety
+/// `rows × cols` elements at `c + i·rsc + j·csc` must be valid for writing (and reading
+/// when `beta != 0`).
+#[inline(always)]
+pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s: TileStore) {
+    let alpha = F32x4::splat(s.alpha);
+    if s.rows == MR && s.cols == 4 * NV && s.csc == 1 {
+        for (i, row) in acc.iter().enumerate() {
+            let c = s.c.offset(i as isize * s.rsc);
+            for (v, acc) in row.iter().enumerate() {
+                let p = c.add(4 * v);
+                let r = if s.beta == 0.0 {
+                    acc.mul(alpha)
+                } else if s.beta == 1.0 {
+                    acc.mul_add(alpha, F32x4::load(p))
+                } else {
+                    acc.mul_add(alpha, F32x4::load(p).mul(F32x4::splat(s.beta)))
+                };
+                r.store(p);
+            }
+        }
+        return;
+    }
+    for (i, row) in acc.iter().enumerate().take(s.rows) {
+        let c = s.c.offset(i as isize * s.rsc);
+        for j in 0..s.cols {
+            let p = c.offset(j as isize * s.csc);
+            let x = s.alpha * row[j / 4].lane(j % 4);
+            *p = if s.beta == 0.0 { x } else { x + s.beta * *p };
+        }
+    }
+}

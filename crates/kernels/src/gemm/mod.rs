@@ -1,0 +1,234 @@
+//! Batched, strided single-precision GEMM in the BLIS style:
+//! `C[b] = alpha·A[b]·B[b] + beta·C[b]` for every batch index `b`.
+//!
+//! Loops (outer to inner): batch → NC columns of B → KC depth (pack B) → MC rows of A
+//! (pack A) → NR micro-panels of B → MR micro-panels of A → microkernel. Every operand
+//! is addressed by element strides (any sign, 0 for broadcast), so transposed and
+//! expanded views never need a copy; batch strides of 0 broadcast a whole matrix.
+
+pub mod blocking;
+pub mod gemv;
+pub mod microkernel;
+pub mod pack_a;
+pub mod pack_b;
+pub mod peak;
+
+use blocking::{KC, MC, NC};
+use core::cell::RefCell;
+use core::sync::atomic::{AtomicU8, Ordering};
+use microkernel::{f32_gemm_tile, store_tile, TileStore};
+
+/// One batched GEMM problem. Strides are in elements; `bs*` step between batch items.
+#[derive(Clone, Copy, Debug)]
+pub struct GemmArgs {
+    pub batch: usize,
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub alpha: f32,
+    pub beta: f32,
+    pub a: *const f32,
+    pub rsa: isize,
+    pub csa: isize,
+    pub bsa: isize,
+    pub b: *const f32,
+    pub rsb: isize,
+    pub csb: isize,
+    pub bsb: isize,
+    pub c: *mut f32,
+    pub rsc: isize,
+    pub csc: isize,
+    pub bsc: isize,
+}
+
+/// The register tile shapes we ship (XNNPACK's naming: MR × NR).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Kernel {
+    F32Gemm4x8 = 0,
+    F32Gemm6x8 = 1,
+    F32Gemm4x16 = 2,
+}
+
+impl Kernel {
+    /// Maps the id used by `gemm_set_kernel` to a kernel.
+    pub fn from_id(id: u32) -> Option<Kernel> {
+        match id {
+            0 => Some(Kernel::F32Gemm4x8),
+            1 => Some(Kernel::F32Gemm6x8),
+            2 => Some(Kernel::F32Gemm4x16),
+            _ => None,
+        }
+    }
+}
+
+// 4×8 fits V8's 15 usable xmm registers (8 accumulators + 2 B + 1 A); see ANCHORS.md.
+static KERNEL: AtomicU8 = AtomicU8::new(Kernel::F32Gemm4x8 as u8);
+
+/// Selects the microkernel used from now on (a tuning hook for the benchmark).
+pub fn set_kernel(kernel: Kernel) {
+    KERNEL.store(kernel as u8, Ordering::Relaxed);
+}
+
+/// The microkernel currently selected.
+pub fn kernel() -> Kernel {
+    Kernel::from_id(KERNEL.load(Ordering::Relaxed) as u32).unwrap_or(Kernel::F32Gemm4x8)
+}
+
+thread_local! {
+    // Packing buffers are reused across calls: allocating 1 MiB per small GEMM would
+    // dominate the cost of a 5×784×10 product.
+    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with a scratch buffer of at least `len` floats (contents unspecified).
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut buf) => {
+            if buf.len() < len {
+                buf.resize(len, 0.0);
+            }
+            f(&mut buf[..len])
+        }
+        // Re-entered (cannot happen today): fall back to a private buffer.
+        Err(_) => f(&mut vec![0.0; len]),
+    })
+}
+
+/// `C = alpha·A·B + beta·C` over the batch. `beta == 0` overwrites C without reading it.
+///
+/// # Safety
+/// For every batch index and in-range `(i, p, j)`, the addressed elements of A and B must
+/// be readable and those of C writable (and readable when `beta != 0`). C's elements must
+/// be distinct and must not overlap A or B.
+pub unsafe fn gemm(args: &GemmArgs) {
+    gemm_with(kernel(), args)
+}
+
+/// `gemm` with an explicit microkernel instead of the selected one.
+///
+/// # Safety
+/// As for `gemm`.
+pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
+    let g = args;
+    if g.m == 0 || g.n == 0 || g.batch == 0 {
+        return;
+    }
+    for t in 0..g.batch {
+        let t = t as isize;
+        let one = GemmArgs {
+            batch: 1,
+            a: g.a.offset(t * g.bsa),
+            b: g.b.offset(t * g.bsb),
+            c: g.c.offset(t * g.bsc),
+            ..*g
+        };
+        gemm_one(kernel, &one);
+    }
+}
+
+unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {
+    if g.k == 0 || g.alpha == 0.0 {
+        scale_c(g);
+        return;
+    }
+    if g.m == 1 || g.n == 1 {
+        let done = with_scratch(g.m.max(g.n).max(g.k), |s| gemv::gemv(&as_gemv(g), s));
+        if done {
+            return;
+        }
+    }
+    match kernel {
+        Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g),
+        Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g),
+        Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g),
+    }
+}
+
+/// The matrix-vector form of an M = 1 or N = 1 problem (M = 1 is computed as Cᵀ = Bᵀ·Aᵀ).
+fn as_gemv(g: &GemmArgs) -> gemv::Gemv {
+    if g.n == 1 {
+        gemv::Gemv {
+            m: g.m,
+            k: g.k,
+            alpha: g.alpha,
+            beta: g.beta,
+            a: g.a,
+            rsa: g.rsa,
+            csa: g.csa,
+            x: g.b,
+            incx: g.rsb,
+            y: g.c,
+            incy: g.rsc,
+        }
+    } else {
+        gemv::Gemv {
+            m: g.n,
+            k: g.k,
+            alpha: g.alpha,
+            beta: g.beta,
+            a: g.b,
+            rsa: g.csb,
+            csa: g.rsb,
+            x: g.a,
+            incx: g.csa,
+            y: g.c,
+            incy: g.csc,
+        }
+    }
+}
+
+/// `C = beta·C` (zeros when `beta == 0`, whatever C held): the product is empty.
+unsafe fn scale_c(g: &GemmArgs) {
+    for i in 0..g.m {
+        for j in 0..g.n {
+            let p = g.c.offset(i as isize * g.rsc + j as isize * g.csc);
+            *p = if g.beta == 0.0 { 0.0 } else { g.beta * *p };
+        }
+    }
+}
+
+/// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
+unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
+    let nr = 4 * NV;
+    let kc_max = KC.min(g.k);
+    let nc_max = NC.min(g.n).div_ceil(nr) * nr;
+    let mc_max = MC.min(g.m).div_ceil(MR) * MR;
+    with_scratch(kc_max * (nc_max + mc_max), |scratch| {
+        let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
+        let (packed_b, packed_a) = (packed_b.as_mut_ptr(), packed_a.as_mut_ptr());
+        for jc in (0..g.n).step_by(NC) {
+            let nc = NC.min(g.n - jc);
+            for pc in (0..g.k).step_by(KC) {
+                let kc = KC.min(g.k - pc);
+                // Later depth blocks add onto what the first one wrote.
+                let beta = if pc == 0 { g.beta } else { 1.0 };
+                let b = g.b.offset(pc as isize * g.rsb + jc as isize * g.csb);
+                pack_b::pack_b_panels(nr, kc, nc, b, g.rsb, g.csb, packed_b);
+                for ic in (0..g.m).step_by(MC) {
+                    let mc = MC.min(g.m - ic);
+                    let a = g.a.offset(ic as isize * g.rsa + pc as isize * g.csa);
+                    pack_a::pack_a_panels::<MR>(mc, kc, a, g.rsa, g.csa, packed_a);
+                    let c = g.c.offset(ic as isize * g.rsc + jc as isize * g.csc);
+                    for jr in (0..nc).step_by(nr) {
+                        let bp = packed_b.add(jr * kc);
+                        for ir in (0..mc).step_by(MR) {
+                            let ap = packed_a.add(ir * kc);
+                            let tile = f32_gemm_tile::<MR, NV>(kc, ap, bp);
+                            let store = TileStore {
+                                c: c.offset(ir as isize * g.rsc + jr as isize * g.csc),
+                                rsc: g.rsc,
+                                csc: g.csc,
+                                rows: MR.min(mc - ir),
+                                cols: nr.min(nc - jr),
+                                alpha: g.alpha,
+                                beta,
+                            };
+                            store_tile::<MR, NV>(&tile, store);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}

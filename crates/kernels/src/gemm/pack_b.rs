@@ -1,0 +1,52 @@
+//! Packs a block of B into NR-wide micro-panels: panel `q` holds columns `q·NR ..` as
+//! `[p][j]` (kc × NR, j fastest), zero-padded past the last column. Reads any strides
+//! (row-major, transposed, or stride 0 for an expanded view).
+
+use crate::simd::F32x4;
+
+/// Packs `B[0..kc, 0..nc]` into `nr`-wide panels (`nr` a multiple of 4) (element `(p, j)` at `b + p·rsb + j·csb`) into `out`.
+///
+/// # Safety
+/// `b` must be valid at every `(p, j)` in range; `out` must hold `ceil(nc/nr)·nr·kc` floats.
+pub unsafe fn pack_b_panels(
+    nr: usize,
+    kc: usize,
+    nc: usize,
+    b: *const f32,
+    rsb: isize,
+    csb: isize,
+    out: *mut f32,
+) {
+    let mut out = out;
+    let mut j0 = 0;
+    while j0 < nc {
+        let cols = nr.min(nc - j0);
+        let base = b.offset(j0 as isize * csb);
+        if cols == nr && csb == 1 {
+            // Row-major B: nr contiguous floats per k, copied as vectors.
+            for p in 0..kc {
+                let src = base.offset(p as isize * rsb);
+                let dst = out.add(p * nr);
+                let mut j = 0;
+                while j < nr {
+                    F32x4::load(src.add(j)).store(dst.add(j));
+                    j += 4;
+                }
+            }
+        } else {
+            for j in 0..cols {
+                let src = base.offset(j as isize * csb);
+                for p in 0..kc {
+                    *out.add(p * nr + j) = *src.offset(p as isize * rsb);
+                }
+            }
+            for p in 0..kc {
+                for j in cols..nr {
+                    *out.add(p * nr + j) = 0.0;
+                }
+            }
+        }
+        out = out.add(kc * nr);
+        j0 += nr;
+    }
+}
