@@ -1,0 +1,29 @@
+/**
+ * One matrix cell in a server-side runtime (Node, Bun, Deno): loads the conformance bundle,
+ * runs it on the target given as JSON in the last argument, and prints the result as one
+ * line starting with the marker the runner looks for. Plain JS with no node: imports, so
+ * every runtime runs it as is.
+ *
+ *   node test/matrix/cell.mjs '{"bundle":"file:///…/conformance.js","target":"simd128"}'
+ */
+const MARKER = '@@tensorlane-matrix@@';
+const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
+const request = JSON.parse(args[args.length - 1]);
+
+let report;
+try {
+  const { runConformance, probeFeatures } = await import(request.bundle);
+  report = request.probe
+    ? { features: probeFeatures() }
+    : await runConformance({
+        target: request.target,
+        ...(request.numRuns ? { numRuns: request.numRuns } : {}),
+        ...(request.filter ? { filter: request.filter } : {}),
+      });
+} catch (error) {
+  report = { error: String(error?.stack ?? error) };
+}
+console.log(`${MARKER}${JSON.stringify(report)}`);
+// A test may leave a timer or handle alive; the cell is done once its result is out.
+if (globalThis.Deno) globalThis.Deno.exit(0);
+else globalThis.process.exit(0);
