@@ -11,16 +11,19 @@ use crate::simd::F32x4;
 /// The accumulator tile of one microkernel call.
 pub type Tile<const MR: usize, const NV: usize> = [[F32x4; NV]; MR];
 
-/// Accumulates `A_panel (MR × kc) · B_panel (kc × 4·NV)` into a fresh tile.
+/// Accumulates `A_panel (MR × kc) · B_panel (kc × 4·NV)` into a fresh tile. Edge tiles
+/// use a smaller MR/NV on the same packed panels, whose k steps are `a_step`/`b_step`.
 ///
 /// # Safety
-/// `a` must be valid for `kc·MR` floats laid out `[p][i]`, `b` for `kc·4·NV` floats laid
-/// out `[p][j]` (the layouts `pack_a`/`pack_b` produce).
+/// `a` must be valid for `kc·a_step` floats laid out `[p][i]`, `b` for `kc·b_step` floats
+/// laid out `[p][j]` (the layouts `pack_a`/`pack_b` produce), `MR ≤ a_step`, `4·NV ≤ b_step`.
 #[inline(always)]
 pub unsafe fn f32_gemm_tile<const MR: usize, const NV: usize>(
     kc: usize,
     a: *const f32,
+    a_step: usize,
     b: *const f32,
+    b_step: usize,
 ) -> Tile<MR, NV> {
     let mut acc = [[F32x4::splat(0.0); NV]; MR];
     let mut a = a;
@@ -36,8 +39,8 @@ pub unsafe fn f32_gemm_tile<const MR: usize, const NV: usize>(
                 *acc = ai.mul_add(bv[v], *acc);
             }
         }
-        a = a.add(MR);
-        b = b.add(4 * NV);
+        a = a.add(a_step);
+        b = b.add(b_step);
     }
     acc
 }
@@ -87,4 +90,60 @@ pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s
             *p = if s.beta == 0.0 { x } else { x + s.beta * *p };
         }
     }
+}
+
+/// Computes and stores one tile of `rows × cols` (at most MR × 4·NV) with the smallest
+/// register tile that covers it, so edge tiles waste little work and stay vectorised.
+///
+/// # Safety
+/// As for `f32_gemm_tile` (with `a_step = MR`, `b_step = 4·NV`) and `store_tile`.
+#[inline(always)]
+pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    store: TileStore,
+) {
+    let vecs = store.cols.div_ceil(4);
+    if store.rows == MR && vecs == NV {
+        let tile = f32_gemm_tile::<MR, NV>(kc, a, MR, b, 4 * NV);
+        return store_tile::<MR, NV>(&tile, store);
+    }
+    macro_rules! edge {
+        ($(($r:literal, $v:literal)),*) => {
+            match (store.rows, vecs) {
+                $(($r, $v) if $r <= MR && $v <= NV => {
+                    let tile = f32_gemm_tile::<$r, $v>(kc, a, MR, b, 4 * NV);
+                    store_tile::<$r, $v>(&tile, store)
+                })*
+                _ => unreachable!("edge tile {}x{} beyond {}x{}", store.rows, store.cols, MR, 4 * NV),
+            }
+        };
+    }
+    edge!(
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (2, 4),
+        (3, 1),
+        (3, 2),
+        (3, 3),
+        (3, 4),
+        (4, 1),
+        (4, 2),
+        (4, 3),
+        (4, 4),
+        (5, 1),
+        (5, 2),
+        (5, 3),
+        (5, 4),
+        (6, 1),
+        (6, 2),
+        (6, 3),
+        (6, 4)
+    );
 }

@@ -16,7 +16,7 @@ pub mod peak;
 use blocking::{KC, MC, NC};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
-use microkernel::{f32_gemm_tile, store_tile, TileStore};
+use microkernel::{f32_gemm_tile_at, TileStore};
 
 /// One batched GEMM problem. Strides are in elements; `bs*` step between batch items.
 #[derive(Clone, Copy, Debug)]
@@ -214,7 +214,6 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                         let bp = packed_b.add(jr * kc);
                         for ir in (0..mc).step_by(MR) {
                             let ap = packed_a.add(ir * kc);
-                            let tile = f32_gemm_tile::<MR, NV>(kc, ap, bp);
                             let store = TileStore {
                                 c: c.offset(ir as isize * g.rsc + jr as isize * g.csc),
                                 rsc: g.rsc,
@@ -224,7 +223,7 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                                 alpha: g.alpha,
                                 beta,
                             };
-                            store_tile::<MR, NV>(&tile, store);
+                            f32_gemm_tile_at::<MR, NV>(kc, ap, bp, store);
                         }
                     }
                 }

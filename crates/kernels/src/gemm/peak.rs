@@ -15,7 +15,7 @@ pub const FLOPS_PER_ITER: usize = CHAINS * 8;
 /// the relaxed build, mul+add otherwise); returns a checksum so the loop is not removed.
 pub fn peak_fma(iters: u32, m: f32, c: f32) -> f32 {
     let (mv, cv) = (F32x4::splat(m), F32x4::splat(c));
-    let mut acc = [F32x4::splat(1.0); CHAINS];
+    let mut acc = distinct_chains(c);
     for _ in 0..iters {
         for a in acc.iter_mut() {
             *a = a.mul_add(mv, cv);
@@ -27,13 +27,19 @@ pub fn peak_fma(iters: u32, m: f32, c: f32) -> f32 {
 /// Like `peak_fma` with a separate multiply and add (never fused).
 pub fn peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
     let (mv, cv) = (F32x4::splat(m), F32x4::splat(c));
-    let mut acc = [F32x4::splat(1.0); CHAINS];
+    let mut acc = distinct_chains(c);
     for _ in 0..iters {
         for a in acc.iter_mut() {
             *a = a.mul(mv).add(cv);
         }
     }
     checksum(&acc)
+}
+
+/// Chains that start from different values: identical chains would be merged by the
+/// compiler into one, measuring latency instead of throughput.
+fn distinct_chains(c: f32) -> [F32x4; CHAINS] {
+    core::array::from_fn(|i| F32x4::splat(1.0 + c * i as f32))
 }
 
 fn checksum(acc: &[F32x4; CHAINS]) -> f32 {
