@@ -1,0 +1,17 @@
+/**
+ * `tensorlane/testing`: the lesson's test helpers for tensors, arrays and numbers.
+ * @example
+ * import { testEq, testNear, testFail } from 'tensorlane/testing';
+ * testEq(c.shape, [3]);
+ * testNear(matmul(m1, m2), m1.matmul(m2));
+ * testFail(() => a.add(b), { contains: 'cannot broadcast' });
+ */
+
+export type { CloseOptions } from '../ops/close-values.js';
+export { allclose, isclose } from '../ops/isclose.js';
+export { test, testEq, testNe, testNear } from './assertions.js';
+export { equals } from './equals.js';
+export { near } from './near.js';
+export type { TensorLike } from './tensor-like.js';
+export { type TestFailOptions, testFail } from './test-fail.js';
+export { TestFailure } from './test-failure.js';
