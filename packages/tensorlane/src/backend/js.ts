@@ -1,0 +1,198 @@
+/**
+ * The pure TypeScript backend: every op, over typed arrays. It is the reference the wasm
+ * backend is tested against, and `arrayKernels` also runs on typed-array views of wasm
+ * memory for whatever the wasm build has no kernel for.
+ */
+import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../dtype.js';
+import { OutOfMemoryError } from '../errors.js';
+import { coalesceDims } from '../shape/coalesce-dims.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
+import { binaryFn, unaryFn } from './element-ops.js';
+import { forEachRow } from './strided-rows.js';
+
+/** The compute half of a backend, given a way to see a storage as a typed array. */
+export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce'>;
+
+/** The largest js-backend allocation; beyond it `alloc` throws `OutOfMemoryError`. */
+export const JS_MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Reference kernels over typed arrays (`array(storage)` is called once per op and not kept).
+ * @example const k = arrayKernels((s) => s.handle as TypedArray); k.copy(src, dst);
+ */
+export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
+  function copy(a: View, out: View): void {
+    const src = array(a.storage);
+    const dst = array(out.storage);
+    const { shape, strides } = coalesceDims(out.shape, [a.strides, out.strides]);
+    const [sa, so] = [strides[0]!, strides[1]!];
+    const toBool = out.storage.dtype === 'bool' && a.storage.dtype !== 'bool';
+    const sameType = a.storage.dtype === out.storage.dtype;
+    const ia = sa[sa.length - 1] ?? 0;
+    const io = so[so.length - 1] ?? 0;
+    forEachRow(shape, strides, [a.offset, out.offset], (offs, n) => {
+      let p = offs[0]!;
+      let q = offs[1]!;
+      if (sameType && ia === 1 && io === 1) {
+        dst.set(src.subarray(p, p + n) as any, q);
+        return;
+      }
+      if (toBool) {
+        for (let i = 0; i < n; i++, p += ia, q += io) dst[q] = src[p] !== 0 ? 1 : 0;
+      } else {
+        for (let i = 0; i < n; i++, p += ia, q += io) dst[q] = src[p]!;
+      }
+    });
+  }
+
+  function binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const xa = array(a.storage);
+    const xb = array(b.storage);
+    const xo = array(out.storage) as unknown as { [i: number]: number | boolean };
+    const f = binaryFn(op, a.storage.dtype);
+    const { shape, strides } = coalesceDims(out.shape, [a.strides, b.strides, out.strides]);
+    const inner = strides.map((s) => s[s.length - 1] ?? 0);
+    const [ia, ib, io] = [inner[0]!, inner[1]!, inner[2]!];
+    forEachRow(shape, strides, [a.offset, b.offset, out.offset], (offs, n) => {
+      let p = offs[0]!;
+      let q = offs[1]!;
+      let r = offs[2]!;
+      for (let i = 0; i < n; i++, p += ia, q += ib, r += io) xo[r] = f(xa[p]!, xb[q]!);
+    });
+  }
+
+  function unary(op: UnaryOp, a: View, out: View, params: readonly number[] = []): void {
+    const xa = array(a.storage);
+    const xo = array(out.storage);
+    const f = unaryFn(op, a.storage.dtype);
+    const lo = params[0] ?? -Infinity;
+    const hi = params[1] ?? Infinity;
+    const { shape, strides } = coalesceDims(out.shape, [a.strides, out.strides]);
+    const ia = strides[0]![strides[0]!.length - 1] ?? 0;
+    const io = strides[1]![strides[1]!.length - 1] ?? 0;
+    forEachRow(shape, strides, [a.offset, out.offset], (offs, n) => {
+      let p = offs[0]!;
+      let q = offs[1]!;
+      for (let i = 0; i < n; i++, p += ia, q += io) xo[q] = f(xa[p]!, lo, hi);
+    });
+  }
+
+  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void {
+    const xa = array(a.storage);
+    const xo = array(out.storage);
+    const kept: number[] = [];
+    for (let d = 0; d < a.shape.length; d++) if (!axes.includes(d)) kept.push(d);
+    const keptShape = kept.map((d) => a.shape[d]!);
+    const keptStrides = kept.map((d) => a.strides[d]!);
+    // Coalescing the reduced axes alone keeps their row-major order, which argmax indexes.
+    const red = coalesceDims(
+      axes.map((d) => a.shape[d]!),
+      [axes.map((d) => a.strides[d]!)],
+    );
+    const step = reducer(op, a.storage.dtype);
+    let o = 0;
+    forEachRow(keptShape, [keptStrides], [a.offset], (offs, n) => {
+      const inner = keptStrides[keptStrides.length - 1] ?? 0;
+      for (let i = 0; i < n; i++) {
+        step.start();
+        let index = 0;
+        forEachRow(red.shape, red.strides, [offs[0]! + i * inner], (ro, m) => {
+          const s = red.strides[0]![red.strides[0]!.length - 1] ?? 0;
+          let p = ro[0]!;
+          for (let j = 0; j < m; j++, p += s) step.add(xa[p]!, index++);
+        });
+        xo[o++] = step.result();
+      }
+    });
+  }
+
+  return { copy, binary, unary, reduce };
+}
+
+interface Reducer {
+  start(): void;
+  add(x: number, index: number): void;
+  result(): number;
+}
+
+/** An accumulator per reduce op; int32 sums and products wrap like the dtype. */
+function reducer(op: ReduceOp, dtype: DType): Reducer {
+  const isInt = dtype === 'int32';
+  if (op === 'sum' || op === 'prod' || op === 'all' || op === 'any') {
+    const init = op === 'sum' || op === 'any' ? 0 : 1;
+    const combine: (acc: number, x: number) => number = {
+      sum: isInt ? (acc: number, x: number) => (acc + x) | 0 : (acc: number, x: number) => acc + x,
+      prod: isInt ? Math.imul : (acc: number, x: number) => acc * x,
+      all: (acc: number, x: number) => (x === 0 ? 0 : acc),
+      any: (acc: number, x: number) => (x !== 0 ? 1 : acc),
+    }[op];
+    let acc = init;
+    return {
+      start() {
+        acc = init;
+      },
+      add(x) {
+        acc = combine(acc, x);
+      },
+      result: () => acc,
+    };
+  }
+  // max/min and their arg forms: NaN wins and the first extreme is kept (as torch).
+  const better =
+    op === 'max' || op === 'argmax'
+      ? (x: number, b: number) => x > b || (Number.isNaN(x) && !Number.isNaN(b))
+      : (x: number, b: number) => x < b || (Number.isNaN(x) && !Number.isNaN(b));
+  const wantIndex = op === 'argmax' || op === 'argmin';
+  let best = 0;
+  let at = -1;
+  return {
+    start() {
+      at = -1;
+    },
+    add(x, index) {
+      if (at < 0 || better(x, best)) {
+        best = x;
+        at = index;
+      }
+    },
+    result: () => (wantIndex ? at : best),
+  };
+}
+
+/**
+ * The js backend: a storage's handle is its typed array.
+ * @example setBackend('js'); // every op then runs here
+ */
+export function createJsBackend(): Backend {
+  let bytesLive = 0;
+  const array = (s: Storage) => s.handle as TypedArray;
+  const backend: Backend = {
+    name: 'js',
+    alloc(dtype: DType, length: number): Storage {
+      const bytes = length * BYTES_OF[dtype];
+      let handle: TypedArray | undefined;
+      if (length <= JS_MAX_ELEMENTS) {
+        try {
+          handle = new ARRAY_OF[dtype](length);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
+      }
+      if (!handle)
+        throw new OutOfMemoryError(
+          `alloc: cannot allocate ${bytes} bytes for ${length} ${dtype} elements on the js backend ` +
+            `(${bytesLive} bytes live; at most ${JS_MAX_ELEMENTS} elements per tensor)`,
+          bytes,
+          bytesLive,
+        );
+      bytesLive += bytes;
+      return { backend, dtype, length, handle };
+    },
+    free(storage: Storage): void {
+      bytesLive -= storage.length * BYTES_OF[storage.dtype];
+    },
+    array,
+    ...arrayKernels(array),
+  };
+  return backend;
+}

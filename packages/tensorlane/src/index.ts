@@ -1,0 +1,40 @@
+/** tensorlane: PyTorch-style tensors for JavaScript, with Rust kernels compiled to WebAssembly SIMD. */
+export type { Backend, Storage, View } from './backend/backend.js';
+export { type BackendName, setBackend } from './backend/current.js';
+export {
+  arange,
+  type CreationOptions,
+  empty,
+  eye,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export type { DType, TypedArray } from './dtype.js';
+export {
+  DisposedError,
+  DtypeError,
+  EinsumError,
+  IndexError,
+  InitError,
+  OutOfMemoryError,
+  ShapeError,
+  TensorlaneError,
+} from './errors.js';
+export { type FormattableTensor, formatTensor } from './format/format-tensor.js';
+export type { PrintOptions } from './format/print-options.js';
+export { type IndexItem, Slice, slice } from './indexing.js';
+export { type BackendInfo, backendInfo, type InitOptions, init } from './init.js';
+export { keep, type MemoryInfo, memory, tidy } from './memory.js';
+export type { CloseOptions } from './ops/close-values.js';
+export * from './ops/functional.js';
+export { allclose, isclose } from './ops/isclose.js';
+export type { Operand } from './ops/operands.js';
+export type { Dims, VarianceOptions } from './ops/reduce.js';
+export { promoteTypes, resultType } from './promote.js';
+export { manualSeed, rand, randint, randn } from './random.js';
+export { type NestedArray, Tensor } from './tensor.js';

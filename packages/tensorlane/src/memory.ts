@@ -1,0 +1,133 @@
+/**
+ * Tensor memory: storages are refcounted (every tensor, view or not, holds one reference),
+ * freed by `dispose()`, `[Symbol.dispose]`, `tidy` scopes, or — as a backstop — a
+ * FinalizationRegistry when a tensor becomes unreachable. `memory()` reports what is live.
+ */
+import type { Storage } from './backend/backend.js';
+import { BYTES_OF } from './dtype.js';
+import { kernelsReady, loadedKernels } from './wasm-module.js';
+
+let liveTensors = 0;
+let liveBytes = 0;
+
+/** A storage plus the number of live tensors that use it; the last release frees it. */
+export class StorageRef {
+  private refs = 0;
+  readonly bytes: number;
+  constructor(readonly storage: Storage) {
+    this.bytes = storage.length * BYTES_OF[storage.dtype];
+    liveBytes += this.bytes;
+  }
+  retain(): void {
+    this.refs++;
+  }
+  release(): void {
+    if (--this.refs > 0) return;
+    liveBytes -= this.bytes;
+    this.storage.backend.free(this.storage);
+  }
+}
+
+/** What `tidy` and `keep` need from a tensor. */
+export interface Scoped {
+  dispose(): void;
+}
+
+// The held value is the StorageRef, never the tensor, so the registry keeps nothing alive.
+const registry = new FinalizationRegistry<StorageRef>((ref) => {
+  liveTensors--;
+  ref.release();
+});
+
+const tracked = new WeakSet<object>();
+const kept = new WeakSet<object>();
+const scopes: Scoped[][] = [];
+
+/** Registers a new tensor: takes a storage reference and joins the innermost tidy scope. */
+export function track(tensor: Scoped, ref: StorageRef): void {
+  ref.retain();
+  liveTensors++;
+  tracked.add(tensor);
+  registry.register(tensor, ref, tensor);
+  scopes[scopes.length - 1]?.push(tensor);
+}
+
+/** Unregisters a disposed tensor and drops its storage reference. */
+export function untrack(tensor: Scoped, ref: StorageRef): void {
+  registry.unregister(tensor);
+  liveTensors--;
+  ref.release();
+}
+
+/**
+ * Runs `fn` and disposes every tensor created inside it except those it returns (directly
+ * or inside arrays and plain objects) and those passed to `keep`. Scopes nest: returned
+ * tensors join the enclosing scope. If `fn` throws, its tensors are disposed too.
+ * @example const y = tidy(() => x.mul(2).add(1)); // the intermediate x.mul(2) is freed
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope: Scoped[] = [];
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of scope) if (!kept.has(t)) t.dispose();
+    throw e;
+  }
+  scopes.pop();
+  if (result instanceof Promise)
+    throw new TypeError('tidy: fn returned a Promise; tidy scopes only synchronous code');
+  const returned = new Set<object>();
+  collectTensors(result, returned, new Set());
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (returned.has(t)) parent?.push(t);
+    else if (!kept.has(t)) t.dispose();
+  }
+  return result;
+}
+
+function collectTensors(x: unknown, into: Set<object>, seen: Set<object>): void {
+  if (x === null || typeof x !== 'object' || seen.has(x)) return;
+  seen.add(x);
+  if (tracked.has(x)) {
+    into.add(x);
+    return;
+  }
+  if (Array.isArray(x)) for (const v of x) collectTensors(v, into, seen);
+  else if (Object.getPrototypeOf(x) === Object.prototype)
+    for (const v of Object.values(x)) collectTensors(v, into, seen);
+}
+
+/**
+ * Exempts a tensor from every enclosing (and future) `tidy` cleanup; `dispose()` still frees it.
+ * @example tidy(() => { cache = keep(x.mul(2)); });
+ */
+export function keep<T extends Scoped>(tensor: T): T {
+  kept.add(tensor);
+  return tensor;
+}
+
+/** Live tensor handles, bytes of live storage, and the size of the wasm heap. */
+export interface MemoryInfo {
+  /** Tensors created and not yet disposed or collected (views count separately). */
+  tensors: number;
+  /** Bytes held by live storages (views share their storage's bytes). */
+  bytes: number;
+  /** Size of the wasm linear memory, which never shrinks (0 before the module loads). */
+  heapBytes: number;
+}
+
+/**
+ * A snapshot of live memory.
+ * @example const before = memory().bytes; x.dispose(); memory().bytes < before; // true
+ */
+export function memory(): MemoryInfo {
+  return {
+    tensors: liveTensors,
+    bytes: liveBytes,
+    heapBytes: kernelsReady() ? loadedKernels().exports.memory.buffer.byteLength : 0,
+  };
+}

@@ -1,0 +1,16 @@
+/** dtype conversions: `to(dtype)`, `float()`, `int()`, `bool()`, `double()`. */
+import type { DType } from '../dtype.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
+
+/**
+ * `t` as `dtype`: a new handle on the same storage when the dtype already matches, otherwise
+ * a converted copy (floats → int32 truncate toward zero; anything → bool is `x != 0`).
+ * @example tensor([1.7, -1.7]).to('int32') // → tensor([1, -1], dtype=torch.int32)
+ */
+export function castTo(t: Tensor, dtype: DType): Tensor {
+  t.live('to');
+  if (t.dtype === dtype) return t.withLayout(t.shape, t.stride(), t.offset);
+  const out = emptyTensor(t.shape, dtype, t.backend);
+  t.backend.copy(t.backendView, out.backendView);
+  return out;
+}

@@ -1,0 +1,105 @@
+/**
+ * Broadcasting elementwise math: binary ops and comparisons on tensors or JS numbers with
+ * PyTorch's type promotion, and the unary ops. Shapes and dtypes are validated before any
+ * allocation, so a failing op leaves every tensor intact.
+ */
+import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import { currentBackend } from '../backend/current.js';
+import { type DType, isFloat } from '../dtype.js';
+import { DtypeError, fmtShape } from '../errors.js';
+import { resultType } from '../promote.js';
+import { broadcastShapes } from '../shape/broadcast.js';
+import { emptyTensor, Tensor } from '../tensor.js';
+import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
+
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/** The dtypes an elementwise binary op computes in and returns. */
+export function binaryDtypes(op: BinaryOp, a: Operand, b: Operand): { compute: DType; out: DType } {
+  const promoted = resultType([a, b]);
+  if (op === 'sub' && promoted === 'bool')
+    throw new DtypeError(
+      `sub: ${describe(a)} and ${describe(b)}: subtracting bool tensors is not supported (use ne() for xor)`,
+    );
+  if (COMPARISONS.has(op)) return { compute: promoted, out: 'bool' };
+  // True division, as torch: integers and bools divide as float32.
+  const compute = op === 'div' && !isFloat(promoted) ? 'float32' : promoted;
+  return { compute, out: compute };
+}
+
+function describe(x: Operand): string {
+  return x instanceof Tensor ? `${x.dtype} ${fmtShape(x.shape)}` : `scalar ${x}`;
+}
+
+/**
+ * `a op b` with broadcasting. Comparisons give bool; `div` gives float.
+ * @example binaryOp('add', tensor([[1, 2]]), tensor([[10], [20]])) // shape [2, 2]
+ */
+export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  const anchor = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
+  if (a instanceof Tensor) a.live(op);
+  if (b instanceof Tensor) b.live(op);
+  const backend = anchor?.backend ?? currentBackend();
+  const { compute, out: outDtype } = binaryDtypes(op, a, b);
+  const shape = broadcastShapes(op, shapeOf(a), shapeOf(b));
+  const temps: Tensor[] = [];
+  try {
+    const ta = asTensor(a, compute, backend, temps);
+    const tb = asTensor(b, compute, backend, temps);
+    const out = emptyTensor(shape, outDtype, backend);
+    backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out.backendView);
+    return out;
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+const FLOAT_ONLY = new Set<UnaryOp>([
+  'sqrt',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'reciprocal',
+]);
+
+/**
+ * `op(t)` elementwise. Float-only ops (sqrt, exp, log, …) compute int/bool input as float32,
+ * as torch does; the others keep the dtype and reject bool.
+ * @example unaryOp('sqrt', tensor([4, 9])) // → tensor([2., 3.])
+ */
+export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtype?: DType): Tensor {
+  t.live(op);
+  let compute = dtype ?? t.dtype;
+  if (FLOAT_ONLY.has(op) && !isFloat(compute)) compute = 'float32';
+  if (compute === 'bool')
+    throw new DtypeError(
+      `${op}: not supported for bool tensors (shape ${fmtShape(t.shape)}); convert with .int() or .float() first`,
+    );
+  const temps: Tensor[] = [];
+  try {
+    const src = asTensor(t, compute, t.backend, temps);
+    const out = emptyTensor(t.shape, compute, t.backend);
+    t.backend.unary(op, src.backendView, out.backendView, params);
+    return out;
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+/**
+ * Clamps into `[min, max]` (either may be null/undefined, not both). An int tensor with a
+ * non-integer bound computes as float32, as torch promotes.
+ * @example clampOp(tensor([-2, 0.5, 3]), 0, 1) // → tensor([0.0000, 0.5000, 1.0000])
+ */
+export function clampOp(t: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null))
+    throw new TypeError("clamp: at least one of 'min' or 'max' must be given");
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const bounds = [min, max].filter((x): x is number => typeof x === 'number');
+  const dtype = resultType([t, ...bounds]);
+  return unaryOp('clamp', t, [lo, hi], dtype);
+}

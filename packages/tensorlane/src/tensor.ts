@@ -1,0 +1,514 @@
+/**
+ * `Tensor`: a dtype, a shape, strides and an element offset over a refcounted storage that
+ * views share. Methods follow PyTorch's names and semantics; the work lives in the op files
+ * (`ops/`, `shape/views.ts`, `indexing.ts`), this class only routes to them.
+ */
+import type { Backend, Storage, View } from './backend/backend.js';
+import { currentBackend } from './backend/current.js';
+import type { DType, TypedArray } from './dtype.js';
+import { DisposedError, fmtShape, ShapeError } from './errors.js';
+import { formatTensor } from './format/format-tensor.js';
+import { getIndexed, type IndexItem, setIndexed } from './indexing.js';
+import { StorageRef, track, untrack } from './memory.js';
+import { castTo } from './ops/cast.js';
+import { binaryOp, clampOp, unaryOp } from './ops/elementwise.js';
+import { copyInto, fillInto, inplaceBinary } from './ops/inplace.js';
+import type { Operand } from './ops/operands.js';
+import type { Dims } from './ops/reduce.js';
+import * as red from './ops/reduce.js';
+import { contiguousStrides, isContiguousLayout, numelOf } from './shape/strides.js';
+import type { ShapeArgs } from './shape/views.js';
+import * as views from './shape/views.js';
+
+/** A nested array of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Element offset of `[0, …, 0]` in the storage. */
+  readonly offset: number;
+  readonly backend: Backend;
+  readonly #strides: readonly number[];
+  readonly #ref: StorageRef;
+  #disposed = false;
+
+  /** Internal: other op files make tensors with `emptyTensor` or `Tensor.fromStorage`. */
+  constructor(
+    ref: StorageRef,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+  ) {
+    this.#ref = ref;
+    this.shape = Object.freeze(shape.slice());
+    this.#strides = Object.freeze(strides.slice());
+    this.offset = offset;
+    this.dtype = ref.storage.dtype;
+    this.backend = ref.storage.backend;
+    track(this, ref);
+  }
+
+  /** Internal: a tensor over a freshly allocated storage (contiguous unless told). */
+  static fromStorage(
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[] = contiguousStrides(shape),
+    offset = 0,
+  ): Tensor {
+    return new Tensor(new StorageRef(storage), shape, strides, offset);
+  }
+
+  /** Internal: another tensor over the same storage (a view); the storage lives on. */
+  withLayout(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    this.live('view');
+    return new Tensor(this.#ref, shape, strides, offset);
+  }
+
+  /** Internal: throws `DisposedError` naming `op` if this tensor was disposed. */
+  live(op: string): this {
+    if (this.#disposed)
+      throw new DisposedError(
+        `${op}: tensor of shape ${fmtShape(this.shape)} (${this.dtype}) was used after dispose()`,
+      );
+    return this;
+  }
+
+  /**
+   * Internal: the backend `View` (storage, offset, shape, strides) that kernels take. Named
+   * `backendView` because `view(...shape)` is PyTorch's reshaping view.
+   */
+  get backendView(): View {
+    this.live('backendView');
+    return {
+      storage: this.#ref.storage,
+      offset: this.offset,
+      shape: this.shape,
+      strides: this.#strides,
+    };
+  }
+
+  /** Internal: the storage this tensor reads (shared by its views). */
+  get storageHandle(): Storage {
+    return this.#ref.storage;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+  /** Number of elements. */
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  /** Strides in elements (`stride(dim)` for one dim, negative dims allowed). */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this.#strides.slice();
+    return this.#strides[views.normDim('stride', dim, this.ndim)]!;
+  }
+  /** The shape (`size(dim)` for one dim), as `torch.Tensor.size`. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[views.normDim('size', dim, this.ndim)]!;
+  }
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.#strides);
+  }
+  /** This tensor if already contiguous (as a new handle on the same storage), else a copy. */
+  contiguous(): Tensor {
+    this.live('contiguous');
+    if (this.isContiguous()) return this.withLayout(this.shape, this.#strides, this.offset);
+    return this.clone();
+  }
+  /** A contiguous copy with its own storage. */
+  clone(): Tensor {
+    const out = emptyTensor(this.shape, this.dtype, this.backend);
+    this.backend.copy(this.backendView, out.backendView);
+    return out;
+  }
+  /**
+   * Every element of the underlying storage as a flat copy, as `torch.Tensor.storage()`:
+   * `tensor([1, 2, 3]).expand(3, 3).storage()` has 3 elements.
+   */
+  storage(): TypedArray {
+    return this.backend.array(this.backendView.storage).slice();
+  }
+  /** The elements in row-major (logical) order, as a new typed array. */
+  data(): TypedArray {
+    const v = this.backendView;
+    const n = this.numel();
+    if (this.isContiguous()) return this.backend.array(v.storage).slice(v.offset, v.offset + n);
+    const tmp = this.clone();
+    try {
+      return this.backend.array(tmp.backendView.storage).slice(0, n);
+    } finally {
+      tmp.dispose();
+    }
+  }
+  /** Nested arrays of numbers (booleans for bool tensors), as `tolist()`. */
+  toArray(): NestedArray {
+    const flat = this.data();
+    const isBool = this.dtype === 'bool';
+    let i = 0;
+    const build = (d: number): NestedArray => {
+      if (d === this.ndim) {
+        const x = flat[i++]!;
+        return isBool ? x !== 0 : x;
+      }
+      return Array.from({ length: this.shape[d]! }, () => build(d + 1));
+    };
+    return build(0);
+  }
+  /** The single element as a number (boolean for bool tensors). */
+  item(): number | boolean {
+    const n = this.live('item').numel();
+    if (n !== 1)
+      throw new ShapeError(
+        `item: a tensor of shape ${fmtShape(this.shape)} has ${n} elements, item() needs exactly 1`,
+      );
+    const x = this.data()[0]!;
+    return this.dtype === 'bool' ? x !== 0 : x;
+  }
+  /** Frees this handle; the storage is freed when no view uses it. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    untrack(this, this.#ref);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** PyTorch's repr, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. */
+  toString(): string {
+    this.live('toString');
+    return formatTensor(this);
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.isDisposed ? `tensor(<disposed> ${fmtShape(this.shape)})` : this.toString();
+  }
+
+  // Views: no element is copied (reshape/flatten copy only when they must).
+
+  /** Same elements, new shape (one entry may be -1). @example t.view(2, 3); t.view([-1]) */
+  view(...shape: ShapeArgs): Tensor {
+    return views.view(this, shape);
+  }
+  /** Like `view`, but copies when the strides cannot express the new shape. */
+  reshape(...shape: ShapeArgs): Tensor {
+    return views.reshape(this, shape);
+  }
+  /** Inserts a size-1 dim. @example tensor([1, 2, 3]).unsqueeze(0).shape // [1, 3] */
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+  /** Removes size-1 dims (all, or those listed). */
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return views.squeeze(this, dim);
+  }
+  /** Broadcasts size-1 dims to `sizes` with stride 0 (-1 keeps a dim). @example c.expand(3, -1) */
+  expand(...sizes: ShapeArgs): Tensor {
+    return views.expand(this, sizes);
+  }
+  /** `expand` to another tensor's shape. */
+  expandAs(other: Tensor): Tensor {
+    return views.expand(this, [other.live('expandAs').shape]);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  /** Reorders dims. @example t.permute(2, 0, 1) */
+  permute(...dims: ShapeArgs): Tensor {
+    return views.permute(this, dims);
+  }
+  /** All dims reversed (the transpose of a matrix). */
+  get T(): Tensor {
+    return views.permute(this, [this.shape.map((_, i) => this.ndim - 1 - i)]);
+  }
+  /** The last two dims swapped (a batch of transposed matrices). */
+  get mT(): Tensor {
+    if (this.ndim < 2)
+      throw new ShapeError(`mT: needs at least 2 dims, got shape ${fmtShape(this.shape)}`);
+    return views.transpose(this, -2, -1);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+  /** `length` entries of `dim` from `start`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+
+  // Indexing.
+
+  /**
+   * Python's `t[...]` as a view: numbers, `null` (None), `'...'`, `':'`, `'a:b:c'`, `slice()`.
+   * @example c.get(null, ':') // c[None, :]; m.get(0) // m[0]; m.get(':', '1:') // m[:, 1:]
+   */
+  get(...items: IndexItem[]): Tensor {
+    return getIndexed(this, items);
+  }
+  /**
+   * `t[index] = value`, writing through the view; returns `this`.
+   * @example t.set([0, ':'], 5); t.set(1, tensor([1, 2, 3]))
+   */
+  set(index: IndexItem | readonly IndexItem[], value: Operand): this {
+    setIndexed(this, index, value);
+    return this;
+  }
+
+  // In place (torch's trailing-underscore names); each returns `this`.
+
+  add_(other: Operand): this {
+    inplaceBinary('add', this, other);
+    return this;
+  }
+  sub_(other: Operand): this {
+    inplaceBinary('sub', this, other);
+    return this;
+  }
+  mul_(other: Operand): this {
+    inplaceBinary('mul', this, other);
+    return this;
+  }
+  div_(other: Operand): this {
+    inplaceBinary('div', this, other);
+    return this;
+  }
+  fill_(value: number | boolean): this {
+    fillInto(this, value);
+    return this;
+  }
+  zero_(): this {
+    fillInto(this, 0);
+    return this;
+  }
+  /** Copies `src` (broadcast, cast) into this tensor. */
+  copy_(src: Operand): this {
+    copyInto(this, src);
+    return this;
+  }
+
+  // Elementwise math with broadcasting; `other` may be a tensor or a number.
+
+  add(other: Operand): Tensor {
+    return binaryOp('add', this, other);
+  }
+  sub(other: Operand): Tensor {
+    return binaryOp('sub', this, other);
+  }
+  mul(other: Operand): Tensor {
+    return binaryOp('mul', this, other);
+  }
+  /** True division: int and bool tensors give float32. */
+  div(other: Operand): Tensor {
+    return binaryOp('div', this, other);
+  }
+  pow(other: Operand): Tensor {
+    return binaryOp('pow', this, other);
+  }
+  maximum(other: Operand): Tensor {
+    return binaryOp('maximum', this, other);
+  }
+  minimum(other: Operand): Tensor {
+    return binaryOp('minimum', this, other);
+  }
+  eq(other: Operand): Tensor {
+    return binaryOp('eq', this, other);
+  }
+  ne(other: Operand): Tensor {
+    return binaryOp('ne', this, other);
+  }
+  lt(other: Operand): Tensor {
+    return binaryOp('lt', this, other);
+  }
+  le(other: Operand): Tensor {
+    return binaryOp('le', this, other);
+  }
+  gt(other: Operand): Tensor {
+    return binaryOp('gt', this, other);
+  }
+  ge(other: Operand): Tensor {
+    return binaryOp('ge', this, other);
+  }
+  neg(): Tensor {
+    return unaryOp('neg', this);
+  }
+  abs(): Tensor {
+    return unaryOp('abs', this);
+  }
+  sqrt(): Tensor {
+    return unaryOp('sqrt', this);
+  }
+  exp(): Tensor {
+    return unaryOp('exp', this);
+  }
+  log(): Tensor {
+    return unaryOp('log', this);
+  }
+  sin(): Tensor {
+    return unaryOp('sin', this);
+  }
+  cos(): Tensor {
+    return unaryOp('cos', this);
+  }
+  tanh(): Tensor {
+    return unaryOp('tanh', this);
+  }
+  sigmoid(): Tensor {
+    return unaryOp('sigmoid', this);
+  }
+  relu(): Tensor {
+    return unaryOp('relu', this);
+  }
+  square(): Tensor {
+    return unaryOp('square', this);
+  }
+  reciprocal(): Tensor {
+    return unaryOp('reciprocal', this);
+  }
+  floor(): Tensor {
+    return unaryOp('floor', this);
+  }
+  ceil(): Tensor {
+    return unaryOp('ceil', this);
+  }
+  /** Rounds half to even, as torch. */
+  round(): Tensor {
+    return unaryOp('round', this);
+  }
+  /** Clamps into `[min, max]`; either bound may be null. */
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return clampOp(this, min, max);
+  }
+
+  // Reductions; `dim` is a number, a list, or absent for all dims.
+
+  /** @example m.sum(); m.sum(0); m.sum([0, 1], true); m.sum(-1) */
+  sum(dim?: Dims, keepdim = false): Tensor {
+    return red.sum(this, dim, keepdim);
+  }
+  /** Floats only (as torch). */
+  mean(dim?: Dims, keepdim = false): Tensor {
+    return red.mean(this, dim, keepdim);
+  }
+  prod(dim?: Dims, keepdim = false): Tensor {
+    return red.prod(this, dim, keepdim);
+  }
+  all(dim?: Dims, keepdim = false): Tensor {
+    return red.all(this, dim, keepdim);
+  }
+  any(dim?: Dims, keepdim = false): Tensor {
+    return red.any(this, dim, keepdim);
+  }
+  /**
+   * `max()` → the largest element; `max(dim, keepdim?)` → `{ values, indices }`;
+   * `max(other)` → elementwise maximum.
+   */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(other: Tensor): Tensor;
+  max(arg?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (arg instanceof Tensor) return binaryOp('maximum', this, arg);
+    if (arg === undefined) return red.extreme('max', this);
+    return red.extremeWithIndices('max', this, arg, keepdim);
+  }
+  /** As `max`, for the smallest. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(other: Tensor): Tensor;
+  min(arg?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (arg instanceof Tensor) return binaryOp('minimum', this, arg);
+    if (arg === undefined) return red.extreme('min', this);
+    return red.extremeWithIndices('min', this, arg, keepdim);
+  }
+  /** The largest values over dims (torch.amax). */
+  amax(dim?: Dims, keepdim = false): Tensor {
+    return red.extreme('max', this, dim, keepdim);
+  }
+  /** The smallest values over dims (torch.amin). */
+  amin(dim?: Dims, keepdim = false): Tensor {
+    return red.extreme('min', this, dim, keepdim);
+  }
+  /** int32 index of the first maximum (into the flattened tensor when `dim` is absent). */
+  argmax(dim?: number | null, keepdim = false): Tensor {
+    return red.argExtreme('argmax', this, dim, keepdim);
+  }
+  argmin(dim?: number | null, keepdim = false): Tensor {
+    return red.argExtreme('argmin', this, dim, keepdim);
+  }
+  /**
+   * Variance with Bessel's correction by default.
+   * @example t.var(); t.var(0, true); t.var(0, { correction: 0 }); t.var({ correction: 0 })
+   */
+  var(...args: VarianceArgs): Tensor {
+    const { dim, keepdim, options } = varianceArgs(args);
+    return red.variance(this, dim, keepdim, options);
+  }
+  /** Standard deviation; arguments as `var`. */
+  std(...args: VarianceArgs): Tensor {
+    const { dim, keepdim, options } = varianceArgs(args);
+    return red.std(this, dim, keepdim, options);
+  }
+  /** Frobenius norm by default (`sqrt((t*t).sum())`); `p` may be 'fro', 2, 1 or Infinity. */
+  norm(p: 'fro' | number = 'fro', dim?: Dims, keepdim = false): Tensor {
+    return red.norm(this, p, dim, keepdim);
+  }
+  /** `log(sum(exp(t), dim))`, computed stably. */
+  logsumexp(dim: Dims, keepdim = false): Tensor {
+    return red.logsumexp(this, dim, keepdim);
+  }
+
+  // Casts.
+
+  /** This tensor as `dtype` (a new handle on the same storage when it already is). */
+  to(dtype: DType): Tensor {
+    return castTo(this, dtype);
+  }
+  float(): Tensor {
+    return castTo(this, 'float32');
+  }
+  double(): Tensor {
+    return castTo(this, 'float64');
+  }
+  int(): Tensor {
+    return castTo(this, 'int32');
+  }
+  bool(): Tensor {
+    return castTo(this, 'bool');
+  }
+}
+
+/** `var`/`std` arguments: `(dim?, keepdim?, options?)`, options possibly in any trailing slot. */
+export type VarianceArgs = (Dims | boolean | red.VarianceOptions)[];
+
+function varianceArgs(args: VarianceArgs): {
+  dim: Dims;
+  keepdim?: boolean;
+  options: red.VarianceOptions;
+} {
+  const last = args[args.length - 1];
+  const isOptions = last !== null && typeof last === 'object' && !Array.isArray(last);
+  const options = isOptions ? (last as red.VarianceOptions) : {};
+  const rest = isOptions ? args.slice(0, -1) : args;
+  const keepdim = rest[1];
+  return {
+    dim: rest[0] as Dims,
+    keepdim: typeof keepdim === 'boolean' ? keepdim : undefined,
+    options,
+  };
+}
+
+/** Internal: a contiguous tensor of uninitialised (zeroed) storage on `backend`. */
+export function emptyTensor(
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend = currentBackend(),
+): Tensor {
+  return Tensor.fromStorage(backend.alloc(dtype, numelOf(shape)), shape);
+}
