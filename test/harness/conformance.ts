@@ -8,7 +8,6 @@
 import { testFiles } from 'conformance:test-files';
 import * as fc from 'fast-check';
 import { type BackendInfo, backendInfo, init } from '../../packages/tensorlane/src/init.js';
-import { detectWasmFeatures } from '../../packages/tensorlane/src/wasm-features.js';
 import { collectFile, runSuite, type SuiteResult } from './suite.js';
 
 /** The column of the matrix: a wasm build, or the pure TypeScript backend. */
@@ -41,11 +40,6 @@ async function forceTarget(target: Target): Promise<BackendInfo> {
 
 function runsTarget(info: BackendInfo, target: Target): boolean {
   return target === 'js' ? info.backend === 'js' : info.backend === 'wasm' && info.build === target;
-}
-
-/** Which wasm features the engine validates (the runner skips builds it cannot run). */
-export function probeFeatures() {
-  return detectWasmFeatures();
 }
 
 /** Runs the whole conformance suite on one build or backend. */

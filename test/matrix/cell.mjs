@@ -12,14 +12,12 @@ const request = JSON.parse(args[args.length - 1]);
 
 let report;
 try {
-  const { runConformance, probeFeatures } = await import(request.bundle);
-  report = request.probe
-    ? { features: probeFeatures() }
-    : await runConformance({
-        target: request.target,
-        ...(request.numRuns ? { numRuns: request.numRuns } : {}),
-        ...(request.filter ? { filter: request.filter } : {}),
-      });
+  const { runConformance } = await import(request.bundle);
+  report = await runConformance({
+    target: request.target,
+    ...(request.numRuns ? { numRuns: request.numRuns } : {}),
+    ...(request.filter ? { filter: request.filter } : {}),
+  });
 } catch (error) {
   report = { error: String(error?.stack ?? error) };
 }
