@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { arange, tensor } from '../src/creation.js';
 import { formatTensor } from '../src/format/format-tensor.js';
 import type { PrintOptions } from '../src/format/print-options.js';
 import { pyExp, pyFixed } from '../src/format/python-float.js';
@@ -84,5 +85,45 @@ describe("Python's float formatting", () => {
       'inf',
       '-inf',
     ]);
+  });
+});
+
+describe('real tensors print through formatTensor', () => {
+  it('toString and the Node inspect hook give the PyTorch string', () => {
+    const t = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
+    expect(t.toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+    expect(String(t)).toBe(t.toString());
+    const inspect = (t as unknown as Record<symbol, () => string>)[
+      Symbol.for('nodejs.util.inspect.custom')
+    ]!;
+    expect(inspect.call(t)).toBe(t.toString());
+  });
+
+  it('views print in logical order: transposed, expanded, sliced', () => {
+    const t = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
+    expect(t.T.toString()).toBe('tensor([[1., 3.],\n        [2., 4.]])');
+    expect(tensor([1, 2, 3], { dtype: 'int32' }).expand(2, 3).toString()).toBe(
+      'tensor([[1, 2, 3],\n        [1, 2, 3]], dtype=torch.int32)',
+    );
+    expect(arange(10, { dtype: 'float32' }).get('1:8:3').toString()).toBe('tensor([1., 4., 7.])');
+  });
+
+  it('bool and float64 tensors', () => {
+    expect(tensor([true, false]).toString()).toBe('tensor([ True, False])');
+    expect(tensor([0.5], { dtype: 'float64' }).toString()).toBe(
+      'tensor([0.5000], dtype=torch.float64)',
+    );
   });
 });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../src/creation.js';
+import { tensor, zeros } from '../src/creation.js';
 import type { DType } from '../src/dtype.js';
 import { ShapeError } from '../src/errors.js';
+import { manualSeed, rand, randint, randn } from '../src/random.js';
 import type { Tensor } from '../src/tensor.js';
 import {
   allclose,
@@ -339,5 +340,49 @@ describe('with real tensors', () => {
     const b = real([1, 2], [2]);
     testFail(() => isclose(a, b), { type: ShapeError, contains: 'isclose: [3] and [2]' });
     testFail(() => allclose(a, b), { type: ShapeError, contains: 'allclose: [3] and [2]' });
+  });
+});
+
+describe("the lesson's test cells (fastai 01_matmul), ported to real tensors", () => {
+  it("test_eq(TEST, 'test') and the dataset checks", () => {
+    const TEST = 'test';
+    testEq(TEST, 'test');
+    manualSeed(8);
+    // Stand-ins for MNIST: 500 images of 28·28 pixels, labels 0..9.
+    const xTrain = rand(500, 784);
+    const yTrain = randint(0, 10, [500]);
+    const [n, c] = xTrain.shape;
+    test(n, yTrain.shape[0], (a, b) => a === b && b === 500, '==500');
+    testEq(c, 28 * 28);
+    testEq(yTrain.min(), 0);
+    testEq(yTrain.max(), 9);
+    testEq(xTrain.get(0).view(28, 28).shape, [28, 28]);
+    testFail(() => testEq(yTrain.max(), 10), { contains: '9 vs 10' });
+  });
+
+  it('test_near(t1, matmul(m1, m2)) for the elementwise and broadcasting matmuls', () => {
+    manualSeed(3);
+    const m1 = randn(5, 784);
+    const m2 = randn(784, 10);
+    // t1: the textbook triple loop on plain numbers, the reference.
+    const a = m1.toArray() as number[][];
+    const b = m2.toArray() as number[][];
+    const t1 = a.map((row) =>
+      Array.from({ length: 10 }, (_, j) => row.reduce((acc, x, k) => acc + x * b[k]![j]!, 0)),
+    );
+    const elementwise = zeros(5, 10);
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 10; j++)
+        elementwise.set([i, j], m1.get(i, ':').mul(m2.get(':', j)).sum());
+    const broadcast = zeros(5, 10);
+    for (let i = 0; i < 5; i++) broadcast.set([i], m1.get(i, ':').unsqueeze(-1).mul(m2).sum(0));
+    testNear(t1, elementwise);
+    testNear(t1, broadcast);
+    expect(near(t1, broadcast)).toBe(
+      allclose(broadcast, tensor(t1, { dtype: 'float32' }), { rtol: 1e-3, atol: 1e-5 }),
+    );
+    // A wrong result must fail, naming the element.
+    broadcast.set([2, 3], broadcast.get(2, 3).add(1));
+    testFail(() => testNear(t1, broadcast), { type: TestFailure, contains: 'worst at [2, 3]' });
   });
 });
