@@ -1,6 +1,12 @@
-//! Elementwise binary kernels over contiguous float32 arrays.
+//! Elementwise binary kernels: `add_f32` over contiguous arrays, and the strided n-d float32
+//! ops (arithmetic and comparisons) with fast rows for contiguous operands, a scalar operand
+//! (stride 0 along the row) and row broadcast (stride 0 in an outer dim: each row is
+//! contiguous, so it takes the contiguous path).
 
+use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
+use crate::simd_ext::{self as x, I32x4};
+use crate::strided::{for_each_row, inner_strides};
 
 /// `out[i] = a[i] + b[i]`; SIMD in the simd128/relaxed builds, four scalar lanes otherwise.
 ///
@@ -9,11 +15,310 @@ use crate::simd::F32x4;
 pub unsafe fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
     let mut i = 0;
     while i + 4 <= n {
-        F32x4::load(a.add(i)).add(F32x4::load(b.add(i))).store(out.add(i));
+        F32x4::load(a.add(i))
+            .add(F32x4::load(b.add(i)))
+            .store(out.add(i));
         i += 4;
     }
     while i < n {
         *out.add(i) = *a.add(i) + *b.add(i);
         i += 1;
     }
+}
+
+/// Float32 arithmetic ops, numbered as the ABI passes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add = 0,
+    Sub = 1,
+    Mul = 2,
+    Div = 3,
+    Pow = 4,
+    Maximum = 5,
+    Minimum = 6,
+}
+
+impl ArithOp {
+    pub fn from_code(code: u32) -> Option<Self> {
+        use ArithOp::*;
+        [Add, Sub, Mul, Div, Pow, Maximum, Minimum]
+            .get(code as usize)
+            .copied()
+    }
+}
+
+/// Comparisons (output bool bytes), numbered as the ABI passes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq = 0,
+    Ne = 1,
+    Lt = 2,
+    Le = 3,
+    Gt = 4,
+    Ge = 5,
+}
+
+impl CmpOp {
+    pub fn from_code(code: u32) -> Option<Self> {
+        use CmpOp::*;
+        [Eq, Ne, Lt, Le, Gt, Ge].get(code as usize).copied()
+    }
+}
+
+/// JavaScript's `x ** y` on f32 inputs, rounded to f32: C's `pow` except that a NaN exponent
+/// always gives NaN and `(±1) ** ±Infinity` is NaN.
+#[inline(always)]
+pub fn pow_js(a: f32, b: f32) -> f32 {
+    if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
+        return f32::NAN;
+    }
+    (a as f64).powf(b as f64) as f32
+}
+
+trait Lanes2 {
+    fn apply(a: F32x4, b: F32x4) -> F32x4;
+}
+macro_rules! lanes2 {
+    ($name:ident, |$a:ident, $b:ident| $body:expr) => {
+        struct $name;
+        impl Lanes2 for $name {
+            #[inline(always)]
+            fn apply($a: F32x4, $b: F32x4) -> F32x4 {
+                $body
+            }
+        }
+    };
+}
+lanes2!(AddL, |a, b| a.add(b));
+lanes2!(SubL, |a, b| a.sub(b));
+lanes2!(MulL, |a, b| a.mul(b));
+lanes2!(DivL, |a, b| a.div(b));
+lanes2!(MaxL, |a, b| x::max_nan(a, b));
+lanes2!(MinL, |a, b| x::min_nan(a, b));
+lanes2!(PowL, |a, b| {
+    let (a, b) = (a.to_array(), b.to_array());
+    let r = [
+        pow_js(a[0], b[0]),
+        pow_js(a[1], b[1]),
+        pow_js(a[2], b[2]),
+        pow_js(a[3], b[3]),
+    ];
+    // SAFETY: `r` holds four floats.
+    unsafe { F32x4::load(r.as_ptr()) }
+});
+
+/// One innermost row of `out = op(a, b)`.
+#[inline(always)]
+unsafe fn arith_row<L: Lanes2>(
+    a: *const f32,
+    sa: isize,
+    b: *const f32,
+    sb: isize,
+    out: *mut f32,
+    so: isize,
+    n: usize,
+) {
+    let mut i = 0usize;
+    if so == 1 && sa == 1 && sb == 1 {
+        while i + 16 <= n {
+            for u in (0..16).step_by(4) {
+                let j = i + u;
+                L::apply(F32x4::load(a.add(j)), F32x4::load(b.add(j))).store(out.add(j));
+            }
+            i += 16;
+        }
+        while i + 4 <= n {
+            L::apply(F32x4::load(a.add(i)), F32x4::load(b.add(i))).store(out.add(i));
+            i += 4;
+        }
+    } else if so == 1 && sa == 1 && sb == 0 {
+        let vb = F32x4::splat(*b);
+        while i + 4 <= n {
+            L::apply(F32x4::load(a.add(i)), vb).store(out.add(i));
+            i += 4;
+        }
+    } else if so == 1 && sa == 0 && sb == 1 {
+        let va = F32x4::splat(*a);
+        while i + 4 <= n {
+            L::apply(va, F32x4::load(b.add(i))).store(out.add(i));
+            i += 4;
+        }
+    }
+    // Strided rows, and the tail of the fast rows, four lanes at a time.
+    while i < n {
+        let c = (n - i).min(4);
+        let (ii, ci) = (i as isize, c);
+        let va = gather(a.offset(ii * sa), sa, ci);
+        let vb = gather(b.offset(ii * sb), sb, ci);
+        scatter(L::apply(va, vb), out.offset(ii * so), so, ci);
+        i += c;
+    }
+}
+
+unsafe fn arith_nd<L: Lanes2>(
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const f32,
+    b: *const f32,
+    out: *mut f32,
+) {
+    let [sa, sb, so] = inner_strides(strides);
+    for_each_row(shape, strides, |[oa, ob, oo], n| {
+        arith_row::<L>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, n)
+    });
+}
+
+/// `out = a op b` over a coalesced n-d layout (`strides` = a's, b's, out's, in elements).
+///
+/// # Safety
+/// Every element the layout addresses must be valid; `out` may alias an input exactly.
+pub unsafe fn arith_f32(
+    op: ArithOp,
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const f32,
+    b: *const f32,
+    out: *mut f32,
+) {
+    match op {
+        ArithOp::Add => arith_nd::<AddL>(shape, strides, a, b, out),
+        ArithOp::Sub => arith_nd::<SubL>(shape, strides, a, b, out),
+        ArithOp::Mul => arith_nd::<MulL>(shape, strides, a, b, out),
+        ArithOp::Div => arith_nd::<DivL>(shape, strides, a, b, out),
+        ArithOp::Pow => arith_nd::<PowL>(shape, strides, a, b, out),
+        ArithOp::Maximum => arith_nd::<MaxL>(shape, strides, a, b, out),
+        ArithOp::Minimum => arith_nd::<MinL>(shape, strides, a, b, out),
+    }
+}
+
+/// Little-endian u32 whose byte i is bit i of the index: four bool bytes from a lane mask.
+const MASK_BYTES: [u32; 16] = {
+    let mut t = [0u32; 16];
+    let mut m = 0;
+    while m < 16 {
+        let mut i = 0;
+        while i < 4 {
+            if m & (1 << i) != 0 {
+                t[m] |= 1 << (8 * i);
+            }
+            i += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn compare(op: CmpOp, a: F32x4, b: F32x4) -> I32x4 {
+    match op {
+        CmpOp::Eq => x::eq(a, b),
+        CmpOp::Ne => x::ne(a, b),
+        CmpOp::Lt => x::lt(a, b),
+        CmpOp::Le => x::le(a, b),
+        CmpOp::Gt => x::gt(a, b),
+        CmpOp::Ge => x::ge(a, b),
+    }
+}
+
+/// `out = a op b` as bool bytes (0/1) over a coalesced n-d layout.
+///
+/// # Safety
+/// Every element the layout addresses must be valid.
+pub unsafe fn compare_f32(
+    op: CmpOp,
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const f32,
+    b: *const f32,
+    out: *mut u8,
+) {
+    let [sa, sb, so] = inner_strides(strides);
+    for_each_row(shape, strides, |[oa, ob, oo], n| {
+        let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+        let mut i = 0usize;
+        while i < n {
+            let c = (n - i).min(4);
+            let ii = i as isize;
+            let m = compare(
+                op,
+                gather(a.offset(ii * sa), sa, c),
+                gather(b.offset(ii * sb), sb, c),
+            );
+            let bits = m.bitmask();
+            if c == 4 && so == 1 {
+                (out.add(i) as *mut u32).write_unaligned(MASK_BYTES[bits as usize].to_le());
+            } else {
+                for k in 0..c {
+                    *out.offset((ii + k as isize) * so) = ((bits >> k) & 1) as u8;
+                }
+            }
+            i += c;
+        }
+    });
+}
+
+/// int32 `add sub mul maximum minimum` (wrapping, as the dtype does) and comparisons.
+///
+/// # Safety
+/// Every element the layout addresses must be valid; `out` may alias an input exactly.
+pub unsafe fn arith_i32(
+    op: ArithOp,
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const i32,
+    b: *const i32,
+    out: *mut i32,
+) -> bool {
+    let f: fn(i32, i32) -> i32 = match op {
+        ArithOp::Add => i32::wrapping_add,
+        ArithOp::Sub => i32::wrapping_sub,
+        ArithOp::Mul => i32::wrapping_mul,
+        ArithOp::Maximum => |p, q| p.max(q),
+        ArithOp::Minimum => |p, q| p.min(q),
+        ArithOp::Div | ArithOp::Pow => return false,
+    };
+    let [sa, sb, so] = inner_strides(strides);
+    for_each_row(shape, strides, |[oa, ob, oo], n| {
+        let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+        if sa == 1 && sb == 1 && so == 1 {
+            // Contiguous: a plain indexed loop the compiler vectorises for simd128.
+            for i in 0..n {
+                *out.add(i) = f(*a.add(i), *b.add(i));
+            }
+        } else {
+            for i in 0..n as isize {
+                *out.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb));
+            }
+        }
+    });
+    true
+}
+
+/// int32 comparisons as bool bytes.
+///
+/// # Safety
+/// Every element the layout addresses must be valid.
+pub unsafe fn compare_i32(
+    op: CmpOp,
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const i32,
+    b: *const i32,
+    out: *mut u8,
+) {
+    let f: fn(i32, i32) -> bool = match op {
+        CmpOp::Eq => |p, q| p == q,
+        CmpOp::Ne => |p, q| p != q,
+        CmpOp::Lt => |p, q| p < q,
+        CmpOp::Le => |p, q| p <= q,
+        CmpOp::Gt => |p, q| p > q,
+        CmpOp::Ge => |p, q| p >= q,
+    };
+    let [sa, sb, so] = inner_strides(strides);
+    for_each_row(shape, strides, |[oa, ob, oo], n| {
+        let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+        for i in 0..n as isize {
+            *out.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb)) as u8;
+        }
+    });
 }

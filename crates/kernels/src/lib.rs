@@ -3,9 +3,17 @@
 //! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
 
 pub mod binary;
+pub mod copy;
 pub mod gemm;
+pub mod lanes;
 pub mod memory;
+pub mod reduce;
+pub mod scalar;
 pub mod simd;
+pub mod simd_ext;
+pub mod simd_math;
+pub mod strided;
+pub mod unary;
 
 /// Allocates `bytes` bytes aligned to 16; returns 0 when memory cannot grow.
 #[no_mangle]
@@ -111,4 +119,157 @@ pub extern "C" fn peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
 #[no_mangle]
 pub extern "C" fn peak_flops_per_iter() -> u32 {
     gemm::peak::FLOPS_PER_ITER as u32
+}
+
+// Elementwise, unary, reduction and copy kernels over coalesced strided layouts. `dims` points
+// at `ndim` shape entries followed by `ndim` strides (in elements) per operand; data pointers
+// already include each view's offset. Op codes are listed in each module's enum.
+
+/// `out = a op b` for float32 (`op`: binary::ArithOp). Returns 0 for an unknown op.
+///
+/// # Safety
+/// `dims` holds `4·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn binary_f32(
+    op: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const f32,
+    b: *const f32,
+    out: *mut f32,
+) -> u32 {
+    let Some(op) = binary::ArithOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    binary::arith_f32(op, shape, strides, a, b, out);
+    1
+}
+
+/// `out = a op b` as bool bytes for float32 (`op`: binary::CmpOp). Returns 0 for an unknown op.
+///
+/// # Safety
+/// `dims` holds `4·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn compare_f32(
+    op: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const f32,
+    b: *const f32,
+    out: *mut u8,
+) -> u32 {
+    let Some(op) = binary::CmpOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    binary::compare_f32(op, shape, strides, a, b, out);
+    1
+}
+
+/// `out = a op b` for int32 (add, sub, mul, maximum, minimum); returns 0 for other ops.
+///
+/// # Safety
+/// `dims` holds `4·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn binary_i32(
+    op: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const i32,
+    b: *const i32,
+    out: *mut i32,
+) -> u32 {
+    let Some(op) = binary::ArithOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    binary::arith_i32(op, shape, strides, a, b, out) as u32
+}
+
+/// `out = a op b` as bool bytes for int32 (`op`: binary::CmpOp). Returns 0 for an unknown op.
+///
+/// # Safety
+/// `dims` holds `4·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn compare_i32(
+    op: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const i32,
+    b: *const i32,
+    out: *mut u8,
+) -> u32 {
+    let Some(op) = binary::CmpOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    binary::compare_i32(op, shape, strides, a, b, out);
+    1
+}
+
+/// `out = op(a)` for float32 (`op`: unary::UnaryOp; clamp uses `lo`, `hi`). 0 if unknown.
+///
+/// # Safety
+/// `dims` holds `3·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn unary_f32(
+    op: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const f32,
+    out: *mut f32,
+    lo: f32,
+    hi: f32,
+) -> u32 {
+    let Some(op) = unary::UnaryOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<2>(dims, ndim);
+    unary::unary_f32(op, shape, strides, a, out, lo, hi);
+    1
+}
+
+/// Reduces float32 `a` (`op`: reduce::ReduceOp) into contiguous `out`. `dims` holds the kept
+/// shape and strides (`nkept` each), then the reduced shape and strides (`nred` each).
+///
+/// # Safety
+/// `dims` holds `2·(nkept + nred)` values; `out` holds one 4-byte value per kept index.
+#[no_mangle]
+pub unsafe extern "C" fn reduce_f32(
+    op: u32,
+    nkept: usize,
+    nred: usize,
+    dims: *const isize,
+    a: *const f32,
+    out: *mut u32,
+) -> u32 {
+    let Some(op) = reduce::ReduceOp::from_code(op) else {
+        return 0;
+    };
+    let (kept_shape, [kept_strides]) = strided::split_dims::<1>(dims, nkept);
+    let (red_shape, [red_strides]) = strided::split_dims::<1>(dims.add(2 * nkept), nred);
+    reduce::reduce_f32(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
+    1
+}
+
+/// `out = a` with a cast between kinds (`from`, `to`: copy::Kind). 0 for an unknown kind.
+///
+/// # Safety
+/// `dims` holds `3·ndim` values; every element the layout addresses must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn copy_cast(
+    from: u32,
+    to: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const u8,
+    out: *mut u8,
+) -> u32 {
+    let (Some(from), Some(to)) = (copy::Kind::from_code(from), copy::Kind::from_code(to)) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<2>(dims, ndim);
+    copy::copy_cast(from, to, shape, strides, a, out);
+    1
 }

@@ -1,0 +1,207 @@
+//! Float32 reductions over any set of axes. The TypeScript side passes the kept dims and the
+//! reduced dims separately (each coalesced, reduced dims in row-major order so argmax's
+//! flattened index is preserved); each output element walks its reduced rows with SIMD.
+//!
+//! Sums run four f32x4 accumulators over blocks of `SUM_BLOCK` elements and add each block
+//! into an f64, so the error stays near that of a 64-element f32 sum whatever the length.
+//! Products multiply in f64, exactly as the js reference does, so overflow and underflow of
+//! intermediate products behave the same. max/min propagate NaN; argmax/argmin return the
+//! first NaN, else the first extreme (torch's rules).
+
+use crate::lanes::gather;
+use crate::simd::F32x4;
+use crate::simd_ext as x;
+use crate::strided::for_each_row;
+
+/// Reductions, numbered as the ABI passes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceOp {
+    Sum = 0,
+    Prod = 1,
+    Max = 2,
+    Min = 3,
+    Argmax = 4,
+    Argmin = 5,
+}
+
+impl ReduceOp {
+    pub fn from_code(code: u32) -> Option<Self> {
+        use ReduceOp::*;
+        [Sum, Prod, Max, Min, Argmax, Argmin]
+            .get(code as usize)
+            .copied()
+    }
+}
+
+/// Elements summed in f32 lanes before the partial sum is added into the f64 total.
+pub const SUM_BLOCK: usize = 1024;
+
+#[inline(always)]
+fn hsum(v: F32x4) -> f32 {
+    let a = v.to_array();
+    (a[0] + a[1]) + (a[2] + a[3])
+}
+
+/// Σ of `n` floats `s` apart.
+unsafe fn row_sum(p: *const f32, s: isize, n: usize) -> f64 {
+    let mut total = 0f64;
+    let mut i = 0usize;
+    while i < n {
+        let end = (i + SUM_BLOCK).min(n);
+        let zero = F32x4::splat(0.0);
+        let mut acc = [zero; 4];
+        if s == 1 {
+            while i + 16 <= end {
+                for (k, a) in acc.iter_mut().enumerate() {
+                    *a = a.add(F32x4::load(p.add(i + 4 * k)));
+                }
+                i += 16;
+            }
+        }
+        while i < end {
+            let c = (end - i).min(4);
+            acc[0] = acc[0].add(gather(p.offset(i as isize * s), s, c));
+            i += c;
+        }
+        total += hsum(acc[0].add(acc[1]).add(acc[2].add(acc[3]))) as f64;
+    }
+    total
+}
+
+/// Π of `n` floats `s` apart, in f64.
+unsafe fn row_prod(p: *const f32, s: isize, n: usize, mut acc: f64) -> f64 {
+    for i in 0..n as isize {
+        acc *= *p.offset(i * s) as f64;
+    }
+    acc
+}
+
+/// The max (or min) of a non-empty row, NaN if the row has one.
+unsafe fn row_extreme(p: *const f32, s: isize, n: usize, want_max: bool) -> f32 {
+    let pick = |a: F32x4, b: F32x4| {
+        if want_max {
+            x::max_nan(a, b)
+        } else {
+            x::min_nan(a, b)
+        }
+    };
+    let first = F32x4::splat(*p);
+    let mut acc = [first, first];
+    let mut i = 0usize;
+    if s == 1 {
+        while i + 8 <= n {
+            acc[0] = pick(acc[0], F32x4::load(p.add(i)));
+            acc[1] = pick(acc[1], F32x4::load(p.add(i + 4)));
+            i += 8;
+        }
+    }
+    while i < n {
+        let c = (n - i).min(4);
+        // Pad short groups with the row's first element, which cannot change the answer.
+        let mut lanes = [*p; 4];
+        for (k, lane) in lanes.iter_mut().enumerate().take(c) {
+            *lane = *p.offset((i + k) as isize * s);
+        }
+        acc[0] = pick(acc[0], F32x4::load(lanes.as_ptr()));
+        i += c;
+    }
+    let v = pick(acc[0], acc[1]).to_array();
+    let m = |a: f32, b: f32| {
+        if want_max {
+            crate::scalar::max_nan(a, b)
+        } else {
+            crate::scalar::min_nan(a, b)
+        }
+    };
+    m(m(v[0], v[1]), m(v[2], v[3]))
+}
+
+/// Index of the first element of the row equal to `target` (NaN matches NaN).
+unsafe fn first_index(p: *const f32, s: isize, n: usize, target: f32) -> usize {
+    let nan = target.is_nan();
+    (0..n)
+        .find(|&i| {
+            let v = *p.offset(i as isize * s);
+            if nan {
+                v.is_nan()
+            } else {
+                v == target
+            }
+        })
+        .unwrap_or(0)
+}
+
+/// JS reference's "x replaces the best so far": strictly more extreme, or the first NaN.
+#[inline(always)]
+fn better(x: f32, best: f32, want_max: bool) -> bool {
+    (if want_max { x > best } else { x < best }) || (x.is_nan() && !best.is_nan())
+}
+
+/// Reduces the elements at `a + Σ idx·red_strides` into one value (f32 bits or i32 index).
+unsafe fn reduce_one(
+    op: ReduceOp,
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+) -> u32 {
+    let rs = red_strides.last().copied().unwrap_or(0);
+    match op {
+        ReduceOp::Sum => {
+            let mut total = 0f64;
+            for_each_row(red_shape, [red_strides], |[o], n| {
+                total += row_sum(a.offset(o), rs, n)
+            });
+            (total as f32).to_bits()
+        }
+        ReduceOp::Prod => {
+            let mut acc = 1f64;
+            for_each_row(red_shape, [red_strides], |[o], n| {
+                acc = row_prod(a.offset(o), rs, n, acc)
+            });
+            (acc as f32).to_bits()
+        }
+        ReduceOp::Max | ReduceOp::Min | ReduceOp::Argmax | ReduceOp::Argmin => {
+            let want_max = matches!(op, ReduceOp::Max | ReduceOp::Argmax);
+            let (mut best, mut at, mut base) = (0f32, -1i64, 0usize);
+            for_each_row(red_shape, [red_strides], |[o], n| {
+                if n > 0 {
+                    let p = a.offset(o);
+                    let m = row_extreme(p, rs, n, want_max);
+                    if at < 0 || better(m, best, want_max) {
+                        best = m;
+                        at = (base + first_index(p, rs, n, m)) as i64;
+                    }
+                }
+                base += n;
+            });
+            match op {
+                ReduceOp::Max | ReduceOp::Min => best.to_bits(),
+                _ => at as i32 as u32,
+            }
+        }
+    }
+}
+
+/// Writes one result per kept index, in row-major order of `kept_shape`, to contiguous `out`
+/// (f32 for sum/prod/max/min, i32 for argmax/argmin).
+///
+/// # Safety
+/// Every element the layout addresses must be valid; `out` holds Π kept_shape 4-byte values.
+pub unsafe fn reduce_f32(
+    op: ReduceOp,
+    kept_shape: &[isize],
+    kept_strides: &[isize],
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    out: *mut u32,
+) {
+    let ks = kept_strides.last().copied().unwrap_or(0);
+    let mut o = 0usize;
+    for_each_row(kept_shape, [kept_strides], |[off], n| {
+        for i in 0..n as isize {
+            *out.add(o) = reduce_one(op, red_shape, red_strides, a.offset(off + i * ks));
+            o += 1;
+        }
+    });
+}

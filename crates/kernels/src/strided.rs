@@ -1,0 +1,74 @@
+//! The n-d loop skeleton shared by the strided kernels. The TypeScript side has already
+//! coalesced dims (TensorIterator-style), so the innermost dim is as long as possible and
+//! each kernel only specialises the innermost row.
+
+/// Calls `row(offsets, n)` once per innermost row of `shape`, where `offsets[k]` is operand
+/// k's element offset of the row's first element and `n` the row length. Rank 0 is one row
+/// of one element; a zero-size dim means no rows.
+#[inline(always)]
+pub fn for_each_row<const K: usize>(
+    shape: &[isize],
+    strides: [&[isize]; K],
+    mut row: impl FnMut([isize; K], usize),
+) {
+    let ndim = shape.len();
+    if ndim == 0 {
+        row([0; K], 1);
+        return;
+    }
+    if shape.iter().any(|&s| s <= 0) {
+        return;
+    }
+    let n = shape[ndim - 1] as usize;
+    let outer = ndim - 1;
+    let mut idx = vec![0isize; outer];
+    let mut offs = [0isize; K];
+    loop {
+        row(offs, n);
+        // Odometer increment over the outer dims, moving every operand's offset.
+        let mut d = outer;
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            for k in 0..K {
+                offs[k] += strides[k][d];
+            }
+            if idx[d] < shape[d] {
+                break;
+            }
+            for k in 0..K {
+                offs[k] -= strides[k][d] * shape[d];
+            }
+            idx[d] = 0;
+        }
+    }
+}
+
+/// The innermost stride of each operand (0 for rank 0).
+#[inline(always)]
+pub fn inner_strides<const K: usize>(strides: [&[isize]; K]) -> [isize; K] {
+    strides.map(|s| s.last().copied().unwrap_or(0))
+}
+
+/// Splits the flat `dims` array the TypeScript side writes (`shape` then each operand's
+/// strides, `ndim` entries each) into its parts.
+///
+/// # Safety
+/// `dims` must be valid for `(K + 1) * ndim` values.
+#[inline(always)]
+pub unsafe fn split_dims<'a, const K: usize>(
+    dims: *const isize,
+    ndim: usize,
+) -> (&'a [isize], [&'a [isize]; K]) {
+    let all: &[isize] = if ndim == 0 {
+        &[]
+    } else {
+        core::slice::from_raw_parts(dims, (K + 1) * ndim)
+    };
+    let shape = &all[..ndim];
+    let strides = core::array::from_fn(|k| &all[(k + 1) * ndim..(k + 2) * ndim]);
+    (shape, strides)
+}

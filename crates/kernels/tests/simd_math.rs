@@ -1,0 +1,147 @@
+//! The f32 transcendental approximations against f64 references rounded to f32, in ulps,
+//! over a sweep of bit patterns that covers every binade (negative, subnormal, huge).
+
+use tensorlane_kernels::simd::F32x4;
+use tensorlane_kernels::simd_math;
+
+/// Distance in representable f32 values; NaN matches only NaN, and ±0 are one value.
+fn ulps(a: f32, b: f32) -> u64 {
+    if a.is_nan() || b.is_nan() {
+        return if a.is_nan() && b.is_nan() {
+            0
+        } else {
+            u64::MAX
+        };
+    }
+    let key = |v: f32| {
+        let bits = v.to_bits() as i64;
+        if bits < 0 || v.is_sign_negative() {
+            -(bits & 0x7fff_ffff)
+        } else {
+            bits
+        }
+    };
+    (key(a) - key(b)).unsigned_abs()
+}
+
+/// Every `step`-th f32 bit pattern plus hand-picked edge values.
+fn inputs(step: u32) -> Vec<f32> {
+    let mut v: Vec<f32> = (0..=u32::MAX / step)
+        .map(|i| f32::from_bits(i * step))
+        .collect();
+    v.extend([
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        f32::MIN_POSITIVE,
+        1e-45,
+        88.72,
+        88.73,
+        -87.3,
+        -103.9,
+        -104.0,
+        0.625,
+        -0.625,
+        std::f32::consts::PI,
+        std::f32::consts::FRAC_PI_2,
+        8192.0,
+        -8192.5,
+        1e30,
+    ]);
+    v
+}
+
+fn worst(f: fn(F32x4) -> F32x4, reference: fn(f64) -> f64, step: u32) -> (u64, f32) {
+    let xs = inputs(step);
+    let mut worst = (0u64, 0f32);
+    for chunk in xs.chunks(4) {
+        let mut lanes = [0f32; 4];
+        lanes[..chunk.len()].copy_from_slice(chunk);
+        let got = unsafe { f(F32x4::load(lanes.as_ptr())) }.to_array();
+        for (i, &x) in chunk.iter().enumerate() {
+            let want = reference(x as f64) as f32;
+            let d = ulps(got[i], want);
+            if d > worst.0 {
+                worst = (d, x);
+            }
+        }
+    }
+    worst
+}
+
+const STEP: u32 = 4099; // ~1M inputs per function: fast in debug builds
+
+fn check(name: &str, f: fn(F32x4) -> F32x4, reference: fn(f64) -> f64, max_ulps: u64) {
+    let (d, at) = worst(f, reference, STEP);
+    println!("{name}: worst {d} ulps at {at:e}");
+    assert!(
+        d <= max_ulps,
+        "{name}: {d} ulps at x = {at:e} (bits {:#x})",
+        at.to_bits()
+    );
+}
+
+#[test]
+fn exp_within_2_ulps() {
+    check("exp", simd_math::exp, f64::exp, 2);
+}
+
+#[test]
+fn log_within_2_ulps() {
+    check("log", simd_math::log, f64::ln, 2);
+}
+
+#[test]
+fn sin_within_2_ulps() {
+    check("sin", simd_math::sin, f64::sin, 2);
+}
+
+#[test]
+fn cos_within_2_ulps() {
+    check("cos", simd_math::cos, f64::cos, 2);
+}
+
+#[test]
+fn tanh_within_2_ulps() {
+    check("tanh", simd_math::tanh, f64::tanh, 2);
+}
+
+#[test]
+fn sigmoid_within_2_ulps() {
+    check(
+        "sigmoid",
+        simd_math::sigmoid,
+        |x| 1.0 / (1.0 + (-x).exp()),
+        2,
+    );
+}
+
+#[test]
+fn trig_is_accurate_near_multiples_of_half_pi() {
+    // Cancellation in the range reduction is worst right next to the zeros of sin and cos.
+    for k in -5000i32..5000 {
+        let centre = (k as f64 * std::f64::consts::FRAC_PI_2) as f32;
+        let mut x = centre.next_down().next_down().next_down();
+        for _ in 0..7 {
+            let lanes = F32x4::splat(x);
+            for (f, r, name) in [
+                (
+                    simd_math::sin as fn(F32x4) -> F32x4,
+                    f64::sin as fn(f64) -> f64,
+                    "sin",
+                ),
+                (simd_math::cos, f64::cos, "cos"),
+            ] {
+                let got = f(lanes).to_array()[0];
+                let want = r(x as f64) as f32;
+                assert!(
+                    ulps(got, want) <= 2,
+                    "{name}({x:e}) = {got:e}, want {want:e}"
+                );
+            }
+            x = x.next_up();
+        }
+    }
+}
