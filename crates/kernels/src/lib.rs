@@ -2,6 +2,7 @@
 //! Pointers are byte offsets into this module's linear memory; the TypeScript package owns
 //! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
 
+pub mod attention;
 pub mod binary;
 pub mod copy;
 pub mod gemm;
@@ -10,6 +11,7 @@ pub mod memory;
 pub mod reduce;
 pub mod scalar;
 pub mod simd;
+pub mod softmax;
 pub mod simd_ext;
 pub mod simd_math;
 pub mod strided;
@@ -272,4 +274,82 @@ pub unsafe extern "C" fn copy_cast(
     let (shape, strides) = strided::split_dims::<2>(dims, ndim);
     copy::copy_cast(from, to, shape, strides, a, out);
     1
+}
+
+/// Softmax (`log != 0`: log-softmax) of `rows` contiguous rows of `n` floats, `rsx`/`rso`
+/// floats apart, max-subtracted.
+///
+/// # Safety
+/// Every row must be in bounds; an output row may equal its input row but not overlap others.
+#[no_mangle]
+pub unsafe extern "C" fn softmax_f32(
+    rows: usize,
+    n: usize,
+    x: *const f32,
+    rsx: isize,
+    out: *mut f32,
+    rso: isize,
+    log: u32,
+) {
+    let rows = softmax::SoftmaxRows { rows, n, x, rsx, out, rso, log: log != 0 };
+    softmax::softmax_rows(&rows)
+}
+
+/// Fused attention `out = softmax(scale·q·kᵀ + mask)·v` over `batch` items without
+/// materialising the `l × s` scores: q `[batch, l, e]`, k `[batch, s, e]`, v `[batch, s, ev]`,
+/// out `[batch, l, ev]`, mask `[batch, l, s]` (null pointer: none). Strides in elements.
+///
+/// # Safety
+/// Every element the shapes and strides address must be in bounds; `out` must not overlap
+/// the inputs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn attention_f32(
+    batch: usize,
+    l: usize,
+    s: usize,
+    e: usize,
+    ev: usize,
+    scale: f32,
+    causal: u32,
+    q: *const f32,
+    bsq: isize,
+    rsq: isize,
+    csq: isize,
+    k: *const f32,
+    bsk: isize,
+    rsk: isize,
+    csk: isize,
+    v: *const f32,
+    bsv: isize,
+    rsv: isize,
+    csv: isize,
+    mask: *const f32,
+    bsm: isize,
+    rsm: isize,
+    csm: isize,
+    out: *mut f32,
+    bso: isize,
+    rso: isize,
+    cso: isize,
+) {
+    use attention::Strided3;
+    let args = attention::AttentionArgs {
+        batch,
+        l,
+        s,
+        e,
+        ev,
+        scale,
+        causal: causal != 0,
+        q: Strided3 { ptr: q, bs: bsq, rs: rsq, cs: csq },
+        k: Strided3 { ptr: k, bs: bsk, rs: rsk, cs: csk },
+        v: Strided3 { ptr: v, bs: bsv, rs: rsv, cs: csv },
+        mask: (!mask.is_null()).then_some(Strided3 { ptr: mask, bs: bsm, rs: rsm, cs: csm }),
+        out,
+        bso,
+        rso,
+        cso,
+    };
+    attention::attention(&args)
 }

@@ -1,0 +1,248 @@
+//! Fused scaled dot-product attention, `out = softmax(scale·Q·Kᵀ + mask)·V`, computed in
+//! tiles of queries and keys with an online softmax (FlashAttention's recurrence), so the
+//! L × S score matrix is never materialised: scratch is O(BR·(BC + Ev)) floats.
+//!
+//! Per query tile, for each key tile: scores `S = scale·Q·Kᵀ` (GEMM), plus the mask, with
+//! causal positions set to −∞; new row maxima `m'`; `P = exp(S − m')`; the running sum
+//! `l = l·exp(m − m') + ΣP`; the output accumulator `O = O·exp(m − m') + P·V` (GEMM with
+//! beta = 1). At the end `out = O / l`.
+
+use crate::gemm::{gemm, GemmArgs};
+use crate::simd::F32x4;
+use crate::simd_math::exp;
+
+/// Query rows per tile.
+const BR: usize = 64;
+/// Key rows per tile.
+const BC: usize = 128;
+
+/// A strided `[batch, rows, cols]` operand (element strides).
+#[derive(Clone, Copy, Debug)]
+pub struct Strided3 {
+    pub ptr: *const f32,
+    pub bs: isize,
+    pub rs: isize,
+    pub cs: isize,
+}
+
+impl Strided3 {
+    #[inline(always)]
+    unsafe fn at(&self, t: usize, r: usize, c: usize) -> *const f32 {
+        self.ptr
+            .offset(t as isize * self.bs + r as isize * self.rs + c as isize * self.cs)
+    }
+}
+
+/// One attention problem: q `[batch, l, e]`, k `[batch, s, e]`, v `[batch, s, ev]`,
+/// out `[batch, l, ev]`, optional additive mask `[batch, l, s]`.
+#[derive(Clone, Copy, Debug)]
+pub struct AttentionArgs {
+    pub batch: usize,
+    pub l: usize,
+    pub s: usize,
+    pub e: usize,
+    pub ev: usize,
+    pub scale: f32,
+    /// Keep key `j` for query `i` only when `j ≤ i`.
+    pub causal: bool,
+    pub q: Strided3,
+    pub k: Strided3,
+    pub v: Strided3,
+    pub mask: Option<Strided3>,
+    pub out: *mut f32,
+    pub bso: isize,
+    pub rso: isize,
+    pub cso: isize,
+}
+
+/// Runs the fused attention. A query whose keys are all masked out gets NaN (as torch).
+///
+/// # Safety
+/// Every element the shapes and strides address must be in bounds; `out` must not overlap
+/// the inputs and its elements must be distinct.
+pub unsafe fn attention(g: &AttentionArgs) {
+    if g.l == 0 || g.ev == 0 {
+        return;
+    }
+    let mut scores = vec![0f32; BR * BC];
+    let mut acc = vec![0f32; BR * g.ev];
+    let mut row_max = [0f32; BR];
+    let mut row_sum = [0f32; BR];
+    for t in 0..g.batch {
+        for i0 in (0..g.l).step_by(BR) {
+            let br = BR.min(g.l - i0);
+            let tile = QueryTile { t, i0, br };
+            row_max[..br].fill(f32::NEG_INFINITY);
+            row_sum[..br].fill(0.0);
+            acc[..br * g.ev].fill(0.0);
+            // Causal: keys past the tile's last query are masked for every row in it.
+            let s_end = if g.causal { g.s.min(i0 + br) } else { g.s };
+            for j0 in (0..s_end).step_by(BC) {
+                let bc = BC.min(s_end - j0);
+                score_tile(g, &tile, j0, bc, &mut scores);
+                online_softmax_step(
+                    g,
+                    &tile,
+                    bc,
+                    &mut scores,
+                    &mut row_max,
+                    &mut row_sum,
+                    &mut acc,
+                );
+                // acc += P · V[j0 .. j0 + bc]
+                let v = g.v.at(t, j0, 0);
+                gemm(&GemmArgs {
+                    batch: 1,
+                    m: br,
+                    n: g.ev,
+                    k: bc,
+                    alpha: 1.0,
+                    beta: 1.0,
+                    a: scores.as_ptr(),
+                    rsa: BC as isize,
+                    csa: 1,
+                    bsa: 0,
+                    b: v,
+                    rsb: g.v.rs,
+                    csb: g.v.cs,
+                    bsb: 0,
+                    c: acc.as_mut_ptr(),
+                    rsc: g.ev as isize,
+                    csc: 1,
+                    bsc: 0,
+                });
+            }
+            write_rows(g, &tile, &row_sum, &acc);
+        }
+    }
+}
+
+/// Which query rows a tile covers.
+struct QueryTile {
+    t: usize,
+    i0: usize,
+    br: usize,
+}
+
+/// `scores[r][c] = scale·q[i0 + r]·k[j0 + c] + mask`, −∞ where causality forbids.
+unsafe fn score_tile(
+    g: &AttentionArgs,
+    tile: &QueryTile,
+    j0: usize,
+    bc: usize,
+    scores: &mut [f32],
+) {
+    let QueryTile { t, i0, br } = *tile;
+    gemm(&GemmArgs {
+        batch: 1,
+        m: br,
+        n: bc,
+        k: g.e,
+        alpha: g.scale,
+        beta: 0.0,
+        a: g.q.at(t, i0, 0),
+        rsa: g.q.rs,
+        csa: g.q.cs,
+        bsa: 0,
+        // Kᵀ through strides: element (p, j) of Kᵀ is k[j0 + j][p].
+        b: g.k.at(t, j0, 0),
+        rsb: g.k.cs,
+        csb: g.k.rs,
+        bsb: 0,
+        c: scores.as_mut_ptr(),
+        rsc: BC as isize,
+        csc: 1,
+        bsc: 0,
+    });
+    for r in 0..br {
+        let row = &mut scores[r * BC..r * BC + bc];
+        if let Some(mask) = g.mask {
+            for (c, s) in row.iter_mut().enumerate() {
+                *s += *mask.at(t, i0 + r, j0 + c);
+            }
+        }
+        if g.causal {
+            let keep = (i0 + r + 1).saturating_sub(j0).min(bc);
+            row[keep..].fill(f32::NEG_INFINITY);
+        }
+    }
+}
+
+/// Folds one tile of scores into the running maxima, sums and output rows; leaves
+/// `P = exp(S − m')` in `scores` for the `P·V` product.
+unsafe fn online_softmax_step(
+    g: &AttentionArgs,
+    tile: &QueryTile,
+    bc: usize,
+    scores: &mut [f32],
+    row_max: &mut [f32; BR],
+    row_sum: &mut [f32; BR],
+    acc: &mut [f32],
+) {
+    for r in 0..tile.br {
+        let row = &mut scores[r * BC..r * BC + bc];
+        let tile_max = row.iter().fold(
+            f32::NEG_INFINITY,
+            |m, &x| if x > m || x.is_nan() { x } else { m },
+        );
+        let m_new = if row_max[r].is_nan() || tile_max.is_nan() {
+            f32::NAN
+        } else {
+            row_max[r].max(tile_max)
+        };
+        if m_new == f32::NEG_INFINITY {
+            // Everything so far is masked: contributes nothing (l stays 0 → NaN at the end).
+            row.fill(0.0);
+            continue;
+        }
+        let correction = (row_max[r] - m_new).exp();
+        row_max[r] = m_new;
+        let sum = exp_in_place(row, m_new);
+        row_sum[r] = row_sum[r] * correction + sum;
+        if correction != 1.0 {
+            scale_row(&mut acc[r * g.ev..(r + 1) * g.ev], correction);
+        }
+    }
+}
+
+/// `x = exp(x − m)` in place; returns the sum.
+#[inline(always)]
+fn exp_in_place(x: &mut [f32], m: f32) -> f32 {
+    let mv = F32x4::splat(m);
+    let mut chunks = x.chunks_exact_mut(4);
+    let mut acc = F32x4::splat(0.0);
+    for c in &mut chunks {
+        // SAFETY: each chunk holds exactly four floats.
+        unsafe {
+            let e = exp(F32x4::load(c.as_ptr()).sub(mv));
+            e.store(c.as_mut_ptr());
+            acc = acc.add(e);
+        }
+    }
+    let a = acc.to_array();
+    let mut sum = (a[0] + a[1]) + (a[2] + a[3]);
+    for v in chunks.into_remainder() {
+        *v = exp(F32x4::splat(*v - m)).lane(0);
+        sum += *v;
+    }
+    sum
+}
+
+fn scale_row(x: &mut [f32], factor: f32) {
+    for v in x {
+        *v *= factor;
+    }
+}
+
+/// `out[i0 + r] = acc[r] / l[r]`.
+unsafe fn write_rows(g: &AttentionArgs, tile: &QueryTile, row_sum: &[f32; BR], acc: &[f32]) {
+    for r in 0..tile.br {
+        let inv = 1.0 / row_sum[r];
+        let o = g
+            .out
+            .offset(tile.t as isize * g.bso + (tile.i0 + r) as isize * g.rso);
+        for (c, &x) in acc[r * g.ev..(r + 1) * g.ev].iter().enumerate() {
+            *o.offset(c as isize * g.cso) = x * inv;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Softmax and log-softmax along contiguous rows, max-subtracted so large inputs cannot
+//! overflow: `softmax(x) = exp(x − max) / Σ exp(x − max)`,
+//! `log_softmax(x) = x − max − ln Σ exp(x − max)`. Vectorised with `simd_math::exp`.
+
+use crate::simd::F32x4;
+use crate::simd_math::exp;
+
+/// Rows of a softmax problem: `rows` rows of `n` contiguous floats, `rs*` floats apart.
+#[derive(Clone, Copy, Debug)]
+pub struct SoftmaxRows {
+    pub rows: usize,
+    pub n: usize,
+    pub x: *const f32,
+    pub rsx: isize,
+    pub out: *mut f32,
+    pub rso: isize,
+    pub log: bool,
+}
+
+/// Softmax (or log-softmax) of every row. A row holding NaN, +∞, or only −∞ becomes NaN,
+/// as in PyTorch.
+///
+/// # Safety
+/// Every row of `x` must be readable and every row of `out` writable for `n` floats; an
+/// output row may be its own input row (in place) but must not overlap other rows.
+pub unsafe fn softmax_rows(s: &SoftmaxRows) {
+    for r in 0..s.rows {
+        let x = s.x.offset(r as isize * s.rsx);
+        let out = s.out.offset(r as isize * s.rso);
+        softmax_row(x, out, s.n, s.log);
+    }
+}
+
+/// Softmax of one contiguous row of `n` floats.
+///
+/// # Safety
+/// As for `softmax_rows`, for one row.
+pub unsafe fn softmax_row(x: *const f32, out: *mut f32, n: usize, log: bool) {
+    if n == 0 {
+        return;
+    }
+    let max = row_max(x, n);
+    if log {
+        // (x − max) − ln Σ, not x − (max + ln Σ): the latter rounds at the scale of max.
+        let log_sum = F32x4::splat(exp_sum(x, n, max, None).ln());
+        let m = F32x4::splat(max);
+        map_row(x, out, n, |v| v.sub(m).sub(log_sum));
+    } else {
+        // Writes exp(x − max) first, then scales in place: one exp per element.
+        let inv = 1.0 / exp_sum(x, n, max, Some(out));
+        map_row(out, out, n, |v| v.mul(F32x4::splat(inv)));
+    }
+}
+
+/// The row maximum. A NaN in the row need not show here: `exp(NaN − max)` makes the sum,
+/// and so the whole row, NaN.
+#[inline(always)]
+unsafe fn row_max(x: *const f32, n: usize) -> f32 {
+    let mut acc = F32x4::splat(f32::NEG_INFINITY);
+    let mut j = 0;
+    while j + 4 <= n {
+        acc = acc.max(F32x4::load(x.add(j)));
+        j += 4;
+    }
+    let mut m = acc.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max);
+    while j < n {
+        m = m.max(*x.add(j));
+        j += 1;
+    }
+    m
+}
+
+/// `Σ exp(x − max)`, optionally storing each term into `store`.
+#[inline(always)]
+unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*mut f32>) -> f32 {
+    let m = F32x4::splat(max);
+    let mut acc = F32x4::splat(0.0);
+    let mut j = 0;
+    while j + 4 <= n {
+        let e = exp(F32x4::load(x.add(j)).sub(m));
+        if let Some(o) = store {
+            e.store(o.add(j));
+        }
+        acc = acc.add(e);
+        j += 4;
+    }
+    let a = acc.to_array();
+    let mut sum = (a[0] + a[1]) + (a[2] + a[3]);
+    while j < n {
+        let e = exp(F32x4::splat(*x.add(j) - max)).lane(0);
+        if let Some(o) = store {
+            *o.add(j) = e;
+        }
+        sum += e;
+        j += 1;
+    }
+    sum
+}
+
+/// `out[j] = f(src[j])`, four lanes at a time (the tail through a padded vector).
+#[inline(always)]
+unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) -> F32x4) {
+    let mut j = 0;
+    while j + 4 <= n {
+        f(F32x4::load(src.add(j))).store(out.add(j));
+        j += 4;
+    }
+    while j < n {
+        *out.add(j) = f(F32x4::splat(*src.add(j))).lane(0);
+        j += 1;
+    }
+}

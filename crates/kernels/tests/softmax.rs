@@ -1,0 +1,124 @@
+//! Softmax and log-softmax rows against an f64 reference: odd lengths (tails past the
+//! vector width), strided rows, in place, huge inputs (max subtraction), −∞ entries, and
+//! the NaN rows PyTorch gives.
+
+use tensorlane_kernels::softmax::{softmax_rows, SoftmaxRows};
+
+struct Rng(u32);
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        (self.0 as f32 / u32::MAX as f32) * 2.0 - 1.0
+    }
+}
+
+fn reference(row: &[f32], log: bool) -> Vec<f64> {
+    let max = row.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x as f64));
+    let sum: f64 = row.iter().map(|&x| (x as f64 - max).exp()).sum();
+    row.iter()
+        .map(|&x| {
+            if log {
+                x as f64 - max - sum.ln()
+            } else {
+                (x as f64 - max).exp() / sum
+            }
+        })
+        .collect()
+}
+
+fn run(x: &[f32], rows: usize, n: usize, rsx: usize, rso: usize, log: bool) -> Vec<f32> {
+    let mut out = vec![f32::NAN; rows.max(1) * rso.max(n)];
+    let s = SoftmaxRows {
+        rows,
+        n,
+        x: x.as_ptr(),
+        rsx: rsx as isize,
+        out: out.as_mut_ptr(),
+        rso: rso as isize,
+        log,
+    };
+    unsafe { softmax_rows(&s) };
+    out
+}
+
+fn assert_row_close(got: &[f32], want: &[f64], what: &str) {
+    for (j, (&g, &w)) in got.iter().zip(want).enumerate() {
+        let tol = 1e-6 + 4e-6 * w.abs();
+        assert!((g as f64 - w).abs() <= tol, "{what}: [{j}] = {g}, want {w}");
+    }
+}
+
+#[test]
+fn matches_reference_for_odd_lengths_and_strided_rows() {
+    let mut rng = Rng(11);
+    for n in [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 64, 127, 1000] {
+        for log in [false, true] {
+            let (rows, rsx, rso) = (3, n + 5, n + 2);
+            let x: Vec<f32> = (0..rows * rsx).map(|_| rng.next() * 20.0).collect();
+            let out = run(&x, rows, n, rsx, rso, log);
+            for r in 0..rows {
+                let want = reference(&x[r * rsx..r * rsx + n], log);
+                assert_row_close(
+                    &out[r * rso..r * rso + n],
+                    &want,
+                    &format!("n={n} log={log} row {r}"),
+                );
+                if !log {
+                    let s: f32 = out[r * rso..r * rso + n].iter().sum();
+                    assert!((s - 1.0).abs() < 1e-5, "n={n}: row {r} sums to {s}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn huge_inputs_do_not_overflow_and_minus_infinity_gives_zero() {
+    let x = [1000.0f32, 999.0, f32::NEG_INFINITY, 998.0, 1000.0];
+    let out = run(&x, 1, 5, 5, 5, false);
+    assert_row_close(&out[..5], &reference(&x, false), "softmax");
+    assert_eq!(out[2], 0.0);
+    let out = run(&x, 1, 5, 5, 5, true);
+    assert_eq!(out[2], f32::NEG_INFINITY);
+    assert_row_close(&out[..2], &reference(&x, true)[..2], "log_softmax");
+}
+
+#[test]
+fn nan_or_all_minus_infinity_rows_become_nan() {
+    for x in [
+        [1.0, f32::NAN, 2.0, 3.0, 4.0],
+        [f32::NEG_INFINITY; 5],
+        [1.0, f32::INFINITY, 2.0, 3.0, 4.0],
+    ] {
+        for log in [false, true] {
+            let out = run(&x, 1, 5, 5, 5, log);
+            assert!(
+                out[..5].iter().all(|v| v.is_nan()),
+                "{x:?} log={log} → {out:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn in_place_rows() {
+    let mut rng = Rng(3);
+    let mut x: Vec<f32> = (0..2 * 13).map(|_| rng.next() * 5.0).collect();
+    let want: Vec<Vec<f64>> = x.chunks(13).map(|r| reference(r, false)).collect();
+    let p = x.as_mut_ptr();
+    let s = SoftmaxRows {
+        rows: 2,
+        n: 13,
+        x: p,
+        rsx: 13,
+        out: p,
+        rso: 13,
+        log: false,
+    };
+    unsafe { softmax_rows(&s) };
+    for r in 0..2 {
+        assert_row_close(&x[r * 13..(r + 1) * 13], &want[r], "in place");
+    }
+}
