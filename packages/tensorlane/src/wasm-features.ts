@@ -20,7 +20,7 @@ export interface WasmFeatures {
   relaxedSimd: boolean;
 }
 
-function validates(bytes: Uint8Array): boolean {
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   try {
     return WebAssembly.validate(bytes);
   } catch {
