@@ -49,11 +49,10 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   return backendInfo();
 }
 
-/** Which backend and build run ops, and what the engine supports. */
+/** Which backend and build run ops, and what the engine supports. Never loads anything. */
 export function backendInfo(): BackendInfo {
-  const backend = currentBackend().name;
   return {
-    backend,
+    backend: currentBackendName(),
     build: kernelsReady() ? loadedKernels().build : null,
     features: detectWasmFeatures(),
     threads: 1,

@@ -20,6 +20,11 @@ export function currentBackend(): Backend {
   return current;
 }
 
+/** The current backend's name, without creating it (so it never triggers a wasm load). */
+export function currentBackendName(): BackendName {
+  return current?.name ?? 'wasm';
+}
+
 /** Switches the backend for tensors created from now on; existing tensors keep theirs. */
 export function setBackend(name: BackendName): void {
   current = backendNamed(name);
