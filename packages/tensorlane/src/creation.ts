@@ -217,6 +217,7 @@ export function linspace(
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
     values[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+  if (steps === 1) values[0] = start;
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) for (let i = 0; i < steps; i++) values[i] = Math.trunc(values[i]!);
   return fromValues(values, [steps], dtype);

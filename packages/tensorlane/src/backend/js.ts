@@ -8,6 +8,7 @@ import { OutOfMemoryError } from '../errors.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
 import { binaryFn, unaryFn } from './element-ops.js';
+import { arrayLinalgKernels } from './js-linalg.js';
 import { forEachRow } from './strided-rows.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
@@ -193,6 +194,7 @@ export function createJsBackend(): Backend {
     },
     array,
     ...arrayKernels(array),
+    ...arrayLinalgKernels(array),
   };
   return backend;
 }
