@@ -15,6 +15,14 @@ export {
   zerosLike,
 } from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
+export { type EinsumOptions, einsum } from './einsum/einsum.js';
+export {
+  type EinsumPathInfo,
+  type EinsumPathOptions,
+  einsumPath,
+  type ShapeLike,
+} from './einsum/einsum-path.js';
+export type { OptimizeStrategy } from './einsum/einsum-plan.js';
 export {
   DisposedError,
   DtypeError,
