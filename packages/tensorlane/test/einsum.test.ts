@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BackendName, setBackend } from '../src/backend/current.js';
+import type { View } from '../src/backend/backend.js';
+import { type BackendName, backendNamed, setBackend } from '../src/backend/current.js';
 import { fromFlat } from '../src/creation.js';
 import type { DType } from '../src/dtype.js';
 import { einsum } from '../src/einsum/einsum.js';
@@ -202,52 +203,102 @@ function smallInts(n: number, seed: number): number[] {
   });
 }
 
-for (const backend of BACKENDS) {
-  describe(`einsum property [${backend}]`, () => {
-    it('matches a naive loop over all labels for random equations and shapes', () => {
-      setBackend(backend);
-      fc.assert(
-        fc.property(
-          problemArb,
-          fc.integer(),
-          fc.constantFrom<DType>('float32', 'int32'),
-          (p, seed, dtype) => {
-            const shapes = shapesOf(p);
-            const data = shapes.map((s, n) =>
-              smallInts(
-                s.reduce((a, b) => a * b, 1),
-                seed + n,
-              ),
-            );
-            const eq = equationOf(p);
-            const want = naiveEinsum(p, data);
-            const ops = data.map((d, n) => fromFlat(d, shapes[n]!, dtype));
-            const out = einsum(eq, ...ops);
-            expect(out.shape, eq).toEqual(want.shape);
-            // + 0 maps -0 (a lone product 0 · -3) to 0, as the reference's running sum does.
-            expect(
-              Array.from(out.data(), (x) => x + 0),
-              eq,
-            ).toEqual(want.values);
-            expect(out.dtype).toBe(dtype);
-          },
-        ),
-        { numRuns: 200 },
-      );
-    });
-
-    it('every strategy gives the same answer on a 5-operand contraction', () => {
-      setBackend(backend);
-      const shapes = [[3, 4], [4, 5], [5, 2], [2, 3], [3]];
-      const ops = shapes.map((s, n) =>
-        fromFlat(smallInts(s[0]! * (s[1] ?? 1), n + 1), s, 'float32'),
-      );
-      const eq = 'ab,bc,cd,da,a->b';
-      const ref = Array.from(einsum(eq, ...ops, { optimize: 'none' }).data());
-      for (const optimize of ['auto', 'optimal', 'greedy'] as const) {
-        expect(Array.from(einsum(eq, ...ops, { optimize }).data())).toEqual(ref);
+/** A textbook strided batched GEMM, to exercise einsum's GEMM lowering independently. */
+function referenceGemm(a: View, b: View, out: View): void {
+  const [B, m, k] = a.shape as [number, number, number];
+  const n = b.shape[2]!;
+  const A = backendNamed('js').array(a.storage);
+  const Bm = backendNamed('js').array(b.storage);
+  const O = backendNamed('js').array(out.storage);
+  for (let t = 0; t < B; t++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++)
+          acc +=
+            A[a.offset + t * a.strides[0]! + i * a.strides[1]! + p * a.strides[2]!]! *
+            Bm[b.offset + t * b.strides[0]! + p * b.strides[1]! + j * b.strides[2]!]!;
+        O[out.offset + t * out.strides[0]! + i * out.strides[1]! + j * out.strides[2]!] = acc;
       }
-    });
+}
+
+type Mode = BackendName | 'js with reference gemm';
+const MODES: Mode[] = [...BACKENDS, 'js with reference gemm'];
+
+/** Runs `fn` on the mode's backend; the last mode lends the js backend a reference `gemm`. */
+function onMode(mode: Mode, fn: () => void): void {
+  if (mode !== 'js with reference gemm') {
+    setBackend(mode);
+    fn();
+    return;
+  }
+  setBackend('js');
+  const js = backendNamed('js') as { gemm?: unknown };
+  const own = js.gemm;
+  js.gemm = referenceGemm;
+  try {
+    fn();
+  } finally {
+    js.gemm = own;
+  }
+}
+
+for (const mode of MODES) {
+  describe(`einsum property [${mode}]`, () => {
+    it('matches a naive loop over all labels for random equations and shapes', () =>
+      onMode(mode, () => {
+        fc.assert(
+          fc.property(
+            problemArb,
+            fc.integer(),
+            fc.constantFrom<DType>('float32', 'int32'),
+            (p, seed, dtype) => {
+              const shapes = shapesOf(p);
+              const data = shapes.map((s, n) =>
+                smallInts(
+                  s.reduce((a, b) => a * b, 1),
+                  seed + n,
+                ),
+              );
+              const eq = equationOf(p);
+              const want = naiveEinsum(p, data);
+              const ops = data.map((d, n) => fromFlat(d, shapes[n]!, dtype));
+              const out = einsum(eq, ...ops);
+              expect(out.shape, eq).toEqual(want.shape);
+              // + 0 maps -0 (a lone product 0 · -3) to 0, as the reference's running sum does.
+              expect(
+                Array.from(out.data(), (x) => x + 0),
+                eq,
+              ).toEqual(want.values);
+              expect(out.dtype).toBe(dtype);
+            },
+          ),
+          { numRuns: 200 },
+        );
+      }));
+
+    it('every strategy gives the same answer on a 5-operand contraction', () =>
+      onMode(mode, () => {
+        const shapes = [[3, 4], [4, 5], [5, 2], [2, 3], [3]];
+        const ops = shapes.map((s, n) =>
+          fromFlat(smallInts(s[0]! * (s[1] ?? 1), n + 1), s, 'float32'),
+        );
+        const eq = 'ab,bc,cd,da,a->b';
+        const ref = Array.from(einsum(eq, ...ops, { optimize: 'none' }).data());
+        for (const optimize of ['auto', 'optimal', 'greedy'] as const) {
+          expect(Array.from(einsum(eq, ...ops, { optimize }).data())).toEqual(ref);
+        }
+      }));
+
+    it('matches np.einsum on the fixture cases', () =>
+      onMode(mode, () => {
+        for (const c of cases as Case[]) {
+          const ops = c.operands.map((v, n) => fromFlat(v, c.shapes[n]!, 'float32'));
+          const out = einsum(c.equation, ...ops);
+          expect(out.shape, c.equation).toEqual(c.outShape);
+          close(out.data(), c.out, 1e-5, 1e-5);
+        }
+      }));
   });
 }
 
