@@ -1,0 +1,48 @@
+/**
+ * The FinalizationRegistry backstop: an unreachable tensor's storage is freed after a GC.
+ * Node-only: `--expose-gc` is switched on at runtime (v8.setFlagsFromString) and `gc` is
+ * fetched from a fresh context, which is what `node --expose-gc` provides.
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { expect } from 'vitest';
+import { memory, type Tensor, tidy, zeros } from '../src/index.js';
+import { describeBackends } from './backend-cases.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = ((globalThis as any).gc ?? vm.runInNewContext('gc')) as () => void;
+
+/** Collects garbage until `done()` holds (finalizers run in later tasks), or gives up. */
+async function collectUntil(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (done()) return true;
+  }
+  return false;
+}
+
+describeBackends('FinalizationRegistry backstop', (it) => {
+  it('frees the storage of an unreachable tensor', async () => {
+    await collectUntil(() => false); // let earlier garbage go first
+    const before = memory();
+    // Created in a closure so no reference survives it.
+    (() => {
+      zeros(1000);
+    })();
+    expect(memory().bytes).toBe(before.bytes + 4000);
+    expect(await collectUntil(() => memory().bytes === before.bytes)).toBe(true);
+    expect(memory().tensors).toBe(before.tensors);
+  });
+
+  it('a live view keeps the storage of a collected base alive', async () => {
+    await collectUntil(() => false);
+    const before = memory();
+    const view: Tensor = (() => zeros(1000).get('0:10'))();
+    view.fill_(1);
+    expect(await collectUntil(() => memory().tensors === before.tensors + 1)).toBe(true);
+    expect(memory().bytes).toBe(before.bytes + 4000);
+    expect(tidy(() => view.sum().item())).toBe(10);
+    view.dispose();
+  });
+});
