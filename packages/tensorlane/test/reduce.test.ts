@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
-  arange,
   DtypeError,
   IndexError,
   logsumexp,
