@@ -88,4 +88,30 @@ export interface Backend {
    * extreme into the flattened reduced axes; `all/any` write bool.
    */
   reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void;
+  /**
+   * Batched matrix product `out[t] = a[t] · b[t]` with `a` `[B, m, k]`, `b` `[B, k, n]` and
+   * `out` `[B, m, n]`, all of one dtype (not bool). Any strides: transposed operands and
+   * stride-0 (broadcast) batches or rows need no copy. `out` is overwritten, never read.
+   */
+  gemm(a: View, b: View, out: View): void;
+  /**
+   * Softmax (or log-softmax) along the last axis of `a` into `out` (same shape, a float
+   * dtype), max-subtracted so large inputs do not overflow.
+   */
+  softmax(a: View, out: View, log: boolean): void;
+  /**
+   * `out = softmax(scale·q·kᵀ + mask) · v` per batch item, with `q` `[B, L, E]`, `k` `[B, S, E]`,
+   * `v` `[B, S, Ev]`, `out` `[B, L, Ev]`, all of one float dtype.
+   */
+  attention(q: View, k: View, v: View, out: View, args: AttentionArgs): void;
+}
+
+/** Options of `Backend.attention`, already resolved by the op layer. */
+export interface AttentionArgs {
+  /** Multiplies `q·kᵀ` before the mask is added. */
+  readonly scale: number;
+  /** Drops key `j` for query `i` when `j > i` (top-left aligned, as torch's `is_causal`). */
+  readonly causal: boolean;
+  /** Added to the scaled scores: `[B, L, S]`, same dtype, broadcast strides allowed. */
+  readonly mask?: View;
 }

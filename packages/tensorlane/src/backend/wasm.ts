@@ -9,6 +9,7 @@ import { OutOfMemoryError } from '../errors.js';
 import { type KernelExports, loadedKernels } from '../wasm-module.js';
 import type { Backend, Storage } from './backend.js';
 import { arrayKernels } from './js.js';
+import { wasmLinalgKernels } from './wasm-linalg.js';
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
@@ -56,6 +57,7 @@ export function createWasmBackend(): Backend {
     binary: fallback.binary,
     unary: fallback.unary,
     reduce: fallback.reduce,
+    ...wasmLinalgKernels(exports, array),
   };
   return backend;
 }

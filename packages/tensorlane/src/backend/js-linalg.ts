@@ -1,0 +1,17 @@
+/** The js backend's matrix product, softmax and attention: the plain reference loops. */
+import type { TypedArray } from '../dtype.js';
+import type { Backend, Storage } from './backend.js';
+import { arrayAttention } from './js-attention.js';
+import { arrayGemm } from './js-gemm.js';
+import { arraySoftmax } from './js-softmax.js';
+
+/** `gemm`, `softmax` and `attention` over typed arrays seen through `array`. */
+export type LinalgKernels = Pick<Backend, 'gemm' | 'softmax' | 'attention'>;
+
+/**
+ * The reference linear-algebra kernels for a backend whose storages `array` can view.
+ * @example const k = arrayLinalgKernels((s) => s.handle as TypedArray); k.gemm(a, b, out);
+ */
+export function arrayLinalgKernels(array: (s: Storage) => TypedArray): LinalgKernels {
+  return { gemm: arrayGemm(array), softmax: arraySoftmax(array), attention: arrayAttention(array) };
+}

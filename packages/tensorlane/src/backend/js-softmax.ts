@@ -1,0 +1,48 @@
+/**
+ * The reference softmax along the last axis of a strided view: subtract the row maximum,
+ * exponentiate, normalise (log-softmax: `x − max − log Σ exp(x − max)`).
+ */
+import type { TypedArray } from '../dtype.js';
+import type { Storage, View } from './backend.js';
+import { forEachRow } from './strided-rows.js';
+
+/** `Backend.softmax` over typed arrays. */
+export type SoftmaxFn = (a: View, out: View, log: boolean) => void;
+
+/**
+ * A `softmax` that reads storages through `array`. A row of all −Infinity gives NaN, as
+ * torch does; +Infinity or NaN in a row gives NaN for that row.
+ * @example arraySoftmax((s) => s.handle as TypedArray)(x, out, false)
+ */
+export function arraySoftmax(array: (s: Storage) => TypedArray): SoftmaxFn {
+  return (a, out, log) => {
+    const xa = array(a.storage);
+    const xo = array(out.storage);
+    const nd = a.shape.length;
+    if (nd === 0) {
+      // A 0-d tensor is a row of one: softmax 1, log-softmax 0 (NaN stays NaN).
+      const x = xa[a.offset]!;
+      xo[out.offset] = Number.isFinite(x) ? (log ? 0 : 1) : Number.NaN;
+      return;
+    }
+    const ia = a.strides[nd - 1]!;
+    const io = out.strides[nd - 1]!;
+    forEachRow(a.shape, [a.strides, out.strides], [a.offset, out.offset], (offs, n) => {
+      const p0 = offs[0]!;
+      const q0 = offs[1]!;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const x = xa[p0 + j * ia]!;
+        if (x > max || Number.isNaN(x)) max = x;
+        if (Number.isNaN(max)) break;
+      }
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += Math.exp(xa[p0 + j * ia]! - max);
+      const logSum = Math.log(sum);
+      for (let j = 0; j < n; j++) {
+        const shifted = xa[p0 + j * ia]! - max;
+        xo[q0 + j * io] = log ? shifted - logSum : Math.exp(shifted) / sum;
+      }
+    });
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `Backend.gemm` on the wasm backend: float32 runs the kernel crate's `gemm_f32` directly on
+ * the views' strides (no copies, batch strides of 0 for broadcast batches); int32 and
+ * float64 run the reference loop over wasm memory.
+ */
+import type { View } from './backend.js';
+import type { GemmFn } from './js-gemm.js';
+import type { WasmLinalgExports } from './wasm-linalg-exports.js';
+
+/** Byte address of a view's first element. */
+export function f32Address(v: View): number {
+  return (v.storage.handle as number) + v.offset * 4;
+}
+
+/**
+ * A wasm `gemm`, falling back to `reference` for dtypes without a kernel.
+ * @example const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
+ */
+export function wasmGemm(exports: WasmLinalgExports, reference: GemmFn): GemmFn {
+  return (a, b, out) => {
+    if (out.storage.dtype !== 'float32') return reference(a, b, out);
+    const [batch, m, k] = a.shape as [number, number, number];
+    const n = out.shape[2]!;
+    const [bsa, rsa, csa] = a.strides as [number, number, number];
+    const [bsb, rsb, csb] = b.strides as [number, number, number];
+    const [bsc, rsc, csc] = out.strides as [number, number, number];
+    exports.gemm_f32(
+      batch,
+      m,
+      n,
+      k,
+      1,
+      0,
+      f32Address(a),
+      rsa,
+      csa,
+      bsa,
+      f32Address(b),
+      rsb,
+      csb,
+      bsb,
+      f32Address(out),
+      rsc,
+      csc,
+      bsc,
+    );
+  };
+}

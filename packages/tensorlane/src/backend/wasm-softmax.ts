@@ -1,0 +1,34 @@
+/**
+ * `Backend.softmax` on the wasm backend: float32 rows with unit inner stride run the SIMD
+ * `softmax_f32` kernel (one call per run of evenly spaced rows); anything else runs the
+ * reference over wasm memory. The op layer makes rows contiguous before calling.
+ */
+import { coalesceDims } from '../shape/coalesce-dims.js';
+import type { SoftmaxFn } from './js-softmax.js';
+import { forEachRow } from './strided-rows.js';
+import { f32Address } from './wasm-gemm.js';
+import type { WasmLinalgExports } from './wasm-linalg-exports.js';
+
+/**
+ * A wasm `softmax`, falling back to `reference` where the kernel does not apply.
+ * @example wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
+ */
+export function wasmSoftmax(exports: WasmLinalgExports, reference: SoftmaxFn): SoftmaxFn {
+  return (a, out, log) => {
+    const nd = a.shape.length;
+    const n = a.shape[nd - 1] ?? 1;
+    const unitRows = nd > 0 && (n === 1 || (a.strides[nd - 1] === 1 && out.strides[nd - 1] === 1));
+    if (out.storage.dtype !== 'float32' || !unitRows) return reference(a, out, log);
+    const outer = coalesceDims(a.shape.slice(0, -1), [
+      a.strides.slice(0, -1),
+      out.strides.slice(0, -1),
+    ]);
+    const [xa, xo] = [f32Address(a), f32Address(out)];
+    const [sa, so] = [outer.strides[0]!, outer.strides[1]!];
+    const [ia, io] = [sa[sa.length - 1] ?? 0, so[so.length - 1] ?? 0];
+    // Each innermost run of the outer dims is `rows` evenly spaced rows: one kernel call.
+    forEachRow(outer.shape, outer.strides, [0, 0], (offs, rows) => {
+      exports.softmax_f32(rows, n, xa + offs[0]! * 4, ia, xo + offs[1]! * 4, io, log ? 1 : 0);
+    });
+  };
+}

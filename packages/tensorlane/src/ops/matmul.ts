@@ -1,0 +1,231 @@
+/**
+ * Matrix products with PyTorch's rules: `matmul` (1-D operands promoted to a row or a
+ * column and the added dim removed again, batch dims broadcast: `(j,1,n,m) @ (k,m,p) →
+ * (j,k,n,p)`), `mm` (2-D only), `bmm` (3-D only, equal batch), `mv`, `dot`, `outer`.
+ * Every product becomes one strided batched GEMM on the backend: transposed and expanded
+ * operands are passed by strides, never copied. Shapes are checked before anything is
+ * allocated, so a failed call leaves every tensor intact.
+ */
+import type { View } from '../backend/backend.js';
+import { forEachRow } from '../backend/strided-rows.js';
+import type { DType } from '../dtype.js';
+import { DtypeError, fmtShape, ShapeError } from '../errors.js';
+import { promoteTypes } from '../promote.js';
+import { broadcastStrides } from '../shape/broadcast.js';
+import { coalesceDims } from '../shape/coalesce-dims.js';
+import { contiguousStrides } from '../shape/strides.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
+import { asTensor, disposeAll } from './operands.js';
+
+/** One operand as a batch of matrices: batch shape/strides plus row and column strides. */
+interface MatrixOperand {
+  readonly batch: readonly number[];
+  readonly batchStrides: readonly number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly rs: number;
+  readonly cs: number;
+}
+
+/** `t` read as matrices; a 1-D tensor becomes one row (`asRow`) or one column. */
+function asMatrices(t: Tensor, asRow: boolean): MatrixOperand {
+  const s = t.stride();
+  if (t.ndim === 1) {
+    const [n, st] = [t.shape[0]!, s[0]!];
+    return asRow
+      ? { batch: [], batchStrides: [], rows: 1, cols: n, rs: 0, cs: st }
+      : { batch: [], batchStrides: [], rows: n, cols: 1, rs: st, cs: 0 };
+  }
+  const nd = t.ndim;
+  return {
+    batch: t.shape.slice(0, -2),
+    batchStrides: s.slice(0, -2),
+    rows: t.shape[nd - 2]!,
+    cols: t.shape[nd - 1]!,
+    rs: s[nd - 2]!,
+    cs: s[nd - 1]!,
+  };
+}
+
+/** 1-D tensors as one row (the left operand of matmul). */
+const asRows = (t: Tensor): MatrixOperand => asMatrices(t, true);
+/** 1-D tensors as one column (the right operand of matmul). */
+const asColumns = (t: Tensor): MatrixOperand => asMatrices(t, false);
+
+function describePair(op: string, a: Tensor, b: Tensor, sep = '@'): string {
+  return `${op}: ${fmtShape(a.shape)} ${sep} ${fmtShape(b.shape)}`;
+}
+
+/** The dtype both operands compute in; bool has no product (as torch on CPU). */
+function productDtype(op: string, a: Tensor, b: Tensor): DType {
+  a.live(op);
+  b.live(op);
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  if (dtype === 'bool')
+    throw new DtypeError(
+      `${describePair(op, a, b)}: bool tensors have no matrix product; convert with .int() or .float() first`,
+    );
+  return dtype;
+}
+
+/** The broadcast of two batch shapes, or a ShapeError naming both full shapes. */
+function broadcastBatch(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  x: readonly number[],
+  y: readonly number[],
+): number[] {
+  const n = Math.max(x.length, y.length);
+  const out = new Array<number>(n);
+  for (let i = 1; i <= n; i++) {
+    const dx = x[x.length - i] ?? 1;
+    const dy = y[y.length - i] ?? 1;
+    if (dx !== dy && dx !== 1 && dy !== 1)
+      throw new ShapeError(
+        `${describePair(op, a, b)}: batch dimensions ${fmtShape(x)} and ${fmtShape(y)} cannot broadcast (${dx} vs ${dy})`,
+      );
+    out[n - i] = dx === 1 ? dy : dx;
+  }
+  return out;
+}
+
+/**
+ * The batched product of `a` and `b` seen as matrices, into a new tensor of `outShape`
+ * (the batch, then `m` unless `dropM`, then `n` unless `dropN`).
+ */
+function batchedProduct(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  layoutA: (t: Tensor) => MatrixOperand,
+  layoutB: (t: Tensor) => MatrixOperand,
+  drop: { m: boolean; n: boolean },
+): Tensor {
+  const dtype = productDtype(op, a, b);
+  // Shapes are checked on the arguments; strides are read after any dtype cast (a copy).
+  let ma = layoutA(a);
+  let mb = layoutB(b);
+  if (ma.cols !== mb.rows)
+    throw new ShapeError(
+      `${describePair(op, a, b)}: inner dimensions differ (${ma.cols} vs ${mb.rows})`,
+    );
+  const batch = broadcastBatch(op, a, b, ma.batch, mb.batch);
+  const [m, n, k] = [ma.rows, mb.cols, ma.cols];
+  const outShape = [...batch, ...(drop.m ? [] : [m]), ...(drop.n ? [] : [n])];
+  const backend = a.backend;
+  const temps: Tensor[] = [];
+  try {
+    const ta = asTensor(a, dtype, backend, temps);
+    const tb = asTensor(b, dtype, backend, temps);
+    ma = layoutA(ta);
+    mb = layoutB(tb);
+    const out = emptyTensor(outShape, dtype, backend);
+    if (out.numel() === 0 || k === 0) return out; // storage starts zeroed: the empty sum
+    const os = contiguousStrides(outShape);
+    const nb = batch.length;
+    const rso = drop.m ? 0 : os[nb]!;
+    const cso = drop.n ? 0 : os[nb + (drop.m ? 0 : 1)]!;
+    const sa = broadcastStrides(ma.batch, ma.batchStrides, batch);
+    const sb = broadcastStrides(mb.batch, mb.batchStrides, batch);
+    // Batch dims that step evenly in all three operands merge into one GEMM batch stride.
+    const c = coalesceDims(batch, [sa, sb, os.slice(0, nb)]);
+    const [va, vb, vo] = [ta.backendView, tb.backendView, out.backendView];
+    const last = c.shape.length - 1;
+    const run = (offs: readonly number[], count: number): void => {
+      const bs = (i: number) => (last >= 0 ? c.strides[i]![last]! : 0);
+      const view = (v: View, off: number, shape: number[], strides: number[]): View => ({
+        storage: v.storage,
+        offset: v.offset + off,
+        shape,
+        strides,
+      });
+      backend.gemm(
+        view(va, offs[0]!, [count, m, k], [bs(0), ma.rs, ma.cs]),
+        view(vb, offs[1]!, [count, k, n], [bs(1), mb.rs, mb.cs]),
+        view(vo, offs[2]!, [count, m, n], [bs(2), rso, cso]),
+      );
+    };
+    if (last < 0) run([0, 0, 0], 1);
+    else forEachRow(c.shape, c.strides, [0, 0, 0], run);
+    return out;
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+/**
+ * `torch.matmul`: dot product for 1-D·1-D (a 0-d tensor), matrix product for 2-D, and a
+ * broadcast batched product beyond; a 1-D operand gets a dim (prepended on the left,
+ * appended on the right) that is removed from the result.
+ * @example matmul(zeros(2, 1, 3, 4), zeros(5, 4, 6)).shape // [2, 5, 3, 6]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.live('matmul').ndim === 0 || b.live('matmul').ndim === 0)
+    throw new ShapeError(
+      `${describePair('matmul', a, b)}: both arguments need at least 1 dimension`,
+    );
+  return batchedProduct('matmul', a, b, asRows, asColumns, {
+    m: a.ndim === 1,
+    n: b.ndim === 1,
+  });
+}
+
+/**
+ * Matrix product of two 2-D tensors (no broadcasting).
+ * @example mm(ones(2, 3), ones(3, 4)).shape // [2, 4]
+ */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.live('mm').ndim !== 2 || b.live('mm').ndim !== 2)
+    throw new ShapeError(`${describePair('mm', a, b)}: both arguments must be 2-D`);
+  return batchedProduct('mm', a, b, asRows, asColumns, { m: false, n: false });
+}
+
+/**
+ * Batched matrix product of two 3-D tensors with the same batch size (no broadcasting).
+ * @example bmm(ones(8, 2, 3), ones(8, 3, 4)).shape // [8, 2, 4]
+ */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.live('bmm').ndim !== 3 || b.live('bmm').ndim !== 3)
+    throw new ShapeError(`${describePair('bmm', a, b)}: both arguments must be 3-D`);
+  if (a.shape[0] !== b.shape[0])
+    throw new ShapeError(
+      `${describePair('bmm', a, b)}: batch sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
+    );
+  return batchedProduct('bmm', a, b, asRows, asColumns, { m: false, n: false });
+}
+
+/**
+ * Matrix-vector product: a 2-D `a` times a 1-D `v`.
+ * @example mv(ones(2, 3), ones(3)).shape // [2]
+ */
+export function mv(a: Tensor, v: Tensor): Tensor {
+  if (a.live('mv').ndim !== 2 || v.live('mv').ndim !== 1)
+    throw new ShapeError(`${describePair('mv', a, v)}: expects a 2-D matrix and a 1-D vector`);
+  return batchedProduct('mv', a, v, asRows, asColumns, { m: false, n: true });
+}
+
+/**
+ * Dot product of two 1-D tensors of the same length, as a 0-d tensor.
+ * @example dot(tensor([1, 2]), tensor([3, 4])).item() // 11
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.live('dot').ndim !== 1 || b.live('dot').ndim !== 1)
+    throw new ShapeError(`${describePair('dot', a, b, '·')}: both arguments must be 1-D`);
+  if (a.shape[0] !== b.shape[0])
+    throw new ShapeError(
+      `${describePair('dot', a, b, '·')}: sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
+    );
+  return batchedProduct('dot', a, b, asRows, asColumns, { m: true, n: true });
+}
+
+/**
+ * Outer product of two 1-D tensors: `outer(a, b)[i][j] = a[i]·b[j]`.
+ * @example outer(tensor([1, 2]), tensor([3, 4, 5])).shape // [2, 3]
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.live('outer').ndim !== 1 || b.live('outer').ndim !== 1)
+    throw new ShapeError(`${describePair('outer', a, b, '⊗')}: both arguments must be 1-D`);
+  // a as an n×1 column times b as a 1×m row: a GEMM with k = 1.
+  return batchedProduct('outer', a, b, asColumns, asRows, { m: false, n: false });
+}

@@ -1,0 +1,61 @@
+/**
+ * `softmax` and `logSoftmax` along any dim, as torch: max-subtracted, so large inputs do
+ * not overflow; int and bool inputs compute in float32. The backend kernel works along
+ * contiguous rows, so another dim is first made the contiguous one (one copy in, one out).
+ */
+import { type DType, isFloat } from '../dtype.js';
+import { DtypeError } from '../errors.js';
+import { normDim } from '../shape/views.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
+import { asTensor, disposeAll } from './operands.js';
+
+function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: DType): Tensor {
+  t.live(op);
+  const d = normDim(op, dim, t.ndim);
+  if (dtype !== undefined && !isFloat(dtype))
+    throw new DtypeError(
+      `${op}: dtype ${dtype} is not a floating-point dtype (float32 or float64)`,
+    );
+  const compute: DType = dtype ?? (isFloat(t.dtype) ? t.dtype : 'float32');
+  const backend = t.backend;
+  const temps: Tensor[] = [];
+  try {
+    const src = asTensor(t, compute, backend, temps);
+    const out = emptyTensor(t.shape, compute, backend);
+    const last = t.ndim - 1;
+    if (t.ndim === 0 || (d === last && (t.shape[last] === 1 || src.stride(last) === 1))) {
+      backend.softmax(src.backendView, out.backendView, log);
+      return out;
+    }
+    // Move `dim` last and make it contiguous, run the rows, then copy back into place.
+    const perm = [...Array(t.ndim).keys()].filter((x) => x !== d).concat(d);
+    const rows = src.permute(perm).contiguous();
+    temps.push(rows);
+    const result = emptyTensor(rows.shape, compute, backend);
+    temps.push(result);
+    backend.softmax(rows.backendView, result.backendView, log);
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    const back = result.permute(inverse);
+    temps.push(back);
+    backend.copy(back.backendView, out.backendView);
+    return out;
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+/**
+ * `exp(x) / Σ exp(x)` along `dim` (each slice sums to 1).
+ * @example softmax(tensor([[1, 2, 3]]), -1) // → tensor([[0.0900, 0.2447, 0.6652]])
+ */
+export function softmax(t: Tensor, dim: number, dtype?: DType): Tensor {
+  return softmaxAlong('softmax', t, dim, false, dtype);
+}
+
+/**
+ * `log(softmax(x))` along `dim`, computed as `x − max − log Σ exp(x − max)`.
+ * @example logSoftmax(tensor([0, 0]), 0) // → tensor([-0.6931, -0.6931])
+ */
+export function logSoftmax(t: Tensor, dim: number, dtype?: DType): Tensor {
+  return softmaxAlong('logSoftmax', t, dim, true, dtype);
+}
