@@ -4,11 +4,10 @@
  * (so even top-level code in a test file runs on the forced build), runs them, and checks
  * after every test that the cell still runs on what it claims to.
  */
-
-import { testFiles } from 'conformance:test-files';
 import * as fc from 'fast-check';
 import { type BackendInfo, backendInfo, init } from '../../packages/tensorlane/src/init.js';
-import { collectFile, runSuite, type SuiteResult } from './suite.js';
+import { runTestFiles } from './run-files.js';
+import type { SuiteResult } from './suite.js';
 
 /** The column of the matrix: a wasm build, or the pure TypeScript backend. */
 export type Target = 'relaxed' | 'simd128' | 'baseline' | 'js';
@@ -19,6 +18,8 @@ export interface ConformanceOptions {
   numRuns?: number;
   /** Only tests whose full name contains this. */
   filter?: string;
+  /** Also return every test's name and outcome. */
+  listTests?: boolean;
 }
 
 /** A cell's result: the suite's counts plus what actually ran. */
@@ -49,9 +50,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (!runsTarget(info, target))
     throw new Error(`asked for ${target} but init() reports ${describeInfo(info)}`);
   if (options.numRuns !== undefined) fc.configureGlobal({ numRuns: options.numRuns });
-  for (const [name, load] of testFiles) await collectFile(name, load);
-  const result = await runSuite({
+  const result = await runTestFiles({
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
+    listTests: options.listTests === true,
     // In vitest each file has its own module state; here they share one, so a test that
     // switches the backend or build and does not switch back would make every later test
     // run on the wrong column. Name it, and put the cell back on its target.
@@ -64,5 +65,5 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       );
     },
   });
-  return { ...result, target, info: backendInfo(), files: testFiles.length };
+  return { ...result, target, info: backendInfo() };
 }

@@ -41,6 +41,9 @@ export interface Failure {
   message: string;
 }
 
+/** A test's outcome, as vitest's reporters name them. */
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
 /** What a run produced; the matrix runner reads exactly this. */
 export interface SuiteResult {
   passed: number;
@@ -48,6 +51,8 @@ export interface SuiteResult {
   skipped: number;
   failures: Failure[];
   durationMs: number;
+  /** Every test's full name and outcome, when asked for with `listTests`. */
+  tests?: { name: string; status: TestStatus }[];
 }
 
 /** Options of a run. `filter` keeps tests whose full name contains it. */
@@ -56,6 +61,8 @@ export interface RunOptions {
   defaultTimeoutMs?: number;
   /** Runs after every test (after its own hooks); a thrown error fails that test. */
   afterEachTest?: () => unknown;
+  /** Also return every test's name and outcome. */
+  listTests?: boolean;
 }
 
 class SkipSignal extends Error {}
@@ -122,11 +129,16 @@ export function registerHook(
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const name = error.name && !error.message.startsWith(error.name) ? `${error.name}: ` : '';
-    return `${name}${error.message}`;
+  // Soft-assertion failures arrive as plain serialized objects ({ name, message, ... }).
+  if (error !== null && typeof error === 'object' && typeof (error as Error).message === 'string') {
+    const { name, message } = error as Error;
+    return name && !message.startsWith(name) ? `${name}: ${message}` : message;
   }
-  return String(error);
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -144,8 +156,9 @@ function hasRunnable(node: Suite | TestCase, prefix: string, filter: string | un
   return node.children.some((child) => hasRunnable(child, full, filter));
 }
 
-function countTests(node: Suite | TestCase): number {
-  return node.kind === 'test' ? 1 : node.children.reduce((n, c) => n + countTests(c), 0);
+function testNames(node: Suite | TestCase, full: string): string[] {
+  if (node.kind === 'test') return [full];
+  return node.children.flatMap((child) => testNames(child, `${full} > ${child.name}`));
 }
 
 /** Runs every registered test in registration order. */
@@ -153,8 +166,13 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
   const started = Date.now();
   const result: SuiteResult = { passed: 0, failed: 0, skipped: 0, failures: [], durationMs: 0 };
   const defaultTimeout = options.defaultTimeoutMs ?? 60_000;
+  const tests: NonNullable<SuiteResult['tests']> = [];
+  const record = (name: string, status: TestStatus) => {
+    result[status]++;
+    tests.push({ name, status });
+  };
   const fail = (name: string, error: unknown) => {
-    result.failed++;
+    record(name, 'failed');
     result.failures.push({ name, message: describeError(error) });
   };
 
@@ -190,9 +208,11 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
       else errors.push(error);
     }
     errors.push(...(await endExpectations(task)));
+    // vitest's default ('stack') order: afterEach hooks innermost first, then the cleanups
+    // that beforeEach hooks returned, then onTestFinished callbacks.
     const after = [
-      ...cleanups,
       ...[...chain].reverse().flatMap((s) => [...s.afterEach].reverse()),
+      ...cleanups,
       ...finished,
     ];
     if (options.afterEachTest) after.push(options.afterEachTest);
@@ -203,18 +223,19 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
         errors.push(error);
       }
     }
-    if (skipped && errors.length === 0) result.skipped++;
+    if (skipped && errors.length === 0) record(full, 'skipped');
     else if (test.fails) {
-      if (errors.length > 0) result.passed++;
+      if (errors.length > 0) record(full, 'passed');
       else fail(full, new Error('test was expected to fail (it.fails) but passed'));
-    } else if (errors.length === 0) result.passed++;
+    } else if (errors.length === 0) record(full, 'passed');
     else fail(full, errors[0]);
   }
 
   async function runNode(node: Suite | TestCase, prefix: string, chain: Suite[]): Promise<void> {
     const full = prefix ? `${prefix} > ${node.name}` : node.name;
     if (!hasRunnable(node, prefix, options.filter)) {
-      if (node.mode !== 'run' && !options.filter) result.skipped += countTests(node);
+      if (node.mode !== 'run' && !options.filter)
+        for (const name of testNames(node, full)) record(name, 'skipped');
       return;
     }
     if (node.kind === 'test') return runTest(node, full, chain);
@@ -223,7 +244,8 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
     try {
       for (const hook of node.beforeAll) {
         const cleanup = await hook();
-        if (typeof cleanup === 'function') afterAll.unshift(cleanup as Hook);
+        // Cleanups returned by beforeAll run after the afterAll hooks, as in vitest.
+        if (typeof cleanup === 'function') afterAll.push(cleanup as Hook);
       }
     } catch (error) {
       // vitest fails every test of a suite whose beforeAll throws; one entry says it.
@@ -242,5 +264,6 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
 
   for (const child of root.children) await runNode(child, '', []);
   result.durationMs = Date.now() - started;
+  if (options.listTests) result.tests = tests;
   return result;
 }

@@ -28,6 +28,29 @@ function rowArgs(row: unknown): unknown[] {
   return Array.isArray(row) ? row : [row];
 }
 
+type Register = (title: string, options: TestOptions, body: (() => unknown) | undefined) => void;
+
+/** `.each`: rows are spread into the handler only when every row is an array (as in vitest). */
+function registerEach(
+  table: readonly unknown[],
+  name: string,
+  a: unknown,
+  b: unknown,
+  register: Register,
+) {
+  const arrayOnly = table.every(Array.isArray);
+  const fnFirst = typeof a === 'function';
+  const handler = (fnFirst ? a : b) as ((...args: unknown[]) => unknown) | undefined;
+  const raw = fnFirst ? b : a;
+  const options =
+    typeof raw === 'number' ? { timeout: raw } : ((raw as TestOptions | undefined) ?? {});
+  table.forEach((row, index) => {
+    const items = rowArgs(row);
+    const body = handler && (() => (arrayOnly ? handler(...items) : handler(row)));
+    register(eachName(name, items, index), options, body);
+  });
+}
+
 interface TestApi {
   (name: string, a?: unknown, b?: unknown): void;
   skip: TestApi;
@@ -62,12 +85,8 @@ function makeTest(mode: Mode, fails: boolean): TestApi {
   });
   api.skipIf = (condition) => (condition ? makeTest('skip', fails) : api);
   api.runIf = (condition) => (condition ? api : makeTest('skip', fails));
-  api.each = (table) => (name, fn, options) => {
-    table.forEach((row, index) => {
-      const args = rowArgs(row);
-      api(eachName(name, args, index), () => fn(...args), options);
-    });
-  };
+  api.each = (table) => (name, a, b) =>
+    registerEach(table, name, a, b, (title, options, body) => api(title, options, body));
   api.for = (table) => (name, fn) => {
     table.forEach((row, index) => {
       api(eachName(name, rowArgs(row), index), (context: TestContext) => fn(row, context));
@@ -77,7 +96,7 @@ function makeTest(mode: Mode, fails: boolean): TestApi {
 }
 
 interface DescribeApi {
-  (name: string, fn?: () => unknown): void;
+  (name: string, a?: unknown, b?: unknown): void;
   skip: DescribeApi;
   only: DescribeApi;
   todo: DescribeApi;
@@ -86,7 +105,7 @@ interface DescribeApi {
   shuffle: DescribeApi;
   skipIf(condition: unknown): DescribeApi;
   runIf(condition: unknown): DescribeApi;
-  each(table: readonly unknown[]): (name: string, fn: (...args: any[]) => unknown) => void;
+  each(table: readonly unknown[]): (name: string, a?: unknown, b?: unknown) => void;
   for(table: readonly unknown[]): (name: string, fn: (row: any) => unknown) => void;
 }
 
@@ -106,12 +125,8 @@ function makeDescribe(mode: Mode): DescribeApi {
   });
   api.skipIf = (condition) => (condition ? makeDescribe('skip') : api);
   api.runIf = (condition) => (condition ? api : makeDescribe('skip'));
-  api.each = (table) => (name, fn) => {
-    table.forEach((row, index) => {
-      const args = rowArgs(row);
-      api(eachName(name, args, index), () => fn(...args));
-    });
-  };
+  api.each = (table) => (name, a, b) =>
+    registerEach(table, name, a, b, (title, options, body) => api(title, options, body));
   api.for = (table) => (name, fn) => {
     table.forEach((row, index) => {
       api(eachName(name, rowArgs(row), index), () => fn(row));

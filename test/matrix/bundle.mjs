@@ -69,6 +69,37 @@ export function checkWasmBuilds() {
     );
 }
 
+/**
+ * Bundles `files` (repo-relative test files) with a harness entry into one ESM file at
+ * `outfile`, `vitest` aliased to the shim. The default entry is the conformance entry;
+ * the harness's own tests use `test/harness/run-files.ts`, which needs no tensorlane.
+ */
+export async function bundleTests(files, outfile, entry = 'test/harness/conformance.ts') {
+  const result = await esbuild
+    .build({
+      entryPoints: [join(repoRoot, entry)],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      target: 'es2022',
+      sourcemap: 'inline',
+      alias: { vitest: join(repoRoot, 'test', 'harness', 'vitest-shim.ts') },
+      plugins: [testFilesPlugin(files)],
+      logLevel: 'silent',
+    })
+    .catch((error) => {
+      const nodeOnly = (error.errors ?? []).some((e) => /"node:/.test(e.text));
+      const hint = nodeOnly
+        ? '\n(a test file that needs node: modules must be named *.node.test.ts so the matrix leaves it out)'
+        : '';
+      throw new Error(`conformance bundle failed:\n${error.message}${hint}`);
+    });
+  for (const warning of result.warnings) console.warn(`bundle warning: ${warning.text}`);
+  return pathToFileURL(outfile).href;
+}
+
 /** Bundles the suite and copies the wasm builds; returns what went in. */
 export async function buildConformanceBundle() {
   checkWasmBuilds();
@@ -82,35 +113,9 @@ export async function buildConformanceBundle() {
       join(outDir, 'wasm', `tensorlane-${build}.wasm`),
     );
   copyFileSync(join(here, 'page.html'), join(outDir, 'index.html'));
-  const result = await esbuild
-    .build({
-      entryPoints: [join(repoRoot, 'test', 'harness', 'conformance.ts')],
-      outfile: join(outDir, 'lib', 'conformance.js'),
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      target: 'es2022',
-      sourcemap: 'inline',
-      alias: { vitest: join(repoRoot, 'test', 'harness', 'vitest-shim.ts') },
-      plugins: [testFilesPlugin(files)],
-      logLevel: 'silent',
-    })
-    .catch((error) => {
-      const nodeOnly = (error.errors ?? []).filter((e) =>
-        /^node:/.test(e.text.match(/"([^"]+)"/)?.[1] ?? ''),
-      );
-      const hint = nodeOnly.length
-        ? '\n(a test file that needs node: modules must be named *.node.test.ts so the matrix leaves it out)'
-        : '';
-      throw new Error(`conformance bundle failed:\n${error.message}${hint}`);
-    });
-  for (const warning of result.warnings) console.warn(`bundle warning: ${warning.text}`);
-  return {
-    files,
-    bundle: join(outDir, 'lib', 'conformance.js'),
-    bundleUrl: pathToFileURL(join(outDir, 'lib', 'conformance.js')).href,
-  };
+  const bundle = join(outDir, 'lib', 'conformance.js');
+  const bundleUrl = await bundleTests(files, bundle);
+  return { files, bundle, bundleUrl };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -17,6 +17,7 @@ try {
     target: request.target,
     ...(request.numRuns ? { numRuns: request.numRuns } : {}),
     ...(request.filter ? { filter: request.filter } : {}),
+    ...(request.listTests ? { listTests: true } : {}),
   });
 } catch (error) {
   report = { error: String(error?.stack ?? error) };
