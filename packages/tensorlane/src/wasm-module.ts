@@ -19,6 +19,23 @@ export interface KernelExports {
   tl_alloc(bytes: number): number;
   tl_free(ptr: number, bytes: number): void;
   add_f32(a: number, b: number, out: number, n: number): void;
+  // Strided elementwise/unary/reduce/copy kernels: `dims` points at i32 shape + strides;
+  // each returns 0 when it has no kernel for the op (the caller then falls back to js).
+  binary_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  compare_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  binary_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  compare_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  unary_f32(
+    op: number,
+    ndim: number,
+    dims: number,
+    a: number,
+    out: number,
+    lo: number,
+    hi: number,
+  ): number;
+  reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
+  copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
   readonly [name: string]: unknown;
 }
 

@@ -1,15 +1,25 @@
 /**
  * The wasm backend: storage lives in the kernel module's linear memory (the handle is a byte
  * pointer from `tl_alloc`), and ops call the exports of `crates/kernels/src/lib.rs` by the
- * same names. Ops without a kernel run the js backend's reference kernels over typed-array
+ * same names. Before each call the dims are coalesced (PyTorch TensorIterator-style) so the
+ * kernels loop over as few, as long, rows as possible. Ops without a kernel (float64, bool,
+ * int32 unary/reductions, all/any) run the js backend's reference kernels over typed-array
  * views of wasm memory, so every op works on this backend.
  */
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../dtype.js';
 import { OutOfMemoryError } from '../errors.js';
+import { coalesceDims } from '../shape/coalesce-dims.js';
 import { type KernelExports, loadedKernels } from '../wasm-module.js';
-import type { Backend, Storage } from './backend.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
 import { arrayKernels } from './js.js';
+import { ARITH_CODE, COMPARE_CODE, KIND_CODE, REDUCE_CODE, UNARY_CODE } from './wasm-op-codes.js';
 import { wasmLinalgKernels } from './wasm-linalg.js';
+import { createDimsScratch } from './wasm-scratch.js';
+
+/** Byte address of a view's first element. */
+function address(v: View): number {
+  return (v.storage.handle as number) + v.offset * BYTES_OF[v.storage.dtype];
+}
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
@@ -18,6 +28,7 @@ import { wasmLinalgKernels } from './wasm-linalg.js';
  */
 export function createWasmBackend(): Backend {
   const exports: KernelExports = loadedKernels().exports;
+  const scratch = createDimsScratch(exports);
   let bytesLive = 0;
 
   function array(storage: Storage): TypedArray {
@@ -28,7 +39,79 @@ export function createWasmBackend(): Backend {
 
   const fallback = arrayKernels(array);
 
+  /** Coalesces `shape` over the operands' strides and writes shape + strides to scratch. */
+  function dims(shape: readonly number[], ...views: View[]): [ndim: number, ptr: number] {
+    const c = coalesceDims(
+      shape,
+      views.map((v) => v.strides),
+    );
+    return [c.shape.length, scratch.write([...c.shape, ...c.strides.flat()])];
+  }
+
+  function copy(a: View, out: View): void {
+    const [ndim, ptr] = dims(out.shape, a, out);
+    const from = KIND_CODE[a.storage.dtype];
+    const to = KIND_CODE[out.storage.dtype];
+    exports.copy_cast(from, to, ndim, ptr, address(a), address(out));
+  }
+
+  function binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const dtype = a.storage.dtype;
+    const compare = COMPARE_CODE[op];
+    const arith = ARITH_CODE[op];
+    if (dtype === 'float32' || dtype === 'int32') {
+      const [ndim, ptr] = dims(out.shape, a, b, out);
+      const args = [ndim, ptr, address(a), address(b), address(out)] as const;
+      let done = 0;
+      if (compare !== undefined)
+        done = (dtype === 'float32' ? exports.compare_f32 : exports.compare_i32)(compare, ...args);
+      else if (arith !== undefined)
+        done = (dtype === 'float32' ? exports.binary_f32 : exports.binary_i32)(arith, ...args);
+      if (done) return;
+    }
+    fallback.binary(op, a, b, out);
+  }
+
+  function unary(op: UnaryOp, a: View, out: View, params: readonly number[] = []): void {
+    if (a.storage.dtype !== 'float32' || out.storage.dtype !== 'float32') {
+      fallback.unary(op, a, out, params);
+      return;
+    }
+    const [ndim, ptr] = dims(out.shape, a, out);
+    const lo = params[0] ?? -Infinity;
+    const hi = params[1] ?? Infinity;
+    exports.unary_f32(UNARY_CODE[op], ndim, ptr, address(a), address(out), lo, hi);
+  }
+
+  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void {
+    const code = REDUCE_CODE[op];
+    if (a.storage.dtype !== 'float32' || code === undefined) {
+      fallback.reduce(op, a, axes, out);
+      return;
+    }
+    const keptAxes = a.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    // Each group is coalesced on its own: that keeps the kept dims in `out`'s order and the
+    // reduced dims in row-major order, which argmax/argmin's flattened index needs.
+    const kept = coalesceDims(
+      keptAxes.map((d) => a.shape[d]!),
+      [keptAxes.map((d) => a.strides[d]!)],
+    );
+    const red = coalesceDims(
+      axes.map((d) => a.shape[d]!),
+      [axes.map((d) => a.strides[d]!)],
+    );
+    const ptr = scratch.write([
+      ...kept.shape,
+      ...kept.strides[0]!,
+      ...red.shape,
+      ...red.strides[0]!,
+    ]);
+    exports.reduce_f32(code, kept.shape.length, red.shape.length, ptr, address(a), address(out));
+  }
+
   const backend: Backend = {
+    // Ops this file has no kernel for (and any the contract grows) come from the js kernels.
+    ...fallback,
     name: 'wasm',
     alloc(dtype: DType, length: number): Storage {
       const bytes = length * BYTES_OF[dtype];
@@ -53,10 +136,10 @@ export function createWasmBackend(): Backend {
       bytesLive -= bytes;
     },
     array,
-    copy: fallback.copy,
-    binary: fallback.binary,
-    unary: fallback.unary,
-    reduce: fallback.reduce,
+    copy,
+    binary,
+    unary,
+    reduce,
     ...wasmLinalgKernels(exports, array),
   };
   return backend;
