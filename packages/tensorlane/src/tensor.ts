@@ -13,9 +13,11 @@ import { StorageRef, track, untrack } from './memory.js';
 import { castTo } from './ops/cast.js';
 import { binaryOp, clampOp, unaryOp } from './ops/elementwise.js';
 import { copyInto, fillInto, inplaceBinary } from './ops/inplace.js';
+import * as linalg from './ops/matmul.js';
 import type { Operand } from './ops/operands.js';
 import type { Dims } from './ops/reduce.js';
 import * as red from './ops/reduce.js';
+import * as softmaxOps from './ops/softmax.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from './shape/strides.js';
 import type { ShapeArgs } from './shape/views.js';
 import * as views from './shape/views.js';
@@ -462,6 +464,41 @@ export class Tensor {
   /** `log(sum(exp(t), dim))`, computed stably. */
   logsumexp(dim: Dims, keepdim = false): Tensor {
     return red.logsumexp(this, dim, keepdim);
+  }
+
+  // Linear algebra and softmax (ops/matmul.ts, ops/softmax.ts).
+
+  /** torch.matmul: 1-D operands promoted, batch dims broadcast. @example a.matmul(b) */
+  matmul(other: Tensor): Tensor {
+    return linalg.matmul(this, other);
+  }
+  /** 2-D matrix product. */
+  mm(other: Tensor): Tensor {
+    return linalg.mm(this, other);
+  }
+  /** 3-D batched matrix product (equal batch sizes). */
+  bmm(other: Tensor): Tensor {
+    return linalg.bmm(this, other);
+  }
+  /** Matrix (2-D) times vector (1-D). */
+  mv(vec: Tensor): Tensor {
+    return linalg.mv(this, vec);
+  }
+  /** Dot product of two 1-D tensors (a 0-d tensor). */
+  dot(other: Tensor): Tensor {
+    return linalg.dot(this, other);
+  }
+  /** Outer product of two 1-D tensors. */
+  outer(other: Tensor): Tensor {
+    return linalg.outer(this, other);
+  }
+  /** Softmax along `dim` (max-subtracted). @example logits.softmax(-1) */
+  softmax(dim: number, dtype?: DType): Tensor {
+    return softmaxOps.softmax(this, dim, dtype);
+  }
+  /** Log-softmax along `dim`. */
+  logSoftmax(dim: number, dtype?: DType): Tensor {
+    return softmaxOps.logSoftmax(this, dim, dtype);
   }
 
   // Casts.
