@@ -134,8 +134,8 @@ const CACHE_LIMIT = 512;
 const cache = new Map<string, EinsumPlan>();
 
 /**
- * The plan for `equation` on operands of `shapes`, cached (least recently used entries are
- * dropped past 512 plans).
+ * The plan for `equation` on operands of `shapes`, cached (the oldest plans are dropped
+ * past 512).
  *
  * @example einsumPlan('ij,jk,kl->il', [[2, 3], [3, 4], [4, 5]]).path // [[0, 1], [0, 1]]
  */
@@ -144,13 +144,14 @@ export function einsumPlan(
   shapes: readonly (readonly number[])[],
   strategy: OptimizeStrategy = 'auto',
 ): EinsumPlan {
-  const key = `${strategy}|${equation}|${shapes.map((s) => s.join(',')).join(';')}`;
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
+  // Built by concatenation: this runs on every einsum call, so it avoids array temporaries.
+  let key = `${strategy}|${equation}`;
+  for (const shape of shapes) {
+    key += '|';
+    for (const d of shape) key += `${d},`;
   }
+  const hit = cache.get(key);
+  if (hit) return hit;
   const plan = buildEinsumPlan(equation, shapes, strategy);
   cache.set(key, plan);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);

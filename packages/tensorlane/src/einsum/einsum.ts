@@ -98,6 +98,9 @@ export function einsum(equation: string, ...args: (Tensor | EinsumOptions)[]): T
 /** The final labelled view permuted to the output's label order, as a tensor (a view). */
 function outputTensor(lv: LabelledView, output: readonly number[], input: Tensor): Tensor {
   const dims = output.map((id) => lv.labels.indexOf(id));
+  // The common case (matmul-like equations): the temporary already is the answer (an
+  // owned view always spans its owner's whole layout).
+  if (lv.owner && dims.every((d, k) => d === k)) return lv.owner;
   const shape = dims.map((d) => lv.view.shape[d]!);
   const strides = dims.map((d) => lv.view.strides[d]!);
   // With no temporary the result reads the (single) operand: a view, as NumPy returns.

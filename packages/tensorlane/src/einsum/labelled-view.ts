@@ -11,7 +11,10 @@ import type { Tensor } from '../tensor.js';
 export interface LabelledView {
   readonly view: View;
   readonly labels: readonly number[];
-  /** The einsum-made temporary holding the data, or null for a caller's operand. */
+  /**
+   * The einsum-made temporary holding the data, or null for a caller's operand. When set,
+   * `view` is the owner's whole (contiguous) layout: temporaries are never re-viewed.
+   */
   readonly owner: Tensor | null;
 }
 

@@ -46,6 +46,9 @@ function byPreference(ids: number[], preferred: readonly number[] | undefined): 
     const r = preferred.indexOf(id);
     return r < 0 ? Number.POSITIVE_INFINITY : r;
   };
+  let sorted = true;
+  for (let k = 1; k < ids.length && sorted; k++) sorted = rank(ids[k - 1]!) <= rank(ids[k]!);
+  if (sorted) return ids;
   return ids
     .map((id, k) => ({ id, k }))
     .sort((x, y) => rank(x.id) - rank(y.id) || x.k - y.k)
