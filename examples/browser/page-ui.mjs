@@ -37,7 +37,7 @@ export function pageUi() {
     },
     line(text) {
       const li = document.createElement('li');
-      li.textContent = `${lastHeading}: ${text}`;
+      li.textContent = lastHeading ? `${lastHeading}: ${text}` : text;
       $('notes').append(li);
     },
     async progress(text) {
