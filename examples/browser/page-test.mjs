@@ -85,7 +85,7 @@ if (!chromium) {
         for (let i = 0; i < d.length; i += 4) ink += d[i] > 128 ? 1 : 0;
         return ink;
       }),
-      rows: [...document.querySelectorAll('#timings tr[data-method]')].map((tr) => tr.innerText),
+      rows: [...document.querySelectorAll('#timings tr[data-method]')].map((tr) => tr.textContent),
       bars: document.querySelectorAll('#chart svg rect').length,
       validation: document.getElementById('validation').textContent,
       build: document.getElementById('build').textContent,
