@@ -1,0 +1,287 @@
+//! Reductions and copy/cast kernels against naive loops over strided, permuted and broadcast
+//! layouts with odd sizes.
+
+mod common;
+use common::{layout, offsets, same, shape, Rng};
+use tensorlane_kernels::copy::{copy_cast, Kind};
+use tensorlane_kernels::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+
+/// Splits `shape`/`strides` into kept and reduced parts (reduced dims in their order).
+fn split(shape: &[isize], strides: &[isize], reduced: &[bool]) -> [Vec<isize>; 4] {
+    let pick = |want: bool, v: &[isize]| -> Vec<isize> {
+        v.iter()
+            .zip(reduced)
+            .filter(|(_, &r)| r == want)
+            .map(|(&x, _)| x)
+            .collect()
+    };
+    [
+        pick(false, shape),
+        pick(false, strides),
+        pick(true, shape),
+        pick(true, strides),
+    ]
+}
+
+/// The naive reduction of each kept index: (sum in f64, prod in f64, max, min, argmax, argmin)
+/// with torch's NaN rule (NaN wins; first extreme index).
+fn naive(values: &[f32]) -> (f64, f64, f32, f32, i32, i32) {
+    let (mut sum, mut prod) = (0f64, 1f64);
+    let (mut mx, mut mn, mut imx, mut imn) = (0f32, 0f32, -1i32, -1i32);
+    for (i, &x) in values.iter().enumerate() {
+        sum += x as f64;
+        prod *= x as f64;
+        if imx < 0 || x > mx || (x.is_nan() && !mx.is_nan()) {
+            mx = x;
+            imx = i as i32;
+        }
+        if imn < 0 || x < mn || (x.is_nan() && !mn.is_nan()) {
+            mn = x;
+            imn = i as i32;
+        }
+    }
+    (sum, prod, mx, mn, imx, imn)
+}
+
+#[test]
+fn reductions_over_any_axes_match_naive_loops() {
+    let mut rng = Rng::new(11);
+    for case in 0..400 {
+        let s = shape(&mut rng, 4);
+        let (strides, off, len) = layout(&mut rng, &s, true);
+        // Finite values only in half the cases so the sum check can use an error bound.
+        let finite = case % 2 == 0;
+        let data: Vec<f32> = (0..len)
+            .map(|_| {
+                let v = rng.value();
+                if finite && (v.is_nan() || v.abs() >= 1e30) {
+                    1.5
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let reduced: Vec<bool> = s.iter().map(|_| rng.below(2) == 0).collect();
+        let [ks, kst, rs, rst] = split(&s, &strides, &reduced);
+        let kept_n: isize = ks.iter().product();
+        let kept_offsets = offsets(&ks, &kst, off);
+        let per_output: Vec<Vec<f32>> = kept_offsets
+            .iter()
+            .map(|&k| {
+                offsets(&rs, &rst, k)
+                    .iter()
+                    .map(|&o| data[o as usize])
+                    .collect()
+            })
+            .collect();
+        let red_n: isize = rs.iter().product();
+        for op in [
+            ReduceOp::Sum,
+            ReduceOp::Prod,
+            ReduceOp::Max,
+            ReduceOp::Min,
+            ReduceOp::Argmax,
+            ReduceOp::Argmin,
+        ] {
+            if red_n == 0 && !matches!(op, ReduceOp::Sum | ReduceOp::Prod) {
+                continue;
+            }
+            let mut out = vec![0u32; kept_n.max(0) as usize];
+            unsafe {
+                reduce_f32(
+                    op,
+                    &ks,
+                    &kst,
+                    &rs,
+                    &rst,
+                    data.as_ptr().offset(off),
+                    out.as_mut_ptr(),
+                )
+            };
+            for (o, vals) in per_output.iter().enumerate() {
+                let (sum, prod, mx, mn, imx, imn) = naive(vals);
+                let got_f = f32::from_bits(out[o]);
+                let got_i = out[o] as i32;
+                let ctx = format!("{op:?} shape {s:?} reduced {reduced:?} output {o}");
+                match op {
+                    ReduceOp::Sum if finite => {
+                        let abs: f64 = vals.iter().map(|&x| (x as f64).abs()).sum();
+                        let bound = (vals.len() as f64 + 2.0) * 2f64.powi(-24) * abs;
+                        assert!(
+                            (got_f as f64 - sum).abs() <= bound,
+                            "{ctx}: {got_f} vs {sum}"
+                        );
+                    }
+                    ReduceOp::Sum => {
+                        // IEEE specials propagate: NaN, or inf + (-inf), gives NaN; a lone
+                        // infinity sign wins.
+                        let nan = vals.iter().any(|x| x.is_nan());
+                        let pos = vals.contains(&f32::INFINITY);
+                        let neg = vals.contains(&f32::NEG_INFINITY);
+                        if nan || (pos && neg) {
+                            assert!(got_f.is_nan(), "{ctx}: {got_f}, want NaN");
+                        } else if pos || neg {
+                            assert_eq!(
+                                got_f,
+                                if pos {
+                                    f32::INFINITY
+                                } else {
+                                    f32::NEG_INFINITY
+                                },
+                                "{ctx}"
+                            );
+                        }
+                    }
+                    ReduceOp::Prod => assert!(same(got_f, prod as f32), "{ctx}: {got_f} vs {prod}"),
+                    // ±0 ties may resolve to either zero.
+                    ReduceOp::Max => assert!(
+                        got_f == mx || (got_f.is_nan() && mx.is_nan()),
+                        "{ctx}: {got_f} vs {mx}"
+                    ),
+                    ReduceOp::Min => assert!(
+                        got_f == mn || (got_f.is_nan() && mn.is_nan()),
+                        "{ctx}: {got_f} vs {mn}"
+                    ),
+                    ReduceOp::Argmax => assert_eq!(got_i, imx, "{ctx}"),
+                    ReduceOp::Argmin => assert_eq!(got_i, imn, "{ctx}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn long_sums_stay_accurate_across_blocks() {
+    // 0.1 is not representable: a plain running f32 sum of 1e6 of them drifts by ~1%.
+    let n = 1_000_000usize;
+    let data = vec![0.1f32; n];
+    let mut out = [0u32];
+    unsafe {
+        reduce_f32(
+            ReduceOp::Sum,
+            &[],
+            &[],
+            &[n as isize],
+            &[1],
+            data.as_ptr(),
+            out.as_mut_ptr(),
+        )
+    };
+    let got = f32::from_bits(out[0]) as f64;
+    let exact = n as f64 * 0.1f32 as f64;
+    // Each block of SUM_BLOCK terms is summed in 16 f32 lanes of SUM_BLOCK/16 terms.
+    let bound = (SUM_BLOCK / 16 + 2) as f64 * 2f64.powi(-24) * exact;
+    assert!(
+        (got - exact).abs() <= bound,
+        "{got} vs {exact} (bound {bound})"
+    );
+}
+
+fn to_int32(x: f64) -> i32 {
+    // JavaScript's ToInt32, written out independently: modular arithmetic on the truncation.
+    if !x.is_finite() {
+        return 0;
+    }
+    let t = x.trunc();
+    let m = t - 4294967296.0 * (t / 4294967296.0).floor();
+    if m >= 2147483648.0 {
+        (m - 4294967296.0) as i32
+    } else {
+        m as i32
+    }
+}
+
+#[test]
+fn copy_casts_like_typed_array_stores() {
+    let mut rng = Rng::new(12);
+    let kinds = [Kind::F32, Kind::F64, Kind::I32, Kind::Bool];
+    let size = |k: Kind| match k {
+        Kind::F32 | Kind::I32 => 4,
+        Kind::F64 => 8,
+        Kind::Bool => 1,
+    };
+    for case in 0..400 {
+        let (from, to) = (kinds[case % 4], kinds[(case / 4) % 4]);
+        let s = shape(&mut rng, 4);
+        let (sa, oa, la) = layout(&mut rng, &s, true);
+        let (so, oo, lo) = layout(&mut rng, &s, false);
+        // Source values as f64, representable in the source kind.
+        let src: Vec<f64> = (0..la)
+            .map(|_| {
+                let v = if rng.below(3) == 0 {
+                    rng.value() as f64 * 1e9
+                } else {
+                    rng.value() as f64
+                };
+                match from {
+                    Kind::F32 => v as f32 as f64,
+                    Kind::F64 => v * 1.0000001,
+                    Kind::I32 => to_int32(v) as f64,
+                    Kind::Bool => (v != 0.0) as u8 as f64,
+                }
+            })
+            .collect();
+        let mut a = vec![0u8; la * size(from)];
+        for (i, &v) in src.iter().enumerate() {
+            let b = &mut a[i * size(from)..(i + 1) * size(from)];
+            match from {
+                Kind::F32 => b.copy_from_slice(&(v as f32).to_le_bytes()),
+                Kind::F64 => b.copy_from_slice(&v.to_le_bytes()),
+                Kind::I32 => b.copy_from_slice(&(v as i32).to_le_bytes()),
+                Kind::Bool => b[0] = v as u8,
+            }
+        }
+        let mut out = vec![0xabu8; lo * size(to)];
+        let expected_out = {
+            let mut e = out.clone();
+            let (ia, io) = (offsets(&s, &sa, oa), offsets(&s, &so, oo));
+            for k in 0..io.len() {
+                let v = src[ia[k] as usize];
+                let j = io[k] as usize * size(to);
+                let b = &mut e[j..j + size(to)];
+                match to {
+                    Kind::F32 => b.copy_from_slice(&(v as f32).to_le_bytes()),
+                    Kind::F64 => b.copy_from_slice(&v.to_le_bytes()),
+                    Kind::I32 => b.copy_from_slice(&to_int32(v).to_le_bytes()),
+                    Kind::Bool => b[0] = (v != 0.0) as u8,
+                }
+            }
+            e
+        };
+        unsafe {
+            copy_cast(
+                from,
+                to,
+                &s,
+                [&sa, &so],
+                a.as_ptr().offset(oa * size(from) as isize),
+                out.as_mut_ptr().offset(oo * size(to) as isize),
+            )
+        };
+        // NaN payloads may differ; compare f32/f64 NaNs as NaN.
+        if out != expected_out {
+            let chunk = size(to);
+            for (k, (g, w)) in out
+                .chunks(chunk)
+                .zip(expected_out.chunks(chunk))
+                .enumerate()
+            {
+                let nan = match to {
+                    Kind::F32 => {
+                        f32::from_le_bytes(g.try_into().unwrap()).is_nan()
+                            && f32::from_le_bytes(w.try_into().unwrap()).is_nan()
+                    }
+                    Kind::F64 => {
+                        f64::from_le_bytes(g.try_into().unwrap()).is_nan()
+                            && f64::from_le_bytes(w.try_into().unwrap()).is_nan()
+                    }
+                    _ => false,
+                };
+                assert!(
+                    g == w || nan,
+                    "{from:?}→{to:?} shape {s:?}: element {k}: {g:?} vs {w:?}"
+                );
+            }
+        }
+    }
+}
