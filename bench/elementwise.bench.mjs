@@ -1,0 +1,132 @@
+// Elementwise add and sum() on tensorlane's wasm backend, against a Float32Array.set copy of
+// the same size and tensorlane's js backend, all measured in one process (tinybench: warm-up,
+// then the median of repeated calls).
+//   1. float32 add, same shape, 4M elements         (targets: ≥ 0.7× copy bytes/s, ≥ 3× js)
+//   2. float32 add, (1024,1024) + (1024,) broadcast (same targets)
+//   3. sum() over 4M float32                        (target: ≥ 4× js)
+// Bytes/s count every byte an op must move once: add reads a and b and writes out; the copy
+// reads its source and writes its destination; sum reads its input. `add` allocates its
+// result (as `a + b` does); `add_` writes into `a`, showing the kernel without allocation.
+// TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
+import { Bench } from 'tinybench';
+
+const entry =
+  process.env.TENSORLANE_ENTRY ??
+  new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
+const lib = await import(entry);
+
+/** Median ms of each task, measured by tinybench after its warm-up. */
+function medians(tasks, { quick, budgetMs }) {
+  const time = Math.max(200, Math.min(quick ? 300 : 1500, budgetMs / (4 * tasks.length)));
+  const bench = new Bench({ time, iterations: 10, warmupTime: time / 4, warmupIterations: 5 });
+  for (const [name, fn] of tasks) bench.add(name, fn);
+  bench.runSync();
+  return bench.tasks.map((t) => t.result.latency.p50);
+}
+
+/** tensorlane tensors of `shape` on `backend`, with the given generator. */
+function on(backend, make) {
+  lib.setBackend(backend);
+  try {
+    return make();
+  } finally {
+    lib.setBackend('wasm');
+  }
+}
+
+function addCases(build, opts, name, shapeA, shapeB) {
+  const n = shapeA.reduce((x, y) => x * y, 1);
+  const nb = shapeB.reduce((x, y) => x * y, 1);
+  const bytes = 4 * (n + nb + n);
+  const [a, b] = [lib.randn(shapeA), lib.randn(shapeB)];
+  const [ja, jb] = on('js', () => [lib.randn(shapeA), lib.randn(shapeB)]);
+  // The copy moves as many output elements as the add writes.
+  const src = new Float32Array(n).fill(1.5);
+  const dst = new Float32Array(n);
+  const [tAdd, tAddInPlace, tJs, tCopy] = medians(
+    [
+      ['wasm add', () => a.add(b).dispose()],
+      ['wasm add_', () => a.add_(b)],
+      ['js add', () => ja.add(jb).dispose()],
+      ['copy', () => dst.set(src)],
+    ],
+    opts,
+  );
+  for (const t of [a, b, ja, jb]) t.dispose();
+  const gbps = (bytesMoved, ms) => bytesMoved / ms / 1e6;
+  const copyBytes = 8 * n;
+  const note = (ms) =>
+    `${(gbps(bytes, ms) / gbps(copyBytes, tCopy)).toFixed(2)}× copy bytes/s, ${(tJs / ms).toFixed(1)}× js`;
+  return [
+    {
+      name,
+      contender: `tensorlane wasm ${build} add`,
+      medianMs: tAdd,
+      gbps: gbps(bytes, tAdd),
+      note: note(tAdd),
+    },
+    {
+      name,
+      contender: `tensorlane wasm ${build} add_ (in place)`,
+      medianMs: tAddInPlace,
+      gbps: gbps(bytes, tAddInPlace),
+      note: note(tAddInPlace),
+    },
+    { name, contender: 'tensorlane js backend add', medianMs: tJs, gbps: gbps(bytes, tJs) },
+    {
+      name,
+      contender: 'Float32Array.prototype.set copy (same size)',
+      medianMs: tCopy,
+      gbps: gbps(copyBytes, tCopy),
+    },
+  ];
+}
+
+function sumCases(build, opts) {
+  const n = 4 * 2 ** 20;
+  const name = 'sum() of 4M float32';
+  const a = lib.randn([n]);
+  const ja = on('js', () => lib.randn([n]));
+  const [tWasm, tJs] = medians(
+    [
+      ['wasm sum', () => a.sum().dispose()],
+      ['js sum', () => ja.sum().dispose()],
+    ],
+    opts,
+  );
+  a.dispose();
+  ja.dispose();
+  return [
+    {
+      name,
+      contender: `tensorlane wasm ${build} sum`,
+      medianMs: tWasm,
+      gbps: (4 * n) / tWasm / 1e6,
+      note: `${(tJs / tWasm).toFixed(1)}× js`,
+    },
+    { name, contender: 'tensorlane js backend sum', medianMs: tJs, gbps: (4 * n) / tJs / 1e6 },
+  ];
+}
+
+export async function run({ quick = false, budgetMs = 60_000, log = console.log } = {}) {
+  const info = await lib.init();
+  lib.manualSeed(0);
+  const build = info.build ?? 'unknown';
+  log(`elementwise bench on the ${build} build`);
+  const opts = { quick, budgetMs };
+  const n = 4 * 2 ** 20;
+  const cases = [
+    ...addCases(build, opts, 'add float32 4M, same shape', [n], [n]),
+    ...addCases(build, opts, 'add float32 (1024,1024)+(1024,)', [1024, 1024], [1024]),
+    ...sumCases(build, opts),
+  ];
+  for (const c of cases)
+    log(
+      `${c.name.padEnd(32)} ${c.contender.padEnd(44)} ${c.medianMs.toFixed(3).padStart(8)} ms ` +
+        `${c.gbps.toFixed(2).padStart(6)} GB/s ${c.note ?? ''}`,
+    );
+  return { cases, meta: { build } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  await run({ quick: process.argv.includes('--quick') });
