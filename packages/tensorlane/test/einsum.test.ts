@@ -5,6 +5,7 @@ import { type BackendName, backendNamed, setBackend } from '../src/backend/curre
 import { fromFlat } from '../src/creation.js';
 import type { DType } from '../src/dtype.js';
 import { einsum } from '../src/einsum/einsum.js';
+import { einsumPath } from '../src/einsum/einsum-path.js';
 import { DtypeError, EinsumError } from '../src/errors.js';
 import { memory } from '../src/memory.js';
 import cases from './fixtures/einsum-cases.json';
@@ -342,6 +343,15 @@ describe('einsum views, memory and errors', () => {
       expect(memory().tensors).toBe(before.tensors);
       expect(memory().bytes).toBe(before.bytes);
     }
+  });
+
+  it("runs NumPy greedy's n-ary fallback step (all pairs sieved out) pairwise", () => {
+    setBackend('js');
+    const shapes = [[1], [1], [1], [1], [1], [1]];
+    const eq = 'a,c,c,a,e,e->';
+    expect(einsumPath(eq, ...shapes, { optimize: 'greedy' }).path).toContainEqual([0, 1, 2]);
+    const ops = [2, 3, 5, 7, 11, 13].map((v) => t([v], [1]));
+    expect(einsum(eq, ...ops, { optimize: 'greedy' }).item()).toBe(2 * 3 * 5 * 7 * 11 * 13);
   });
 
   it('rejects mixed dtypes and bool with DtypeError, bad equations with EinsumError', () => {
