@@ -39,7 +39,7 @@ describe('bench reporting', () => {
     expect(table).toContain('| gemm 256³ | js triple loop | 120 ms | 0.280 GFLOP/s | 125× |');
     expect(table).toContain('|  | **tensorlane wasm relaxed** | 900 µs | 35.0 GFLOP/s | — |');
     const svg = resultsChart(groups, { subtitle: 'test machine' });
-    expect(svg.match(/<rect x="230"/g)).toHaveLength(CASES.length);
+    expect(svg.match(/<rect x="330"/g)).toHaveLength(CASES.length);
     expect(svg).toContain('test machine');
     expect(formatMs(0.0004)).toBe('400 ns');
   });
