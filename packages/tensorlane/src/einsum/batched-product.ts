@@ -7,7 +7,7 @@
  */
 import type { View } from '../backend/backend.js';
 import { emptyTensor } from '../tensor.js';
-import { multiplyAligned, release, sumLabels } from './labelled-ops.js';
+import { release } from './labelled-ops.js';
 import { alignedView, type LabelledView, mergeDims } from './labelled-view.js';
 import type { LoweringContext, PairGroups } from './lower-pair.js';
 
@@ -49,22 +49,6 @@ function gemmOperand(
   return view3(packed, groups)!;
 }
 
-/** The fallback for a backend without `gemm`: multiply broadcast over all labels, then sum. */
-function productBySum(
-  a: LabelledView,
-  b: LabelledView,
-  groups: PairGroups,
-  ctx: LoweringContext,
-): LabelledView {
-  const order = [...groups.batch, ...groups.left, ...groups.right, ...groups.summed];
-  const product = multiplyAligned(a, b, order, ctx.sizes, ctx.dtype, ctx.backend);
-  try {
-    return sumLabels(product, groups.summed, ctx.dtype, ctx.backend);
-  } finally {
-    release(product);
-  }
-}
-
 /** The contraction of `a` and `b` over `groups.summed`; result labels batch, left, right. */
 export function batchedProduct(
   a: LabelledView,
@@ -72,7 +56,6 @@ export function batchedProduct(
   groups: PairGroups,
   ctx: LoweringContext,
 ): LabelledView {
-  if (typeof ctx.backend.gemm !== 'function') return productBySum(a, b, groups, ctx);
   const labels = [...groups.batch, ...groups.left, ...groups.right];
   const out = emptyTensor(
     labels.map((id) => ctx.sizes[id]!),
