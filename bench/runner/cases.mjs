@@ -6,9 +6,9 @@
  * @property {string} name        the workload, e.g. 'gemm 256×256×256'; equal names are compared
  * @property {string} contender   who ran it, e.g. 'tensorlane wasm relaxed', 'js triple loop', 'tfjs-backend-wasm'
  * @property {number} medianMs    median time of one call, after warm-up
- * @property {number} [gflops]    throughput, for arithmetic-bound work …
- * @property {number} [gbps]      … or for memory-bound work (one of the two)
- * @property {boolean} [subject]  marks tensorlane's own rows; defaults to contenders named 'tensorlane wasm…'
+ * @property {number} [gflops]    throughput of arithmetic-bound work (GFLOP/s), or
+ * @property {number} [gbps]      throughput of memory-bound work (GB/s); one of the two
+ * @property {boolean} [subject]  marks tensorlane's own rows; defaults to contenders whose name starts with 'tensorlane wasm'
  * @property {string} [note]      anything the table should show, e.g. '0.81 of FMA peak'
  */
 

@@ -31,5 +31,8 @@ export function mnistFromIdx(imageBytes, labelBytes, names) {
     throw new IdxFormatError(
       `${names.labels}: ${labels.shape[0]} labels for ${count} images in ${names.images}`,
     );
-  return { images: images.data, labels: labels.data, count, rows, cols };
+  // Both are ubyte (checked above), so their data are Uint8Arrays.
+  const pixels = /** @type {Uint8Array} */ (images.data);
+  const digits = /** @type {Uint8Array} */ (labels.data);
+  return { images: pixels, labels: digits, count, rows, cols };
 }
