@@ -112,11 +112,16 @@ const tmp = mkdtempSync(join(tmpdir(), 'tl-bench-'));
 const cases = [];
 const fileReports = [];
 const problems = [];
+// GEMM has the most workloads and contenders (peers included), so it gets a larger share.
+const WEIGHTS = { gemm: 3 };
+const weightOf = (file) => WEIGHTS[basename(file).split('.')[0]] ?? 1;
 files.forEach((file, i) => {
   const name = relative(root, file);
   const left = TOTAL_BUDGET_MS - RESERVE_MS - (Date.now() - started);
-  // Each file gets an equal share of what is left, so one slow file cannot starve the rest.
-  const budgetMs = Math.floor(left / (files.length - i));
+  // Each file gets its weighted share of what is left, so one slow file cannot starve the
+  // rest, and time a file leaves unused goes to the files after it.
+  const weightLeft = files.slice(i).reduce((sum, f) => sum + weightOf(f), 0);
+  const budgetMs = Math.floor((left * weightOf(file)) / weightLeft);
   if (budgetMs < 5_000) {
     problems.push(`${name}: skipped, the 10-minute budget is spent`);
     fileReports.push({ file: name, ok: false, seconds: 0, error: 'skipped: budget spent' });
