@@ -72,6 +72,13 @@ describeBackends('binary ops', (it) => {
     expect(mul(tensor([1, 2]), tensor([[1], [2]])).shape).toEqual([2, 2]);
   });
 
+  it('rank-0 operands and outputs', () => {
+    expect(tensor(2).add(tensor(3)).item()).toBe(5);
+    expect(tensor(2.5).mul(2).shape).toEqual([]);
+    expect(tensor(2.5).lt(3).item()).toBe(true);
+    expect(tensor(7).sub(tensor([1, 2])).toArray()).toEqual([6, 5]);
+  });
+
   it('promotes like PyTorch', () => {
     const i = tensor([1, 2]);
     const f = tensor([1.5, 2.5]);

@@ -7,6 +7,7 @@ import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../dtype.js';
 import { OutOfMemoryError } from '../errors.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
+import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './js-linalg.js';
 import { forEachRow } from './strided-rows.js';
@@ -54,10 +55,14 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
     const { shape, strides } = coalesceDims(out.shape, [a.strides, b.strides, out.strides]);
     const inner = strides.map((s) => s[s.length - 1] ?? 0);
     const [ia, ib, io] = [inner[0]!, inner[1]!, inner[2]!];
+    const dtype = a.storage.dtype;
+    // int32 mul needs imul; bools must stay 0/1: those take the generic path.
+    const dedicated = dtype !== 'bool' && !(dtype === 'int32' && op === 'mul');
     forEachRow(shape, strides, [a.offset, b.offset, out.offset], (offs, n) => {
       let p = offs[0]!;
       let q = offs[1]!;
       let r = offs[2]!;
+      if (dedicated && binaryRow(op, xa, xb, xo, p, q, r, n, ia, ib, io)) return;
       for (let i = 0; i < n; i++, p += ia, q += ib, r += io) xo[r] = f(xa[p]!, xb[q]!);
     });
   }
@@ -91,6 +96,7 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
       [axes.map((d) => a.strides[d]!)],
     );
     const step = reducer(op, a.storage.dtype);
+    const redInner = red.strides[0]![red.strides[0]!.length - 1] ?? 0;
     let o = 0;
     forEachRow(keptShape, [keptStrides], [a.offset], (offs, n) => {
       const inner = keptStrides[keptStrides.length - 1] ?? 0;
@@ -98,9 +104,8 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
         step.start();
         let index = 0;
         forEachRow(red.shape, red.strides, [offs[0]! + i * inner], (ro, m) => {
-          const s = red.strides[0]![red.strides[0]!.length - 1] ?? 0;
-          let p = ro[0]!;
-          for (let j = 0; j < m; j++, p += s) step.add(xa[p]!, index++);
+          step.addRow(xa, ro[0]!, m, redInner, index);
+          index += m;
         });
         xo[o++] = step.result();
       }
@@ -112,37 +117,64 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
 
 interface Reducer {
   start(): void;
-  add(x: number, index: number): void;
+  /** Folds `n` elements `x[p], x[p + s], …` whose reduced-block indices start at `index`. */
+  addRow(x: TypedArray, p: number, n: number, s: number, index: number): void;
   result(): number;
 }
 
 /** An accumulator per reduce op; int32 sums and products wrap like the dtype. */
 function reducer(op: ReduceOp, dtype: DType): Reducer {
   const isInt = dtype === 'int32';
-  if (op === 'sum' || op === 'prod' || op === 'all' || op === 'any') {
-    const init = op === 'sum' || op === 'any' ? 0 : 1;
-    const combine: (acc: number, x: number) => number = {
-      sum: isInt ? (acc: number, x: number) => (acc + x) | 0 : (acc: number, x: number) => acc + x,
-      prod: isInt ? Math.imul : (acc: number, x: number) => acc * x,
-      all: (acc: number, x: number) => (x === 0 ? 0 : acc),
-      any: (acc: number, x: number) => (x !== 0 ? 1 : acc),
-    }[op];
-    let acc = init;
-    return {
-      start() {
-        acc = init;
-      },
-      add(x) {
-        acc = combine(acc, x);
-      },
-      result: () => acc,
-    };
+  let acc = 0;
+  switch (op) {
+    case 'sum':
+      return {
+        start() {
+          acc = 0;
+        },
+        addRow(x, p, n, s) {
+          let a = acc;
+          if (isInt) for (let j = 0; j < n; j++, p += s) a = (a + x[p]!) | 0;
+          else for (let j = 0; j < n; j++, p += s) a += x[p]!;
+          acc = a;
+        },
+        result: () => acc,
+      };
+    case 'prod':
+      return {
+        start() {
+          acc = 1;
+        },
+        addRow(x, p, n, s) {
+          let a = acc;
+          if (isInt) for (let j = 0; j < n; j++, p += s) a = Math.imul(a, x[p]!);
+          else for (let j = 0; j < n; j++, p += s) a *= x[p]!;
+          acc = a;
+        },
+        result: () => acc,
+      };
+    case 'all':
+    case 'any': {
+      // all: starts true, any zero clears it; any: starts false, any nonzero sets it.
+      const init = op === 'all' ? 1 : 0;
+      return {
+        start() {
+          acc = init;
+        },
+        addRow(x, p, n, s) {
+          for (let j = 0; j < n; j++, p += s) if ((x[p] !== 0) !== (init === 1)) acc = 1 - init;
+        },
+        result: () => acc,
+      };
+    }
+    default:
+      return extremeReducer(op);
   }
-  // max/min and their arg forms: NaN wins and the first extreme is kept (as torch).
-  const better =
-    op === 'max' || op === 'argmax'
-      ? (x: number, b: number) => x > b || (Number.isNaN(x) && !Number.isNaN(b))
-      : (x: number, b: number) => x < b || (Number.isNaN(x) && !Number.isNaN(b));
+}
+
+/** max/min and their arg forms: NaN wins and the first extreme is kept (as torch). */
+function extremeReducer(op: 'max' | 'min' | 'argmax' | 'argmin'): Reducer {
+  const isMax = op === 'max' || op === 'argmax';
   const wantIndex = op === 'argmax' || op === 'argmin';
   let best = 0;
   let at = -1;
@@ -150,11 +182,19 @@ function reducer(op: ReduceOp, dtype: DType): Reducer {
     start() {
       at = -1;
     },
-    add(x, index) {
-      if (at < 0 || better(x, best)) {
-        best = x;
-        at = index;
+    addRow(x, p, n, s, index) {
+      let b = best;
+      let k = at;
+      // Once a NaN is held nothing replaces it, so the loop can stop.
+      for (let j = 0; j < n && !(k >= 0 && Number.isNaN(b)); j++, p += s) {
+        const v = x[p]!;
+        if (k < 0 || (isMax ? v > b : v < b) || Number.isNaN(v)) {
+          b = v;
+          k = index + j;
+        }
       }
+      best = b;
+      at = k;
     },
     result: () => (wantIndex ? at : best),
   };
