@@ -8,7 +8,7 @@
 //! intermediate products behave the same. max/min propagate NaN; argmax/argmin return the
 //! first NaN, else the first extreme (torch's rules).
 
-use crate::lanes::gather;
+use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext as x;
 use crate::strided::for_each_row;
@@ -182,6 +182,63 @@ unsafe fn reduce_one(
     }
 }
 
+/// Reduced rows between flushes of the f32 partial sums into f64 (as `SUM_BLOCK` does).
+const VERTICAL_SUM_BLOCK: usize = 64;
+
+/// Reduces `n` adjacent outputs at once: for every reduced index, combines the contiguous
+/// row `a + red_offset .. + n` into the outputs lane-wise (sum, max or min).
+unsafe fn reduce_rows(
+    op: ReduceOp,
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    out: *mut f32,
+) {
+    let rs = red_strides.last().copied().unwrap_or(0);
+    let combine = |acc: F32x4, v: F32x4| match op {
+        ReduceOp::Max => x::max_nan(acc, v),
+        ReduceOp::Min => x::min_nan(acc, v),
+        _ => acc.add(v),
+    };
+    let mut acc = vec![0f32; n];
+    let mut total = vec![0f64; if op == ReduceOp::Sum { n } else { 0 }];
+    let mut first = true;
+    let mut since_flush = 0usize;
+    for_each_row(red_shape, [red_strides], |[o], m| {
+        for j in 0..m as isize {
+            let row = a.offset(o + j * rs);
+            if first {
+                core::ptr::copy_nonoverlapping(row, acc.as_mut_ptr(), n);
+                first = false;
+                continue;
+            }
+            let mut i = 0usize;
+            while i < n {
+                let c = (n - i).min(4);
+                let p = acc.as_mut_ptr().add(i);
+                scatter(combine(gather(p, 1, c), gather(row.add(i), 1, c)), p, 1, c);
+                i += c;
+            }
+            since_flush += 1;
+            if op == ReduceOp::Sum && since_flush == VERTICAL_SUM_BLOCK {
+                for (t, s) in total.iter_mut().zip(acc.iter_mut()) {
+                    *t += *s as f64;
+                    *s = 0.0;
+                }
+                since_flush = 0;
+            }
+        }
+    });
+    for i in 0..n {
+        *out.add(i) = if op == ReduceOp::Sum {
+            (total[i] + acc[i] as f64) as f32
+        } else {
+            acc[i]
+        };
+    }
+}
+
 /// Writes one result per kept index, in row-major order of `kept_shape`, to contiguous `out`
 /// (f32 for sum/prod/max/min, i32 for argmax/argmin).
 ///
@@ -197,8 +254,26 @@ pub unsafe fn reduce_f32(
     out: *mut u32,
 ) {
     let ks = kept_strides.last().copied().unwrap_or(0);
+    let rs = red_strides.last().copied().unwrap_or(0);
+    let vertical = matches!(op, ReduceOp::Sum | ReduceOp::Max | ReduceOp::Min)
+        && ks == 1
+        && rs != 1
+        && !red_shape.is_empty();
     let mut o = 0usize;
     for_each_row(kept_shape, [kept_strides], |[off], n| {
+        if vertical && n >= 4 {
+            // The kept row is contiguous and the reduced dims are not: SIMD across the row.
+            reduce_rows(
+                op,
+                red_shape,
+                red_strides,
+                a.offset(off),
+                n,
+                out.add(o) as *mut f32,
+            );
+            o += n;
+            return;
+        }
         for i in 0..n as isize {
             *out.add(o) = reduce_one(op, red_shape, red_strides, a.offset(off + i * ks));
             o += 1;

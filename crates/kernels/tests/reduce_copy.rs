@@ -285,3 +285,56 @@ fn copy_casts_like_typed_array_stores() {
         }
     }
 }
+
+#[test]
+fn reducing_outer_axes_of_contiguous_data_matches_naive_loops() {
+    // Kept dim contiguous, reduced dims strided: the lane-wise (vertical) path.
+    let mut rng = Rng::new(13);
+    for (rows, mid, cols) in [
+        (127isize, 1isize, 17isize),
+        (5, 3, 17),
+        (300, 1, 5),
+        (3, 5, 4),
+        (2, 1, 127),
+    ] {
+        let data: Vec<f32> = (0..rows * mid * cols).map(|_| rng.value()).collect();
+        let (red_shape, red_strides) = ([rows, mid], [mid * cols, cols]);
+        for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Min] {
+            let mut out = vec![0u32; cols as usize];
+            unsafe {
+                reduce_f32(
+                    op,
+                    &[cols],
+                    &[1],
+                    &red_shape,
+                    &red_strides,
+                    data.as_ptr(),
+                    out.as_mut_ptr(),
+                )
+            };
+            for c in 0..cols {
+                let vals: Vec<f32> = (0..rows * mid)
+                    .map(|r| data[(r * cols + c) as usize])
+                    .collect();
+                let (sum, _, mx, mn, _, _) = naive(&vals);
+                let got = f32::from_bits(out[c as usize]);
+                let ctx = format!("{op:?} {rows}x{mid}x{cols} column {c}: {got}");
+                match op {
+                    ReduceOp::Sum => {
+                        if vals.iter().all(|v| v.abs() < 1e30) {
+                            let abs: f64 = vals.iter().map(|&x| (x as f64).abs()).sum();
+                            let bound = (vals.len() as f64 + 2.0) * 2f64.powi(-24) * abs;
+                            assert!((got as f64 - sum).abs() <= bound, "{ctx} vs {sum}");
+                        } else if vals.iter().any(|v| v.is_nan()) {
+                            assert!(got.is_nan(), "{ctx}");
+                        }
+                    }
+                    ReduceOp::Max => {
+                        assert!(got == mx || (got.is_nan() && mx.is_nan()), "{ctx} vs {mx}")
+                    }
+                    _ => assert!(got == mn || (got.is_nan() && mn.is_nan()), "{ctx} vs {mn}"),
+                }
+            }
+        }
+    }
+}

@@ -90,15 +90,19 @@ export function createWasmBackend(): Backend {
       return;
     }
     const keptAxes = a.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-    // Each group is coalesced on its own: that keeps the kept dims in `out`'s order and the
-    // reduced dims in row-major order, which argmax/argmin's flattened index needs.
+    // Each group is coalesced on its own: that keeps the kept dims in `out`'s order and (for
+    // prod and the arg ops) the reduced dims in row-major order, which argmax's index needs.
     const kept = coalesceDims(
       keptAxes.map((d) => a.shape[d]!),
       [keptAxes.map((d) => a.strides[d]!)],
     );
+    // sum/max/min do not depend on the order of the reduced elements (beyond rounding), so
+    // the smallest stride goes innermost, where the kernel runs SIMD over contiguous data.
+    const orderFree = op === 'sum' || op === 'max' || op === 'min';
+    const redAxes = orderFree ? [...axes].sort((x, y) => a.strides[y]! - a.strides[x]!) : axes;
     const red = coalesceDims(
-      axes.map((d) => a.shape[d]!),
-      [axes.map((d) => a.strides[d]!)],
+      redAxes.map((d) => a.shape[d]!),
+      [redAxes.map((d) => a.strides[d]!)],
     );
     const ptr = scratch.write([
       ...kept.shape,
