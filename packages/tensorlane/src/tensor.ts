@@ -95,9 +95,15 @@ export class Tensor {
     return this.#ref.storage;
   }
 
+  /** Number of dims. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** Number of dims, as `torch.Tensor.dim()`. */
+  dim(): number {
+    return this.shape.length;
+  }
+  /** True once `dispose()` ran (or the tensor was collected). */
   get isDisposed(): boolean {
     return this.#disposed;
   }
@@ -119,6 +125,7 @@ export class Tensor {
     if (dim === undefined) return this.shape.slice();
     return this.shape[views.normDim('size', dim, this.ndim)]!;
   }
+  /** True when elements are laid out row-major without gaps (size-1 dims ignored). */
   isContiguous(): boolean {
     return isContiguousLayout(this.shape, this.#strides);
   }
@@ -221,6 +228,7 @@ export class Tensor {
   expandAs(other: Tensor): Tensor {
     return views.expand(this, [other.live('expandAs').shape]);
   }
+  /** Swaps two dims (a view). @example m.transpose(0, 1) */
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
@@ -238,6 +246,7 @@ export class Tensor {
       throw new ShapeError(`mT: needs at least 2 dims, got shape ${fmtShape(this.shape)}`);
     return views.transpose(this, -2, -1);
   }
+  /** Merges dims `startDim..endDim` into one (a view when possible). @example t.flatten(1) */
   flatten(startDim = 0, endDim = -1): Tensor {
     return views.flatten(this, startDim, endDim);
   }
@@ -266,26 +275,32 @@ export class Tensor {
 
   // In place (torch's trailing-underscore names); each returns `this`.
 
+  /** `this += other`, broadcasting `other` to this shape. */
   add_(other: Operand): this {
     inplaceBinary('add', this, other);
     return this;
   }
+  /** `this -= other`. */
   sub_(other: Operand): this {
     inplaceBinary('sub', this, other);
     return this;
   }
+  /** `this *= other`. */
   mul_(other: Operand): this {
     inplaceBinary('mul', this, other);
     return this;
   }
+  /** `this /= other` (float tensors only: int results would need a cast). */
   div_(other: Operand): this {
     inplaceBinary('div', this, other);
     return this;
   }
+  /** Sets every element to `value`. */
   fill_(value: number | boolean): this {
     fillInto(this, value);
     return this;
   }
+  /** Sets every element to 0. */
   zero_(): this {
     fillInto(this, 0);
     return this;
@@ -298,12 +313,15 @@ export class Tensor {
 
   // Elementwise math with broadcasting; `other` may be a tensor or a number.
 
+  /** `this + other` with broadcasting. @example m.add(c) // [3, 3] + [3] */
   add(other: Operand): Tensor {
     return binaryOp('add', this, other);
   }
+  /** `this - other` with broadcasting. */
   sub(other: Operand): Tensor {
     return binaryOp('sub', this, other);
   }
+  /** `this * other` with broadcasting. */
   mul(other: Operand): Tensor {
     return binaryOp('mul', this, other);
   }
@@ -311,72 +329,95 @@ export class Tensor {
   div(other: Operand): Tensor {
     return binaryOp('div', this, other);
   }
+  /** `this ** other` with broadcasting. */
   pow(other: Operand): Tensor {
     return binaryOp('pow', this, other);
   }
+  /** Elementwise larger value (NaN propagates). */
   maximum(other: Operand): Tensor {
     return binaryOp('maximum', this, other);
   }
+  /** Elementwise smaller value (NaN propagates). */
   minimum(other: Operand): Tensor {
     return binaryOp('minimum', this, other);
   }
+  /** `this == other` as a bool tensor. */
   eq(other: Operand): Tensor {
     return binaryOp('eq', this, other);
   }
+  /** `this != other` as a bool tensor. */
   ne(other: Operand): Tensor {
     return binaryOp('ne', this, other);
   }
+  /** `this < other` as a bool tensor. @example a.lt(b).float().mean() */
   lt(other: Operand): Tensor {
     return binaryOp('lt', this, other);
   }
+  /** `this <= other` as a bool tensor. */
   le(other: Operand): Tensor {
     return binaryOp('le', this, other);
   }
+  /** `this > other` as a bool tensor. @example a.gt(0) */
   gt(other: Operand): Tensor {
     return binaryOp('gt', this, other);
   }
+  /** `this >= other` as a bool tensor. */
   ge(other: Operand): Tensor {
     return binaryOp('ge', this, other);
   }
+  /** `-this` (not for bool). */
   neg(): Tensor {
     return unaryOp('neg', this);
   }
+  /** `|this|`. */
   abs(): Tensor {
     return unaryOp('abs', this);
   }
+  /** Square root (ints compute as float32). */
   sqrt(): Tensor {
     return unaryOp('sqrt', this);
   }
+  /** `e ** this` (ints compute as float32). */
   exp(): Tensor {
     return unaryOp('exp', this);
   }
+  /** Natural log (ints compute as float32). */
   log(): Tensor {
     return unaryOp('log', this);
   }
+  /** Sine (ints compute as float32). */
   sin(): Tensor {
     return unaryOp('sin', this);
   }
+  /** Cosine (ints compute as float32). */
   cos(): Tensor {
     return unaryOp('cos', this);
   }
+  /** Hyperbolic tangent (ints compute as float32). */
   tanh(): Tensor {
     return unaryOp('tanh', this);
   }
+  /** `1 / (1 + exp(-this))` (ints compute as float32). */
   sigmoid(): Tensor {
     return unaryOp('sigmoid', this);
   }
+  /** `max(this, 0)`, NaN kept. */
   relu(): Tensor {
     return unaryOp('relu', this);
   }
+  /** `this * this`. */
   square(): Tensor {
     return unaryOp('square', this);
   }
+  /** `1 / this` (ints compute as float32). */
   reciprocal(): Tensor {
     return unaryOp('reciprocal', this);
   }
+  /** Rounds down. */
   floor(): Tensor {
     return unaryOp('floor', this);
   }
+  /** Rounds up. */
   ceil(): Tensor {
     return unaryOp('ceil', this);
   }
@@ -399,12 +440,15 @@ export class Tensor {
   mean(dim?: Dims, keepdim = false): Tensor {
     return red.mean(this, dim, keepdim);
   }
+  /** Product over `dim` (all by default); ints and bools give int32. */
   prod(dim?: Dims, keepdim = false): Tensor {
     return red.prod(this, dim, keepdim);
   }
+  /** True where every element over `dim` is nonzero. */
   all(dim?: Dims, keepdim = false): Tensor {
     return red.all(this, dim, keepdim);
   }
+  /** True where some element over `dim` is nonzero. */
   any(dim?: Dims, keepdim = false): Tensor {
     return red.any(this, dim, keepdim);
   }
@@ -441,6 +485,7 @@ export class Tensor {
   argmax(dim?: number | null, keepdim = false): Tensor {
     return red.argExtreme('argmax', this, dim, keepdim);
   }
+  /** int32 index of the first minimum (into the flattened tensor when `dim` is absent). */
   argmin(dim?: number | null, keepdim = false): Tensor {
     return red.argExtreme('argmin', this, dim, keepdim);
   }
@@ -507,15 +552,19 @@ export class Tensor {
   to(dtype: DType): Tensor {
     return castTo(this, dtype);
   }
+  /** As float32. */
   float(): Tensor {
     return castTo(this, 'float32');
   }
+  /** As float64. */
   double(): Tensor {
     return castTo(this, 'float64');
   }
+  /** As int32 (floats truncate toward zero). */
   int(): Tensor {
     return castTo(this, 'int32');
   }
+  /** As bool (`x != 0`; NaN is true). */
   bool(): Tensor {
     return castTo(this, 'bool');
   }

@@ -76,7 +76,11 @@ describeBackends('binary ops', (it) => {
     expect(tensor(2).add(tensor(3)).item()).toBe(5);
     expect(tensor(2.5).mul(2).shape).toEqual([]);
     expect(tensor(2.5).lt(3).item()).toBe(true);
-    expect(tensor(7).sub(tensor([1, 2])).toArray()).toEqual([6, 5]);
+    expect(
+      tensor(7)
+        .sub(tensor([1, 2]))
+        .toArray(),
+    ).toEqual([6, 5]);
   });
 
   it('promotes like PyTorch', () => {

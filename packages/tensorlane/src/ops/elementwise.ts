@@ -22,9 +22,20 @@ export function binaryDtypes(op: BinaryOp, a: Operand, b: Operand): { compute: D
       `sub: ${describe(a)} and ${describe(b)}: subtracting bool tensors is not supported (use ne() for xor)`,
     );
   if (COMPARISONS.has(op)) return { compute: promoted, out: 'bool' };
+  if (op === 'pow' && promoted === 'int32' && hasNegative(b))
+    throw new DtypeError(
+      `pow: ${describe(a)} ** ${describe(b)}: integers to negative integer powers are not allowed`,
+    );
   // True division, as torch: integers and bools divide as float32.
   const compute = op === 'div' && !isFloat(promoted) ? 'float32' : promoted;
   return { compute, out: compute };
+}
+
+/** True when `x` is a negative number or an int tensor holding a negative element. */
+function hasNegative(x: Operand): boolean {
+  if (typeof x === 'number') return x < 0;
+  if (!(x instanceof Tensor) || x.dtype !== 'int32') return false;
+  return x.data().some((v) => v < 0);
 }
 
 function describe(x: Operand): string {
