@@ -1,6 +1,6 @@
 // Elementwise add and sum() on tensorlane's wasm backend, against a Float32Array.set copy of
 // the same size and tensorlane's js backend, all measured in one process (tinybench: warm-up,
-// then the median of repeated calls).
+// then the median of repeated calls, over several interleaved rounds).
 //   1. float32 add, same shape, 4M elements         (targets: ≥ 0.7× copy bytes/s, ≥ 3× js)
 //   2. float32 add, (1024,1024) + (1024,) broadcast (same targets)
 //   3. sum() over 4M float32                        (target: ≥ 4× js)
@@ -15,13 +15,23 @@ const entry =
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
 
-/** Median ms of each task, measured by tinybench after its warm-up. */
+/**
+ * Median ms of each task: tinybench measures every task (after its warm-up) in each of
+ * `ROUNDS` rounds, and the median over rounds is kept, so load that comes and goes on the
+ * machine hits all contenders alike instead of whichever ran at the time.
+ */
+const ROUNDS = 5;
 function medians(tasks, { quick, budgetMs }) {
-  const time = Math.max(200, Math.min(quick ? 300 : 1500, budgetMs / (4 * tasks.length)));
-  const bench = new Bench({ time, iterations: 10, warmupTime: time / 4, warmupIterations: 5 });
-  for (const [name, fn] of tasks) bench.add(name, fn);
-  bench.runSync();
-  return bench.tasks.map((t) => t.result.latency.p50);
+  const rounds = quick ? 1 : ROUNDS;
+  const time = Math.max(50, Math.min(300, budgetMs / (6 * rounds * tasks.length)));
+  const perRound = tasks.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ time, iterations: 5, warmupTime: time / 4, warmupIterations: 3 });
+    for (const [name, fn] of tasks) bench.add(name, fn);
+    bench.runSync();
+    bench.tasks.forEach((t, i) => perRound[i].push(t.result.latency.p50));
+  }
+  return perRound.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
 }
 
 /** tensorlane tensors of `shape` on `backend`, with the given generator. */
