@@ -2,6 +2,7 @@
 //   1. 'bik,bkj->bij' vs bmm on the same operands          (target: einsum ≥ 1/1.1 of bmm)
 //   2. 'bij,k->bijk' vs a plain copy of the output's size     (target: ≥ 0.6× copy GB/s)
 //   3. 'ij,jk,kl,l->i' with a long i: optimal order vs left to right (target: ≥ 10×)
+//   4. 'ij,j->i' vs mv and 'i,j->ij' vs outer (einsum must not be slower than them)
 // Each row is the median of repeated calls after warm-up. Only einsum rows are
 // tensorlane's subject; bmm, copy and left-to-right rows are the references.
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
@@ -133,6 +134,54 @@ function chainCases(build, quick) {
   ];
 }
 
+function dedicatedCases(build, quick) {
+  const n = quick ? 512 : 2048;
+  const m = lib.randn([n, n]);
+  const v = lib.randn([n]);
+  const w = lib.randn([n]);
+  const [tE, tM, tO, tOuter] = interleavedMedians([
+    () => lib.einsum('ij,j->i', m, v),
+    () => lib.mv(m, v),
+    () => lib.einsum('i,j->ij', v, w),
+    () => lib.outer(v, w),
+  ]);
+  for (const t of [m, v, w]) t.dispose();
+  const mvName = `ij,j->i ${n}×${n}`;
+  const outerName = `i,j->ij ${n}×${n}`;
+  const mvFlop = 2 * n * n;
+  const outerBytes = 4 * (n * n + 2 * n);
+  return [
+    {
+      name: mvName,
+      contender: `tensorlane wasm ${build} einsum`,
+      medianMs: tE,
+      gflops: mvFlop / tE / 1e6,
+      note: `mv/einsum time ${(tM / tE).toFixed(3)}`,
+    },
+    {
+      name: mvName,
+      contender: `tensorlane wasm ${build} mv`,
+      subject: false,
+      medianMs: tM,
+      gflops: mvFlop / tM / 1e6,
+    },
+    {
+      name: outerName,
+      contender: `tensorlane wasm ${build} einsum`,
+      medianMs: tO,
+      gbps: outerBytes / tO / 1e6,
+      note: `outer/einsum time ${(tOuter / tO).toFixed(3)}`,
+    },
+    {
+      name: outerName,
+      contender: `tensorlane wasm ${build} outer`,
+      subject: false,
+      medianMs: tOuter,
+      gbps: outerBytes / tOuter / 1e6,
+    },
+  ];
+}
+
 /** The bench runner's entry point (see bench/run.mjs for the contract). */
 export async function run({ quick = false, log = console.log } = {}) {
   const info = await lib.init();
@@ -143,6 +192,7 @@ export async function run({ quick = false, log = console.log } = {}) {
     ...bmmCases(build, quick),
     ...outerCases(build, quick),
     ...chainCases(build, quick),
+    ...dedicatedCases(build, quick),
   ];
   for (const c of cases)
     log(
