@@ -1,7 +1,7 @@
 /** Startup: `init()` picks and loads a wasm build; `backendInfo()` says what runs. */
 import {
   type BackendName,
-  currentBackend,
+  currentBackendName,
   resetWasmBackend,
   setBackend,
 } from './backend/current.js';
