@@ -11,22 +11,31 @@ use crate::simd::F32x4;
 /// The accumulator tile of one microkernel call.
 pub type Tile<const MR: usize, const NV: usize> = [[F32x4; NV]; MR];
 
+/// How the microkernel reads A: element `(i, p)` of the panel is at `ptr + i·rs + p·cs`.
+/// A packed panel has `rs = 1`, `cs = MR`; a row-major A read in place has `rs = rsa`,
+/// `cs = 1` (XNNPACK and MLAS never pack such an A).
+#[derive(Clone, Copy)]
+pub struct APanel {
+    pub ptr: *const f32,
+    pub rs: isize,
+    pub cs: isize,
+}
+
 /// Accumulates `A_panel (MR × kc) · B_panel (kc × 4·NV)` into a fresh tile. Edge tiles
-/// use a smaller MR/NV on the same packed panels, whose k steps are `a_step`/`b_step`.
+/// use a smaller MR/NV on the same panels; B's k step is `b_step`.
 ///
 /// # Safety
-/// `a` must be valid for `kc·a_step` floats laid out `[p][i]`, `b` for `kc·b_step` floats
-/// laid out `[p][j]` (the layouts `pack_a`/`pack_b` produce), `MR ≤ a_step`, `4·NV ≤ b_step`.
+/// `a` must be valid at every `(i, p)` with `i < MR`, `p < kc`; `b` for `kc·b_step` floats
+/// laid out `[p][j]` (the layout `pack_b` produces), `4·NV ≤ b_step`.
 #[inline(always)]
 pub unsafe fn f32_gemm_tile<const MR: usize, const NV: usize>(
     kc: usize,
-    a: *const f32,
-    a_step: usize,
+    a: APanel,
     b: *const f32,
     b_step: usize,
 ) -> Tile<MR, NV> {
     let mut acc = [[F32x4::splat(0.0); NV]; MR];
-    let mut a = a;
+    let mut ap = a.ptr;
     let mut b = b;
     for _ in 0..kc {
         let mut bv = [F32x4::splat(0.0); NV];
@@ -34,12 +43,12 @@ pub unsafe fn f32_gemm_tile<const MR: usize, const NV: usize>(
             *bv = F32x4::load(b.add(4 * v));
         }
         for (i, row) in acc.iter_mut().enumerate() {
-            let ai = F32x4::splat(*a.add(i));
+            let ai = F32x4::splat(*ap.offset(i as isize * a.rs));
             for (v, acc) in row.iter_mut().enumerate() {
                 *acc = ai.mul_add(bv[v], *acc);
             }
         }
-        a = a.add(a_step);
+        ap = ap.offset(a.cs);
         b = b.add(b_step);
     }
     acc
@@ -96,24 +105,24 @@ pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s
 /// register tile that covers it, so edge tiles waste little work and stay vectorised.
 ///
 /// # Safety
-/// As for `f32_gemm_tile` (with `a_step = MR`, `b_step = 4·NV`) and `store_tile`.
+/// As for `f32_gemm_tile` (with `b_step = 4·NV`) and `store_tile`.
 #[inline(always)]
 pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
     kc: usize,
-    a: *const f32,
+    a: APanel,
     b: *const f32,
     store: TileStore,
 ) {
     let vecs = store.cols.div_ceil(4);
     if store.rows == MR && vecs == NV {
-        let tile = f32_gemm_tile::<MR, NV>(kc, a, MR, b, 4 * NV);
+        let tile = f32_gemm_tile::<MR, NV>(kc, a, b, 4 * NV);
         return store_tile::<MR, NV>(&tile, store);
     }
     macro_rules! edge {
         ($(($r:literal, $v:literal)),*) => {
             match (store.rows, vecs) {
                 $(($r, $v) if $r <= MR && $v <= NV => {
-                    let tile = f32_gemm_tile::<$r, $v>(kc, a, MR, b, 4 * NV);
+                    let tile = f32_gemm_tile::<$r, $v>(kc, a, b, 4 * NV);
                     store_tile::<$r, $v>(&tile, store)
                 })*
                 _ => unreachable!("edge tile {}x{} beyond {}x{}", store.rows, store.cols, MR, 4 * NV),

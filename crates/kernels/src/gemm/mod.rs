@@ -16,7 +16,7 @@ pub mod peak;
 use blocking::{KC, MC, NC};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
-use microkernel::{f32_gemm_tile_at, TileStore};
+use microkernel::{f32_gemm_tile_at, APanel, TileStore};
 
 /// One batched GEMM problem. Strides are in elements; `bs*` step between batch items.
 #[derive(Clone, Copy, Debug)]
@@ -193,7 +193,14 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     let nr = 4 * NV;
     let kc_max = KC.min(g.k);
     let nc_max = NC.min(g.n).div_ceil(nr) * nr;
-    let mc_max = MC.min(g.m).div_ceil(MR) * MR;
+    // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
+    // contiguous stream, and packing would cost as much as the product when n is small.
+    let read_a_in_place = g.csa == 1;
+    let mc_max = if read_a_in_place {
+        0
+    } else {
+        MC.min(g.m).div_ceil(MR) * MR
+    };
     with_scratch(kc_max * (nc_max + mc_max), |scratch| {
         let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
         let (packed_b, packed_a) = (packed_b.as_mut_ptr(), packed_a.as_mut_ptr());
@@ -208,12 +215,26 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                 for ic in (0..g.m).step_by(MC) {
                     let mc = MC.min(g.m - ic);
                     let a = g.a.offset(ic as isize * g.rsa + pc as isize * g.csa);
-                    pack_a::pack_a_panels::<MR>(mc, kc, a, g.rsa, g.csa, packed_a);
+                    if !read_a_in_place {
+                        pack_a::pack_a_panels::<MR>(mc, kc, a, g.rsa, g.csa, packed_a);
+                    }
                     let c = g.c.offset(ic as isize * g.rsc + jc as isize * g.csc);
                     for jr in (0..nc).step_by(nr) {
                         let bp = packed_b.add(jr * kc);
                         for ir in (0..mc).step_by(MR) {
-                            let ap = packed_a.add(ir * kc);
+                            let ap = if read_a_in_place {
+                                APanel {
+                                    ptr: a.offset(ir as isize * g.rsa),
+                                    rs: g.rsa,
+                                    cs: 1,
+                                }
+                            } else {
+                                APanel {
+                                    ptr: packed_a.add(ir * kc),
+                                    rs: 1,
+                                    cs: MR as isize,
+                                }
+                            };
                             let store = TileStore {
                                 c: c.offset(ir as isize * g.rsc + jr as isize * g.csc),
                                 rsc: g.rsc,
