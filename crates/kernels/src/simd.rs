@@ -97,6 +97,8 @@ mod imp {
         };
     }
 
+    // Same method names as the simd128 implementation, so kernels compile against either.
+    #[allow(clippy::should_implement_trait)]
     impl F32x4 {
         pub const LANES: usize = 4;
         pub const IS_SIMD: bool = false;
