@@ -189,7 +189,7 @@ describeBackends('reductions', (it) => {
       );
     fc.assert(
       fc.property(arb, ([shape, dims, keepdim, transposed, op]) => {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = shape.reduce((a: number, b) => a * b, 1);
         // Values with repeats, so argmax must pick the first occurrence.
         const values = Array.from({ length: n }, (_, i) => ((i * 7) % 5) - 2 + (i % 3) / 4);
         let t: Tensor = tensor(Float32Array.from(values), { shape });
