@@ -11,9 +11,9 @@ pub mod memory;
 pub mod reduce;
 pub mod scalar;
 pub mod simd;
-pub mod softmax;
 pub mod simd_ext;
 pub mod simd_math;
+pub mod softmax;
 pub mod strided;
 pub mod unary;
 
@@ -291,7 +291,15 @@ pub unsafe extern "C" fn softmax_f32(
     rso: isize,
     log: u32,
 ) {
-    let rows = softmax::SoftmaxRows { rows, n, x, rsx, out, rso, log: log != 0 };
+    let rows = softmax::SoftmaxRows {
+        rows,
+        n,
+        x,
+        rsx,
+        out,
+        rso,
+        log: log != 0,
+    };
     softmax::softmax_rows(&rows)
 }
 
@@ -342,10 +350,30 @@ pub unsafe extern "C" fn attention_f32(
         ev,
         scale,
         causal: causal != 0,
-        q: Strided3 { ptr: q, bs: bsq, rs: rsq, cs: csq },
-        k: Strided3 { ptr: k, bs: bsk, rs: rsk, cs: csk },
-        v: Strided3 { ptr: v, bs: bsv, rs: rsv, cs: csv },
-        mask: (!mask.is_null()).then_some(Strided3 { ptr: mask, bs: bsm, rs: rsm, cs: csm }),
+        q: Strided3 {
+            ptr: q,
+            bs: bsq,
+            rs: rsq,
+            cs: csq,
+        },
+        k: Strided3 {
+            ptr: k,
+            bs: bsk,
+            rs: rsk,
+            cs: csk,
+        },
+        v: Strided3 {
+            ptr: v,
+            bs: bsv,
+            rs: rsv,
+            cs: csv,
+        },
+        mask: (!mask.is_null()).then_some(Strided3 {
+            ptr: mask,
+            bs: bsm,
+            rs: rsm,
+            cs: csm,
+        }),
         out,
         bso,
         rso,
