@@ -21,7 +21,19 @@ const { default: puppeteer } = await import(
   pathToFileURL(requireFromTest.resolve('puppeteer-core')).href
 );
 
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(Boolean).find(existsSync);
+/** Chromium from CHROMIUM_PATH or Debian's package (installed by the matrix's installer when root). */
+async function findChromium() {
+  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(Boolean).find(existsSync);
+  if (found) return found;
+  try {
+    const { RUNTIMES } = await import('../../test/matrix/runtimes.mjs');
+    return RUNTIMES.find((r) => r.id === 'chromium').ensure();
+  } catch (e) {
+    console.log(`no Chromium: ${e.message}`);
+    return undefined;
+  }
+}
+const chromium = await findChromium();
 let passed = 0;
 let failed = 0;
 const expectThat = (ok, what) => {
