@@ -7,9 +7,17 @@ const bold = (s) => (tty ? `\x1b[1m${s}\x1b[22m` : s);
 const green = (s) => (tty ? `\x1b[32m${s}\x1b[39m` : s);
 const red = (s) => (tty ? `\x1b[31m${s}\x1b[39m` : s);
 
-/** Progress overwrites one line on a terminal and is left out when output is piped. */
+let lastPipedProgress = 0;
+/**
+ * Progress overwrites one line on a terminal; in a pipe (CI logs) it is printed at most
+ * every 2 s, so long steps still show they are alive without flooding the log.
+ */
 function progress(text) {
   if (tty) process.stdout.write(`\r\x1b[2K  … ${text}`);
+  else if (Date.now() - lastPipedProgress >= 2000) {
+    lastPipedProgress = Date.now();
+    console.log(`  … ${text}`);
+  }
 }
 function clearProgress() {
   if (tty) process.stdout.write('\r\x1b[2K');
