@@ -5,8 +5,9 @@
 //   2. float32 add, (1024,1024) + (1024,) broadcast (same targets)
 //   3. sum() over 4M float32                        (target: ≥ 4× js)
 // Bytes/s count every byte an op must move once: add reads a and b and writes out; the copy
-// reads its source and writes its destination; sum reads its input. `add` allocates its
-// result (as `a + b` does); `add_` writes into `a`, showing the kernel without allocation.
+// reads its source and writes its destination; sum reads its input. `add` allocates (and
+// zeroes) its result, as `a + b` does; the kernel row writes into an output allocated once;
+// `add_` writes into `a` (one stream fewer in cache).
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
 import { Bench } from 'tinybench';
 
@@ -53,16 +54,23 @@ function addCases(build, opts, name, shapeA, shapeB) {
   // The copy moves as many output elements as the add writes.
   const src = new Float32Array(n).fill(1.5);
   const dst = new Float32Array(n);
-  const [tAdd, tAddInPlace, tJs, tCopy] = medians(
+  // The kernel alone, out of place, into an output allocated once (backend.binary is what
+  // `add` calls after broadcasting and allocating; b is expanded to a's shape as it does).
+  const out = lib.empty(shapeA);
+  const outView = out.backendView;
+  const aView = a.backendView;
+  const bView = b.expand(shapeA).backendView;
+  const [tAdd, tKernel, tAddInPlace, tJs, tCopy] = medians(
     [
       ['wasm add', () => a.add(b).dispose()],
+      ['wasm kernel', () => a.backend.binary('add', aView, bView, outView)],
       ['wasm add_', () => a.add_(b)],
       ['js add', () => ja.add(jb).dispose()],
       ['copy', () => dst.set(src)],
     ],
     opts,
   );
-  for (const t of [a, b, ja, jb]) t.dispose();
+  for (const t of [a, b, ja, jb, out]) t.dispose();
   const gbps = (bytesMoved, ms) => bytesMoved / ms / 1e6;
   const copyBytes = 8 * n;
   const note = (ms) =>
@@ -74,6 +82,13 @@ function addCases(build, opts, name, shapeA, shapeB) {
       medianMs: tAdd,
       gbps: gbps(bytes, tAdd),
       note: note(tAdd),
+    },
+    {
+      name,
+      contender: `tensorlane wasm ${build} kernel into preallocated out`,
+      medianMs: tKernel,
+      gbps: gbps(bytes, tKernel),
+      note: note(tKernel),
     },
     {
       name,
