@@ -12,7 +12,7 @@ use crate::simd::F32x4;
 use crate::simd_math::exp;
 
 /// Query rows per tile.
-const BR: usize = 64;
+const BR: usize = 128;
 /// Key rows per tile.
 const BC: usize = 128;
 
@@ -181,15 +181,9 @@ unsafe fn online_softmax_step(
 ) {
     for r in 0..tile.br {
         let row = &mut scores[r * BC..r * BC + bc];
-        let tile_max = row.iter().fold(
-            f32::NEG_INFINITY,
-            |m, &x| if x > m || x.is_nan() { x } else { m },
-        );
-        let m_new = if row_max[r].is_nan() || tile_max.is_nan() {
-            f32::NAN
-        } else {
-            row_max[r].max(tile_max)
-        };
+        // A NaN score need not survive the max: exp(NaN − m) makes the sum, and so the
+        // output row, NaN anyway.
+        let m_new = row_max[r].max(vector_max(row));
         if m_new == f32::NEG_INFINITY {
             // Everything so far is masked: contributes nothing (l stays 0 → NaN at the end).
             row.fill(0.0);
@@ -203,6 +197,20 @@ unsafe fn online_softmax_step(
             scale_row(&mut acc[r * g.ev..(r + 1) * g.ev], correction);
         }
     }
+}
+
+/// The maximum of `x` (−∞ when empty), four lanes at a time.
+#[inline(always)]
+fn vector_max(x: &[f32]) -> f32 {
+    let mut chunks = x.chunks_exact(4);
+    let mut acc = F32x4::splat(f32::NEG_INFINITY);
+    for c in &mut chunks {
+        // SAFETY: each chunk holds exactly four floats.
+        acc = acc.max(unsafe { F32x4::load(c.as_ptr()) });
+    }
+    let lanes = acc.to_array();
+    let m = lanes[0].max(lanes[1]).max(lanes[2].max(lanes[3]));
+    chunks.remainder().iter().fold(m, |m, &v| m.max(v))
 }
 
 /// `x = exp(x − m)` in place; returns the sum.
