@@ -52,7 +52,7 @@ export interface SuiteResult {
   failures: Failure[];
   durationMs: number;
   /** Every test's full name and outcome, when asked for with `listTests`. */
-  tests?: { name: string; status: TestStatus }[];
+  tests?: { name: string; status: TestStatus; ms: number }[];
 }
 
 /** Options of a run. `filter` keeps tests whose full name contains it. */
@@ -167,9 +167,10 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
   const result: SuiteResult = { passed: 0, failed: 0, skipped: 0, failures: [], durationMs: 0 };
   const defaultTimeout = options.defaultTimeoutMs ?? 60_000;
   const tests: NonNullable<SuiteResult['tests']> = [];
+  let testStarted = Date.now();
   const record = (name: string, status: TestStatus) => {
     result[status]++;
-    tests.push({ name, status });
+    tests.push({ name, status, ms: Date.now() - testStarted });
   };
   const fail = (name: string, error: unknown) => {
     record(name, 'failed');
@@ -177,6 +178,7 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
   };
 
   async function runTest(test: TestCase, full: string, chain: Suite[]): Promise<void> {
+    testStarted = Date.now();
     const task: ExpectTask = { name: full };
     const finished: (() => unknown)[] = [];
     const cleanups: Hook[] = [];

@@ -20,7 +20,10 @@ try {
     ...(request.listTests ? { listTests: true } : {}),
   });
 } catch (error) {
-  report = { error: String(error?.stack ?? error) };
+  // V8 starts a stack with 'Name: message'; SpiderMonkey and JavaScriptCore do not.
+  const head = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const stack = String(error?.stack ?? '');
+  report = { error: stack.startsWith(head) ? stack : `${head}\n${stack}` };
 }
 console.log(`${MARKER}${JSON.stringify(report)}`);
 // A test may leave a timer or handle alive; the cell is done once its result is out.
