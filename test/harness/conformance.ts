@@ -61,6 +61,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (!runsTarget(info, target))
     throw new Error(`asked for ${target} but init() reports ${describeInfo(info)}`);
   if (options.numRuns !== undefined) fc.configureGlobal({ numRuns: options.numRuns });
+  // Per-build test blocks (wasm-backend.test.ts) read this and test only the cell's build,
+  // so a broken build turns its own column red and no other.
+  (globalThis as any).TL_WASM_BUILDS = info.build;
   let restored = 0;
   const result = await runTestFiles({
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
