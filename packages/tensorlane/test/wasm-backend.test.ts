@@ -141,7 +141,9 @@ const caseArb = (n: number, broadcast = true) =>
   );
 
 const features = detectWasmFeatures();
-const requested = (globalThis as any).process?.env?.TL_WASM_BUILDS as string | undefined;
+// The cross-runtime matrix sets the global (browsers have no env) to its cell's build.
+const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
+  (globalThis as any).TL_WASM_BUILDS) as string | undefined;
 const BUILDS: BuildName[] = requested
   ? (requested.split(',') as BuildName[])
   : ['relaxed', 'simd128', 'baseline'];
