@@ -76,23 +76,32 @@ unsafe fn row_prod(p: *const f32, s: isize, n: usize, mut acc: f64) -> f64 {
     acc
 }
 
-/// The max (or min) of a non-empty row, NaN if the row has one.
-unsafe fn row_extreme(p: *const f32, s: isize, n: usize, want_max: bool) -> f32 {
-    let pick = |a: F32x4, b: F32x4| {
-        if want_max {
-            x::max_nan(a, b)
-        } else {
-            x::min_nan(a, b)
-        }
-    };
+/// One step of a running max/min: `pmax`/`pmin` are single instructions on x86, unlike the
+/// NaN-propagating `max`/`min`, so NaN is tracked apart (see `row_extreme`).
+#[inline(always)]
+fn pick<const MAX: bool>(a: F32x4, b: F32x4) -> F32x4 {
+    if MAX {
+        x::pmax(a, b)
+    } else {
+        x::pmin(a, b)
+    }
+}
+
+/// The max (or min) of a non-empty row, NaN if the row has one. Which zero wins a tie
+/// between -0 and +0 is unspecified.
+unsafe fn row_extreme<const MAX: bool>(p: *const f32, s: isize, n: usize) -> f32 {
     let first = F32x4::splat(*p);
-    let mut acc = [first, first];
+    let mut acc = [first; 4];
+    let mut nan = x::ne(first, first);
     let mut i = 0usize;
     if s == 1 {
-        while i + 8 <= n {
-            acc[0] = pick(acc[0], F32x4::load(p.add(i)));
-            acc[1] = pick(acc[1], F32x4::load(p.add(i + 4)));
-            i += 8;
+        while i + 16 <= n {
+            for (k, a) in acc.iter_mut().enumerate() {
+                let v = F32x4::load(p.add(i + 4 * k));
+                *a = pick::<MAX>(*a, v);
+                nan = nan.or(x::ne(v, v));
+            }
+            i += 16;
         }
     }
     while i < n {
@@ -102,26 +111,39 @@ unsafe fn row_extreme(p: *const f32, s: isize, n: usize, want_max: bool) -> f32 
         for (k, lane) in lanes.iter_mut().enumerate().take(c) {
             *lane = *p.offset((i + k) as isize * s);
         }
-        acc[0] = pick(acc[0], F32x4::load(lanes.as_ptr()));
+        let v = F32x4::load(lanes.as_ptr());
+        acc[0] = pick::<MAX>(acc[0], v);
+        nan = nan.or(x::ne(v, v));
         i += c;
     }
-    let v = pick(acc[0], acc[1]).to_array();
-    let m = |a: f32, b: f32| {
-        if want_max {
-            crate::scalar::max_nan(a, b)
-        } else {
-            crate::scalar::min_nan(a, b)
-        }
-    };
+    if nan.any() {
+        return f32::NAN;
+    }
+    let v = pick::<MAX>(pick::<MAX>(acc[0], acc[1]), pick::<MAX>(acc[2], acc[3])).to_array();
+    let m = |a: f32, b: f32| if (a < b) == MAX { b } else { a };
     m(m(v[0], v[1]), m(v[2], v[3]))
 }
 
-/// Index of the first element of the row equal to `target` (NaN matches NaN).
+/// Index of the first element of the row equal to `target` (NaN matches NaN); SIMD over
+/// contiguous rows.
 unsafe fn first_index(p: *const f32, s: isize, n: usize, target: f32) -> usize {
     let nan = target.is_nan();
-    (0..n)
-        .find(|&i| {
-            let v = *p.offset(i as isize * s);
+    let t = F32x4::splat(target);
+    let mut i = 0usize;
+    if s == 1 {
+        while i + 4 <= n {
+            let v = F32x4::load(p.add(i));
+            let hit = if nan { x::ne(v, v) } else { x::eq(v, t) };
+            let bits = hit.bitmask();
+            if bits != 0 {
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += 4;
+        }
+    }
+    (i..n)
+        .find(|&k| {
+            let v = *p.offset(k as isize * s);
             if nan {
                 v.is_nan()
             } else {
@@ -160,25 +182,42 @@ unsafe fn reduce_one(
             });
             (acc as f32).to_bits()
         }
-        ReduceOp::Max | ReduceOp::Min | ReduceOp::Argmax | ReduceOp::Argmin => {
-            let want_max = matches!(op, ReduceOp::Max | ReduceOp::Argmax);
-            let (mut best, mut at, mut base) = (0f32, -1i64, 0usize);
-            for_each_row(red_shape, [red_strides], |[o], n| {
-                if n > 0 {
-                    let p = a.offset(o);
-                    let m = row_extreme(p, rs, n, want_max);
-                    if at < 0 || better(m, best, want_max) {
-                        best = m;
-                        at = (base + first_index(p, rs, n, m)) as i64;
-                    }
-                }
-                base += n;
-            });
-            match op {
-                ReduceOp::Max | ReduceOp::Min => best.to_bits(),
-                _ => at as i32 as u32,
+        ReduceOp::Max => extreme::<true>(red_shape, red_strides, a, false),
+        ReduceOp::Min => extreme::<false>(red_shape, red_strides, a, false),
+        ReduceOp::Argmax => extreme::<true>(red_shape, red_strides, a, true),
+        ReduceOp::Argmin => extreme::<false>(red_shape, red_strides, a, true),
+    }
+}
+
+/// max/min (value bits) or argmax/argmin (index) over the reduced rows at `a`. The index is
+/// found only when asked for, with a second pass over the row that holds the extreme.
+unsafe fn extreme<const MAX: bool>(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    want_index: bool,
+) -> u32 {
+    let rs = red_strides.last().copied().unwrap_or(0);
+    let (mut best, mut at, mut base) = (0f32, -1i64, 0usize);
+    for_each_row(red_shape, [red_strides], |[o], n| {
+        if n > 0 {
+            let p = a.offset(o);
+            let m = row_extreme::<MAX>(p, rs, n);
+            if at < 0 || better(m, best, MAX) {
+                best = m;
+                at = if want_index {
+                    (base + first_index(p, rs, n, m)) as i64
+                } else {
+                    0
+                };
             }
         }
+        base += n;
+    });
+    if want_index {
+        at as i32 as u32
+    } else {
+        best.to_bits()
     }
 }
 
