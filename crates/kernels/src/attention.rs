@@ -7,12 +7,13 @@
 //! `l = l·exp(m − m') + ΣP`; the output accumulator `O = O·exp(m − m') + P·V` (GEMM with
 //! beta = 1). At the end `out = O / l`.
 
+use crate::exp_shifted::exp_nonpositive as exp;
 use crate::gemm::{gemm, GemmArgs};
 use crate::simd::F32x4;
-use crate::simd_math::exp;
+use crate::simd_ext::pmax;
 
 /// Query rows per tile.
-const BR: usize = 128;
+const BR: usize = 256;
 /// Key rows per tile.
 const BC: usize = 128;
 
@@ -206,7 +207,7 @@ fn vector_max(x: &[f32]) -> f32 {
     let mut acc = F32x4::splat(f32::NEG_INFINITY);
     for c in &mut chunks {
         // SAFETY: each chunk holds exactly four floats.
-        acc = acc.max(unsafe { F32x4::load(c.as_ptr()) });
+        acc = pmax(acc, unsafe { F32x4::load(c.as_ptr()) });
     }
     let lanes = acc.to_array();
     let m = lanes[0].max(lanes[1]).max(lanes[2].max(lanes[3]));

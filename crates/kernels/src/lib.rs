@@ -5,6 +5,7 @@
 pub mod attention;
 pub mod binary;
 pub mod copy;
+pub mod exp_shifted;
 pub mod gemm;
 pub mod lanes;
 pub mod memory;

@@ -1,9 +1,11 @@
 //! Softmax and log-softmax along contiguous rows, max-subtracted so large inputs cannot
 //! overflow: `softmax(x) = exp(x − max) / Σ exp(x − max)`,
-//! `log_softmax(x) = x − max − ln Σ exp(x − max)`. Vectorised with `simd_math::exp`.
+//! `log_softmax(x) = x − max − ln Σ exp(x − max)`. Vectorised; `x − max ≤ 0` lets it use
+//! the cheaper `exp_shifted::exp_nonpositive`.
 
+use crate::exp_shifted::exp_nonpositive as exp;
 use crate::simd::F32x4;
-use crate::simd_math::exp;
+use crate::simd_ext::pmax;
 
 /// Rows of a softmax problem: `rows` rows of `n` contiguous floats, `rs*` floats apart.
 #[derive(Clone, Copy, Debug)]
@@ -59,7 +61,7 @@ unsafe fn row_max(x: *const f32, n: usize) -> f32 {
     let mut acc = F32x4::splat(f32::NEG_INFINITY);
     let mut j = 0;
     while j + 4 <= n {
-        acc = acc.max(F32x4::load(x.add(j)));
+        acc = pmax(acc, F32x4::load(x.add(j)));
         j += 4;
     }
     let mut m = acc.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max);

@@ -122,3 +122,23 @@ fn in_place_rows() {
         assert_row_close(&x[r * 13..(r + 1) * 13], &want[r], "in place");
     }
 }
+
+#[test]
+fn exp_nonpositive_is_within_two_ulp_and_flushes_below_the_normal_range() {
+    use tensorlane_kernels::exp_shifted::exp_nonpositive;
+    use tensorlane_kernels::simd::F32x4;
+    let ulps = |a: f32, b: f32| (a.to_bits() as i64 - b.to_bits() as i64).abs();
+    let mut x = -87.3f32;
+    while x <= 0.0 {
+        let got = exp_nonpositive(F32x4::splat(x)).lane(0);
+        let want = (x as f64).exp() as f32;
+        assert!(ulps(got, want) <= 2, "exp({x}) = {got}, want {want}");
+        x += 0.000_37;
+    }
+    let lanes = [f32::NEG_INFINITY, -90.0, f32::NAN, 0.0];
+    let special = exp_nonpositive(unsafe { F32x4::load(lanes.as_ptr()) });
+    assert_eq!(special.lane(0), 0.0);
+    assert_eq!(special.lane(1), 0.0);
+    assert!(special.lane(2).is_nan());
+    assert_eq!(special.lane(3), 1.0);
+}
