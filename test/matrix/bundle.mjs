@@ -14,7 +14,8 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..');
 export const outDir = join(here, 'dist');
-const wasmDir = join(repoRoot, 'packages', 'tensorlane', 'wasm');
+/** Where `node scripts/build.mjs` puts the three wasm builds. */
+export const packageWasmDir = join(repoRoot, 'packages', 'tensorlane', 'wasm');
 /** The wasm builds a cell can force; each must exist before the matrix runs. */
 export const WASM_BUILDS = ['relaxed', 'simd128', 'baseline'];
 
@@ -59,7 +60,7 @@ function testFilesPlugin(files) {
 }
 
 /** Refuses to go on when a wasm build is missing, saying how to make it. */
-export function checkWasmBuilds() {
+export function checkWasmBuilds(wasmDir = packageWasmDir) {
   const missing = WASM_BUILDS.filter(
     (build) => !existsSync(join(wasmDir, `tensorlane-${build}.wasm`)),
   );
@@ -100,9 +101,12 @@ export async function bundleTests(files, outfile, entry = 'test/harness/conforma
   return pathToFileURL(outfile).href;
 }
 
-/** Bundles the suite and copies the wasm builds; returns what went in. */
-export async function buildConformanceBundle() {
-  checkWasmBuilds();
+/**
+ * Bundles the suite and copies the wasm builds (from the package, or from `wasmDir`, e.g.
+ * a deliberately broken build); returns what went in.
+ */
+export async function buildConformanceBundle({ wasmDir = packageWasmDir } = {}) {
+  checkWasmBuilds(wasmDir);
   const files = conformanceTestFiles();
   if (files.length === 0) throw new Error('no conformance test files found under packages/*/test/');
   rmSync(outDir, { recursive: true, force: true });

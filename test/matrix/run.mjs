@@ -7,10 +7,11 @@
  *
  *   node test/matrix/run.mjs [--runtimes node20,chromium] [--targets relaxed,js]
  *        [--num-runs N] [--filter text] [--concurrency 2] [--cell-timeout 300]
+ *        [--wasm-dir DIR]   (take the three .wasm builds from DIR instead of the package)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from './browser-driver.mjs';
@@ -32,6 +33,7 @@ const { values: opts } = parseArgs({
     filter: { type: 'string' },
     concurrency: { type: 'string', default: '2' },
     'cell-timeout': { type: 'string', default: '300' },
+    'wasm-dir': { type: 'string' },
   },
 });
 
@@ -120,7 +122,10 @@ function toCell(runtime, target, report, durationMs) {
 
 async function main() {
   const started = Date.now();
-  const bundle = await buildConformanceBundle();
+  const bundle = await buildConformanceBundle(
+    opts['wasm-dir'] ? { wasmDir: resolve(opts['wasm-dir']) } : {},
+  );
+  if (opts['wasm-dir']) log(`wasm builds from ${resolve(opts['wasm-dir'])}`);
   log(`conformance bundle: ${bundle.files.length} test files (${bundle.files.join(', ')})`);
 
   // Install / locate every runtime first; one that cannot start is reported, not fatal.
