@@ -33,6 +33,21 @@ pub unsafe fn pack_b_panels(
                     j += 4;
                 }
             }
+        } else if csb == 1 {
+            // The last, partial panel of a row-major B: zero the row with vector stores,
+            // then copy the `cols` valid floats.
+            for p in 0..kc {
+                let src = base.offset(p as isize * rsb);
+                let dst = out.add(p * nr);
+                let mut j = 0;
+                while j < nr {
+                    F32x4::splat(0.0).store(dst.add(j));
+                    j += 4;
+                }
+                for j in 0..cols {
+                    *dst.add(j) = *src.add(j);
+                }
+            }
         } else {
             for j in 0..cols {
                 let src = base.offset(j as isize * csb);
