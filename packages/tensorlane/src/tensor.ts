@@ -590,11 +590,23 @@ function varianceArgs(args: VarianceArgs): {
   };
 }
 
-/** Internal: a contiguous tensor of uninitialised (zeroed) storage on `backend`. */
+/** Internal: a contiguous tensor of zeroed storage on `backend`. */
 export function emptyTensor(
   shape: readonly number[],
   dtype: DType,
   backend: Backend = currentBackend(),
 ): Tensor {
   return Tensor.fromStorage(backend.alloc(dtype, numelOf(shape)), shape);
+}
+
+/**
+ * Internal: a contiguous output tensor whose storage may hold stale values (wasm reuses
+ * freed blocks); only for ops whose kernel writes every element.
+ */
+export function outputTensor(
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend = currentBackend(),
+): Tensor {
+  return Tensor.fromStorage(backend.alloc(dtype, numelOf(shape), false), shape);
 }

@@ -63,8 +63,12 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'a
 export interface Backend {
   readonly name: 'js' | 'wasm';
 
-  /** Allocates `length` zeroed elements; throws `OutOfMemoryError` when it cannot. */
-  alloc(dtype: DType, length: number): Storage;
+  /**
+   * Allocates `length` elements, zeroed unless `zeroed` is false (for op outputs whose
+   * every element the kernel writes: skipping the fill saves a full pass over memory).
+   * Throws `OutOfMemoryError` when it cannot.
+   */
+  alloc(dtype: DType, length: number, zeroed?: boolean): Storage;
   /** Releases a storage; the tensor layer calls it exactly once per storage. */
   free(storage: Storage): void;
   /**

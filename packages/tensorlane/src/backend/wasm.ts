@@ -12,8 +12,8 @@ import { coalesceDims } from '../shape/coalesce-dims.js';
 import { type KernelExports, loadedKernels } from '../wasm-module.js';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
 import { arrayKernels } from './js.js';
-import { ARITH_CODE, COMPARE_CODE, KIND_CODE, REDUCE_CODE, UNARY_CODE } from './wasm-op-codes.js';
 import { wasmLinalgKernels } from './wasm-linalg.js';
+import { ARITH_CODE, COMPARE_CODE, KIND_CODE, REDUCE_CODE, UNARY_CODE } from './wasm-op-codes.js';
 import { createDimsScratch } from './wasm-scratch.js';
 
 /** Byte address of a view's first element. */
@@ -117,7 +117,7 @@ export function createWasmBackend(): Backend {
     // Ops this file has no kernel for (and any the contract grows) come from the js kernels.
     ...fallback,
     name: 'wasm',
-    alloc(dtype: DType, length: number): Storage {
+    alloc(dtype: DType, length: number, zeroed = true): Storage {
       const bytes = length * BYTES_OF[dtype];
       // wasm32 addresses at most 4 GiB; tl_alloc's usize argument would wrap past that.
       const ptr = bytes < 2 ** 32 ? exports.tl_alloc(bytes) : 0;
@@ -131,7 +131,7 @@ export function createWasmBackend(): Backend {
       bytesLive += bytes;
       const storage: Storage = { backend, dtype, length, handle: ptr >>> 0 };
       // dlmalloc reuses freed blocks, so a fresh allocation is not necessarily zero.
-      array(storage).fill(0);
+      if (zeroed) array(storage).fill(0);
       return storage;
     },
     free(storage: Storage): void {

@@ -1,6 +1,6 @@
 /** dtype conversions: `to(dtype)`, `float()`, `int()`, `bool()`, `double()`. */
 import type { DType } from '../dtype.js';
-import { emptyTensor, type Tensor } from '../tensor.js';
+import { outputTensor, type Tensor } from '../tensor.js';
 
 /**
  * `t` as `dtype`: a new handle on the same storage when the dtype already matches, otherwise
@@ -10,7 +10,7 @@ import { emptyTensor, type Tensor } from '../tensor.js';
 export function castTo(t: Tensor, dtype: DType): Tensor {
   t.live('to');
   if (t.dtype === dtype) return t.withLayout(t.shape, t.stride(), t.offset);
-  const out = emptyTensor(t.shape, dtype, t.backend);
+  const out = outputTensor(t.shape, dtype, t.backend);
   t.backend.copy(t.backendView, out.backendView);
   return out;
 }

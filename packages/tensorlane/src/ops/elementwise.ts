@@ -9,7 +9,7 @@ import { type DType, isFloat } from '../dtype.js';
 import { DtypeError, fmtShape } from '../errors.js';
 import { resultType } from '../promote.js';
 import { broadcastShapes } from '../shape/broadcast.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { outputTensor, Tensor } from '../tensor.js';
 import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
@@ -57,7 +57,7 @@ export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
   try {
     const ta = asTensor(a, compute, backend, temps);
     const tb = asTensor(b, compute, backend, temps);
-    const out = emptyTensor(shape, outDtype, backend);
+    const out = outputTensor(shape, outDtype, backend);
     backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out.backendView);
     return out;
   } finally {
@@ -92,7 +92,7 @@ export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtyp
   const temps: Tensor[] = [];
   try {
     const src = asTensor(t, compute, t.backend, temps);
-    const out = emptyTensor(t.shape, compute, t.backend);
+    const out = outputTensor(t.shape, compute, t.backend);
     t.backend.unary(op, src.backendView, out.backendView, params);
     return out;
   } finally {
