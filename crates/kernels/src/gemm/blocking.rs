@@ -10,3 +10,5 @@ pub const KC: usize = 256;
 pub const MC: usize = 72;
 /// Columns of B packed per block.
 pub const NC: usize = 1024;
+/// At most this many rows of A: a row-major B is read in place instead of packed.
+pub const SMALL_M: usize = 16;

@@ -105,24 +105,25 @@ pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s
 /// register tile that covers it, so edge tiles waste little work and stay vectorised.
 ///
 /// # Safety
-/// As for `f32_gemm_tile` (with `b_step = 4·NV`) and `store_tile`.
+/// As for `f32_gemm_tile` and `store_tile`.
 #[inline(always)]
 pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
     kc: usize,
     a: APanel,
     b: *const f32,
+    b_step: usize,
     store: TileStore,
 ) {
     let vecs = store.cols.div_ceil(4);
     if store.rows == MR && vecs == NV {
-        let tile = f32_gemm_tile::<MR, NV>(kc, a, b, 4 * NV);
+        let tile = f32_gemm_tile::<MR, NV>(kc, a, b, b_step);
         return store_tile::<MR, NV>(&tile, store);
     }
     macro_rules! edge {
         ($(($r:literal, $v:literal)),*) => {
             match (store.rows, vecs) {
                 $(($r, $v) if $r <= MR && $v <= NV => {
-                    let tile = f32_gemm_tile::<$r, $v>(kc, a, b, 4 * NV);
+                    let tile = f32_gemm_tile::<$r, $v>(kc, a, b, b_step);
                     store_tile::<$r, $v>(&tile, store)
                 })*
                 _ => unreachable!("edge tile {}x{} beyond {}x{}", store.rows, store.cols, MR, 4 * NV),

@@ -13,7 +13,7 @@ pub mod pack_a;
 pub mod pack_b;
 pub mod peak;
 
-use blocking::{KC, MC, NC};
+use blocking::{KC, MC, NC, SMALL_M};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
 use microkernel::{f32_gemm_tile_at, APanel, TileStore};
@@ -201,6 +201,9 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     } else {
         MC.min(g.m).div_ceil(MR) * MR
     };
+    // With a few rows, each packed B element would be read only a few times: a row-major
+    // B is then read where it lies, and only its last, partial panel is packed (zero-padded).
+    let read_b_in_place = g.csb == 1 && g.rsb > 0 && g.m <= SMALL_M;
     with_scratch(kc_max * (nc_max + mc_max), |scratch| {
         let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
         let (packed_b, packed_a) = (packed_b.as_mut_ptr(), packed_a.as_mut_ptr());
@@ -211,7 +214,11 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                 // Later depth blocks add onto what the first one wrote.
                 let beta = if pc == 0 { g.beta } else { 1.0 };
                 let b = g.b.offset(pc as isize * g.rsb + jc as isize * g.csb);
-                pack_b::pack_b_panels(nr, kc, nc, b, g.rsb, g.csb, packed_b);
+                let full = if read_b_in_place { nc / nr * nr } else { 0 };
+                if full < nc {
+                    let rest = b.offset(full as isize * g.csb);
+                    pack_b::pack_b_panels(nr, kc, nc - full, rest, g.rsb, g.csb, packed_b);
+                }
                 for ic in (0..g.m).step_by(MC) {
                     let mc = MC.min(g.m - ic);
                     let a = g.a.offset(ic as isize * g.rsa + pc as isize * g.csa);
@@ -220,7 +227,11 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                     }
                     let c = g.c.offset(ic as isize * g.rsc + jc as isize * g.csc);
                     for jr in (0..nc).step_by(nr) {
-                        let bp = packed_b.add(jr * kc);
+                        let (bp, b_step) = if jr < full {
+                            (b.add(jr), g.rsb as usize)
+                        } else {
+                            (packed_b.add((jr - full) * kc) as *const f32, nr)
+                        };
                         for ir in (0..mc).step_by(MR) {
                             let ap = if read_a_in_place {
                                 APanel {
@@ -244,7 +255,7 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                                 alpha: g.alpha,
                                 beta,
                             };
-                            f32_gemm_tile_at::<MR, NV>(kc, ap, bp, store);
+                            f32_gemm_tile_at::<MR, NV>(kc, ap, bp, b_step, store);
                         }
                     }
                 }

@@ -34,20 +34,17 @@ pub unsafe fn pack_b_panels(
                 }
             }
         } else if csb == 1 {
-            // The last, partial panel of a row-major B: zero the row with vector stores,
-            // then copy the `cols` valid floats.
-            for p in 0..kc {
-                let src = base.offset(p as isize * rsb);
-                let dst = out.add(p * nr);
-                let mut j = 0;
-                while j < nr {
-                    F32x4::splat(0.0).store(dst.add(j));
-                    j += 4;
-                }
-                for j in 0..cols {
-                    *dst.add(j) = *src.add(j);
-                }
+            // The last, partial panel of a row-major B: the row width is dispatched to a
+            // constant so each row is a few straight-line moves plus vector zero stores.
+            macro_rules! partial {
+                ($($c:literal)*) => {
+                    match cols {
+                        $($c => pack_partial_rows::<$c>(kc, nr, base, rsb, out),)*
+                        _ => unreachable!("a partial panel has 1..=15 columns"),
+                    }
+                };
             }
+            partial!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
         } else {
             for j in 0..cols {
                 let src = base.offset(j as isize * csb);
@@ -63,5 +60,30 @@ pub unsafe fn pack_b_panels(
         }
         out = out.add(kc * nr);
         j0 += nr;
+    }
+}
+
+/// Packs `kc` rows of the first `C` floats of a row-major B into `nr`-wide rows, zero-padded.
+///
+/// # Safety
+/// As for `pack_b_panels`, with `C < nr` and `nr` a multiple of 4.
+#[inline(always)]
+unsafe fn pack_partial_rows<const C: usize>(
+    kc: usize,
+    nr: usize,
+    b: *const f32,
+    rsb: isize,
+    out: *mut f32,
+) {
+    for p in 0..kc {
+        let src = b.offset(p as isize * rsb);
+        let dst = out.add(p * nr);
+        let mut j = 0;
+        while j < nr {
+            F32x4::splat(0.0).store(dst.add(j));
+            j += 4;
+        }
+        let row: [f32; C] = core::ptr::read_unaligned(src as *const [f32; C]);
+        core::ptr::write_unaligned(dst as *mut [f32; C], row);
     }
 }

@@ -29,7 +29,7 @@ interface MatrixOperand {
 
 /** `t` read as matrices; a 1-D tensor becomes one row (`asRow`) or one column. */
 function asMatrices(t: Tensor, asRow: boolean): MatrixOperand {
-  const s = t.stride();
+  const s = t.backendView.strides;
   if (t.ndim === 1) {
     const [n, st] = [t.shape[0]!, s[0]!];
     return asRow
@@ -118,8 +118,8 @@ function batchedProduct(
   try {
     const ta = asTensor(a, dtype, backend, temps);
     const tb = asTensor(b, dtype, backend, temps);
-    ma = layoutA(ta);
-    mb = layoutB(tb);
+    if (ta !== a) ma = layoutA(ta);
+    if (tb !== b) mb = layoutB(tb);
     const out = emptyTensor(outShape, dtype, backend);
     if (out.numel() === 0 || k === 0) return out; // storage starts zeroed: the empty sum
     const os = contiguousStrides(outShape);
