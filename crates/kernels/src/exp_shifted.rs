@@ -1,6 +1,6 @@
 //! e^x for max-subtracted softmax inputs (x ≤ 0, −∞ or NaN), cheaper than
-//! `simd_math::exp`: no upper clamp, one `pmax` for the lower one (a single x86
-//! instruction, where NaN-exact min/max take several), and no subnormal results: below
+//! `simd_math::exp`: no upper clamp, a compare-and-select for the lower one (where
+//! NaN-exact min/max take several instructions on x86), and no subnormal results: below
 //! −87.3 (e^x < 2^−126, under 1e−38 of the row maximum's weight) the result is 0, as it
 //! must be exactly for −∞ (masked) inputs. Same Cephes polynomial, so normal results
 //! match `simd_math::exp` to a couple of ulp (tested in `tests/softmax.rs`).
@@ -26,7 +26,8 @@ const POLY: [f32; 6] = [
 pub fn exp_nonpositive(v: F32x4) -> F32x4 {
     let flushed = x::lt(v, F32x4::splat(FLUSH_BELOW));
     // v < lo ? lo : v keeps NaN (the comparison is false) and lifts −∞ to a finite value.
-    let c = x::pmax(v, F32x4::splat(FLUSH_BELOW));
+    // A select, not pmax: the relaxed build's max may drop a NaN.
+    let c = flushed.select(F32x4::splat(FLUSH_BELOW), v);
     let n = x::round_even(c.mul(F32x4::splat(core::f32::consts::LOG2_E)));
     let r = n.mul_add(F32x4::splat(-LN2_HI), c);
     let r = n.mul_add(F32x4::splat(-LN2_LO), r);
