@@ -92,10 +92,14 @@ function peakGflops(x, fn) {
  * Median ms per call of each task, measured in rounds where every task runs in turn.
  * Each task's sample repeats it enough times to last `sampleMs`.
  */
-async function alternate(tasks, { rounds, sampleMs }) {
+async function alternate(tasks, { rounds, sampleMs, warmupMs }) {
   const reps = [];
   for (const t of tasks) {
-    await t.fn(); // warm-up (also JIT / weight packing for the peers)
+    // Warm-up until the JIT has settled: a small call needs thousands of runs before
+    // V8's optimising tiers take over (also weight packing for the peers).
+    const until = now() + warmupMs;
+    do await t.fn();
+    while (now() < until);
     const t0 = now();
     await t.fn();
     const once = Math.max(now() - t0, 0.001);
@@ -351,6 +355,7 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
   const peakX = Object.fromEntries(builds.map((b) => [b, peakInstance(b)]));
   const rounds = quick ? 3 : 7;
   const sampleMs = quick ? 10 : 25;
+  const warmupMs = quick ? 150 : 400;
   const cases = [];
   const peaks = [];
   const workloads = [
@@ -374,7 +379,7 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
         w.kind === 'gemm'
           ? await gemmTasks(peers, w.g, withPeers)
           : await attentionTasks(peers, ATTENTION, withPeers);
-      const ms = await alternate(set.tasks, { rounds, sampleMs });
+      const ms = await alternate(set.tasks, { rounds, sampleMs, warmupMs });
       for (const c of set.cleanup) c();
       const peakAfter = {
         fma: peakGflops(peakX[build], 'peak_fma'),
@@ -414,7 +419,7 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
         ` max |diff| ${memory.maxAbsDiff.toExponential(2)}, within testNear: ${memory.withinTestNear}`,
     );
   }
-  return { cases, meta: { builds, peaks, attentionMemory: memory, rounds, sampleMs } };
+  return { cases, meta: { builds, peaks, attentionMemory: memory, rounds, sampleMs, warmupMs } };
 }
 
 // Run directly: `node bench/gemm.bench.mjs [--quick]` prints the cases.
