@@ -30,7 +30,9 @@ function medians(tasks, { quick, budgetMs }) {
     const bench = new Bench({ time, iterations: 5, warmupTime: time / 4, warmupIterations: 3 });
     for (const [name, fn] of tasks) bench.add(name, fn);
     bench.runSync();
-    bench.tasks.forEach((t, i) => perRound[i].push(t.result.latency.p50));
+    bench.tasks.forEach((t, i) => {
+      perRound[i].push(t.result.latency.p50);
+    });
   }
   return perRound.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
 }
