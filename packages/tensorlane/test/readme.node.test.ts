@@ -60,8 +60,14 @@ function typeErrors(files: string[]): { file?: string; line: number; text: strin
   const configPath = join(repoRoot, 'tsconfig.base.json');
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
   const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, repoRoot);
-  // allowJs: the `%timeit` block imports the demo's JSDoc-typed timeit.mjs.
-  const program = ts.createProgram(files, { ...options, noEmit: true, allowJs: true });
+  // allowJs: the `%timeit` block imports the demo's JSDoc-typed timeit.mjs. typeRoots: find
+  // @types/node from the repo whatever the working directory.
+  const program = ts.createProgram(files, {
+    ...options,
+    noEmit: true,
+    allowJs: true,
+    typeRoots: [join(repoRoot, 'node_modules/@types')],
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return { line: 0, text };
