@@ -58,7 +58,7 @@ describeBackends('softmax', (it) => {
   it('matches the reference along any dim, for contiguous and transposed inputs', () => {
     fc.assert(
       fc.property(caseArb, ({ shape, dim, negative, log, transposed, scale, seed }) => {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = shape.reduce((a: number, b) => a * b, 1);
         const values = seededValues(n, seed).map((x) => Math.fround(x * scale));
         let t = tensor(new Float32Array(values), { shape });
         let logical = values;
