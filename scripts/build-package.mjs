@@ -3,7 +3,7 @@
 // dist/testing.js sharing one chunk, so `instanceof Tensor` holds across both entries),
 // then emits declarations with tsc into dist/types.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -30,6 +30,8 @@ export async function buildPackage() {
     { stdio: 'inherit' },
   );
   if (tsc.status !== 0) throw new Error('tsc failed to emit declarations');
+  // npm shows the package's own README; it is the project's (gitignored copy).
+  copyFileSync(join(pkg, '../../README.md'), join(pkg, 'README.md'));
   console.log('[build-package] dist/index.js, dist/testing.js, dist/types');
 }
 

@@ -22,6 +22,7 @@ const packed = JSON.parse(
 );
 const files = packed[0].files.map((f) => f.path);
 for (const f of [
+  'README.md',
   'dist/index.js',
   'dist/testing.js',
   'dist/types/index.d.ts',
