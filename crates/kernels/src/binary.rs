@@ -107,54 +107,88 @@ lanes2!(PowL, |a, b| {
     unsafe { F32x4::load(r.as_ptr()) }
 });
 
-/// One innermost row of `out = op(a, b)`.
+/// Floats per unrolled step of the fast rows: four vectors in flight hide the latency of
+/// each load/op/store chain, as the contiguous row has always done.
+const UNROLL: usize = 16;
+
+/// A contiguous row of `out = op(a, b)`; returns how many leading elements it wrote (a
+/// multiple of 4), the caller finishes the tail.
 #[inline(always)]
-unsafe fn arith_row<L: Lanes2>(
+unsafe fn row_both<L: Lanes2>(a: *const f32, b: *const f32, out: *mut f32, n: usize) -> usize {
+    let mut i = 0usize;
+    while i + UNROLL <= n {
+        for u in (0..UNROLL).step_by(4) {
+            let j = i + u;
+            L::apply(F32x4::load(a.add(j)), F32x4::load(b.add(j))).store(out.add(j));
+        }
+        i += UNROLL;
+    }
+    while i + 4 <= n {
+        L::apply(F32x4::load(a.add(i)), F32x4::load(b.add(i))).store(out.add(i));
+        i += 4;
+    }
+    i
+}
+
+/// A row of `out = op(a, s)` or `op(s, b)` with one operand a scalar splat (stride 0) and the
+/// other contiguous; `SCALAR_LEFT` says which side the splat is on (operand order matters
+/// for sub/div/pow and for NaN handling in max/min). Returns the elements written.
+#[inline(always)]
+unsafe fn row_splat<L: Lanes2, const SCALAR_LEFT: bool>(
+    s: F32x4,
+    v: *const f32,
+    out: *mut f32,
+    n: usize,
+) -> usize {
+    let apply = |x: F32x4| {
+        if SCALAR_LEFT {
+            L::apply(s, x)
+        } else {
+            L::apply(x, s)
+        }
+    };
+    let mut i = 0usize;
+    while i + UNROLL <= n {
+        for u in (0..UNROLL).step_by(4) {
+            let j = i + u;
+            apply(F32x4::load(v.add(j))).store(out.add(j));
+        }
+        i += UNROLL;
+    }
+    while i + 4 <= n {
+        apply(F32x4::load(v.add(i))).store(out.add(i));
+        i += 4;
+    }
+    i
+}
+
+/// Elements `from..n` of a row with any strides, four lanes at a time through the same
+/// vector op (the strided rows, and the tails of the fast rows).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn row_strided<L: Lanes2>(
     a: *const f32,
     sa: isize,
     b: *const f32,
     sb: isize,
     out: *mut f32,
     so: isize,
+    from: usize,
     n: usize,
 ) {
-    let mut i = 0usize;
-    if so == 1 && sa == 1 && sb == 1 {
-        while i + 16 <= n {
-            for u in (0..16).step_by(4) {
-                let j = i + u;
-                L::apply(F32x4::load(a.add(j)), F32x4::load(b.add(j))).store(out.add(j));
-            }
-            i += 16;
-        }
-        while i + 4 <= n {
-            L::apply(F32x4::load(a.add(i)), F32x4::load(b.add(i))).store(out.add(i));
-            i += 4;
-        }
-    } else if so == 1 && sa == 1 && sb == 0 {
-        let vb = F32x4::splat(*b);
-        while i + 4 <= n {
-            L::apply(F32x4::load(a.add(i)), vb).store(out.add(i));
-            i += 4;
-        }
-    } else if so == 1 && sa == 0 && sb == 1 {
-        let va = F32x4::splat(*a);
-        while i + 4 <= n {
-            L::apply(va, F32x4::load(b.add(i))).store(out.add(i));
-            i += 4;
-        }
-    }
-    // Strided rows, and the tail of the fast rows, four lanes at a time.
+    let mut i = from;
     while i < n {
         let c = (n - i).min(4);
-        let (ii, ci) = (i as isize, c);
-        let va = gather(a.offset(ii * sa), sa, ci);
-        let vb = gather(b.offset(ii * sb), sb, ci);
-        scatter(L::apply(va, vb), out.offset(ii * so), so, ci);
+        let ii = i as isize;
+        let va = gather(a.offset(ii * sa), sa, c);
+        let vb = gather(b.offset(ii * sb), sb, c);
+        scatter(L::apply(va, vb), out.offset(ii * so), so, c);
         i += c;
     }
 }
 
+/// Runs every row of the layout through the row kind its inner strides call for; the kind is
+/// chosen once, so the per-row work is only the odometer step and the row itself.
 unsafe fn arith_nd<L: Lanes2>(
     shape: &[isize],
     strides: [&[isize]; 3],
@@ -163,9 +197,26 @@ unsafe fn arith_nd<L: Lanes2>(
     out: *mut f32,
 ) {
     let [sa, sb, so] = inner_strides(strides);
-    for_each_row(shape, strides, |[oa, ob, oo], n| {
-        arith_row::<L>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, n)
-    });
+    match (sa, sb, so) {
+        (1, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+            let done = row_both::<L>(a, b, out, n);
+            row_strided::<L>(a, 1, b, 1, out, 1, done, n);
+        }),
+        (1, 0, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+            let done = row_splat::<L, false>(F32x4::splat(*b), a, out, n);
+            row_strided::<L>(a, 1, b, 0, out, 1, done, n);
+        }),
+        (0, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
+            let done = row_splat::<L, true>(F32x4::splat(*a), b, out, n);
+            row_strided::<L>(a, 0, b, 1, out, 1, done, n);
+        }),
+        _ => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            row_strided::<L>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, 0, n);
+        }),
+    }
 }
 
 /// `out = a op b` over a coalesced n-d layout (`strides` = a's, b's, out's, in elements).

@@ -110,13 +110,18 @@ fn binary_f32_matches_naive_loop_on_strided_and_broadcast_layouts() {
 #[test]
 fn contiguous_scalar_and_row_broadcast_fast_paths_match() {
     // The three fast rows (all contiguous, b scalar along the row, a scalar along the row)
-    // and row broadcast (b stride 0 in the outer dim) over every tail length 0..=20.
+    // and row broadcast (b stride 0 in the outer dim) over every tail length 0..=40 (zero,
+    // one and two unrolled 16-float steps), with ops whose operand order matters (a splat on
+    // the left must stay the left operand).
     let mut rng = Rng::new(2);
-    for n in 0..=20isize {
+    for n in 0..=40isize {
         for rows in [1isize, 3] {
             let a: Vec<f32> = (0..rows * n).map(|_| rng.value()).collect();
             let b: Vec<f32> = (0..n.max(1)).map(|_| rng.value()).collect();
-            for (sb_outer, sb_inner, sa_inner) in [(0, 1, 1), (0, 0, 1), (n, 1, 1), (0, 1, 0)] {
+            let layouts = [(0, 1, 1), (0, 0, 1), (n, 1, 1), (0, 1, 0)];
+            for ((sb_outer, sb_inner, sa_inner), op) in layouts.into_iter().flat_map(|l| {
+                [ArithOp::Add, ArithOp::Sub, ArithOp::Div, ArithOp::Maximum].map(|op| (l, op))
+            }) {
                 if sb_outer == n && sb_inner == 1 && b.len() < (rows * n) as usize {
                     continue;
                 }
@@ -127,7 +132,7 @@ fn contiguous_scalar_and_row_broadcast_fast_paths_match() {
                 let mut out = vec![0f32; (rows * n) as usize];
                 unsafe {
                     arith_f32(
-                        ArithOp::Add,
+                        op,
                         &shape,
                         [&sa, &sb, &so],
                         a.as_ptr(),
@@ -139,7 +144,11 @@ fn contiguous_scalar_and_row_broadcast_fast_paths_match() {
                     for i in 0..n {
                         let x = a[(r * sa[0] + i * sa[1]) as usize];
                         let y = b[(r * sb[0] + i * sb[1]) as usize];
-                        assert!(same(out[(r * n + i) as usize], x + y), "n {n} rows {rows}");
+                        let want = reference_arith(op, x, y);
+                        assert!(
+                            same(out[(r * n + i) as usize], want),
+                            "{op:?} n {n} rows {rows}"
+                        );
                     }
                 }
             }
