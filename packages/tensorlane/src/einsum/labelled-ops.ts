@@ -5,7 +5,7 @@
  */
 import type { Backend } from '../backend/backend.js';
 import type { DType } from '../dtype.js';
-import { emptyTensor } from '../tensor.js';
+import { emptyTensor, outputTensor } from '../tensor.js';
 import { alignedView, type LabelledView } from './labelled-view.js';
 
 /** Frees the temporary behind `lv`, if einsum made one. */
@@ -41,7 +41,9 @@ export function multiplyAligned(
   dtype: DType,
   backend: Backend,
 ): LabelledView {
-  const out = emptyTensor(
+  // The multiply writes every element, so the output skips the zero fill (for a large
+  // outer product that fill costs as much as the kernel).
+  const out = outputTensor(
     order.map((id) => sizes[id]!),
     dtype,
     backend,
