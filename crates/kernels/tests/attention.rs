@@ -2,20 +2,9 @@
 //! sizes that cross the query and key tiles (64, 128), causal masks with L ≠ S, additive
 //! masks with −∞ and broadcast strides, transposed operands, and fully masked rows (NaN).
 
+mod common;
+use common::Rng;
 use tensorlane_kernels::attention::{attention, AttentionArgs, Strided3};
-
-struct Rng(u32);
-impl Rng {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        (self.0 as f32 / u32::MAX as f32) * 2.0 - 1.0
-    }
-    fn vec(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.next()).collect()
-    }
-}
 
 /// A row-major `[batch, rows, cols]` operand, or its last two dims transposed in memory.
 fn strided(ptr: *const f32, rows: usize, cols: usize, transposed: bool) -> Strided3 {
@@ -64,11 +53,11 @@ fn check(p: &Problem, seed: u32) {
         masked,
         transposed,
     } = *p;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed as u64);
     let (qd, kd, vd) = (
-        rng.vec(batch * l * e),
-        rng.vec(batch * s * e),
-        rng.vec(batch * s * ev),
+        rng.signed_vec(batch * l * e),
+        rng.signed_vec(batch * s * e),
+        rng.signed_vec(batch * s * ev),
     );
     // The mask is one [l, s] matrix broadcast over the batch (batch stride 0).
     let md: Vec<f32> = (0..l * s)
@@ -76,7 +65,7 @@ fn check(p: &Problem, seed: u32) {
             if x % 7 == 3 {
                 f32::NEG_INFINITY
             } else {
-                rng.next()
+                rng.signed()
             }
         })
         .collect();

@@ -19,6 +19,14 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+    /// Uniform in [-1, 1), as f32.
+    pub fn signed(&mut self) -> f32 {
+        (self.unit() * 2.0 - 1.0) as f32
+    }
+    /// `n` values from `signed`.
+    pub fn signed_vec(&mut self, n: usize) -> Vec<f32> {
+        (0..n).map(|_| self.signed()).collect()
+    }
     pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
