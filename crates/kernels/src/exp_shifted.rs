@@ -7,19 +7,10 @@
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
+use crate::simd_math::{EXP_POLY as POLY, LN2_HI, LN2_LO};
 
 /// Below this e^x would be subnormal; the result is flushed to 0.
 const FLUSH_BELOW: f32 = -87.33;
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -2.121_944_4e-4;
-const POLY: [f32; 6] = [
-    1.987_569_1e-4,
-    1.398_199_9e-3,
-    8.333_452e-3,
-    4.166_579_6e-2,
-    1.666_666_5e-1,
-    5e-1,
-];
 
 /// e^x for lanes x ≤ 0 (positive lanes are not supported); −∞ → 0, NaN → NaN.
 #[inline(always)]

@@ -33,8 +33,17 @@ fn pow2i(n: I32x4) -> F32x4 {
     x::from_bits(n.add(I32x4::splat(127)).shl::<23>())
 }
 
-const LN2_HI: f32 = 0.693_359_4; // 0.693359375: few mantissa bits, so n·LN2_HI is exact
-const LN2_LO: f32 = -2.121_944_4e-4;
+pub(crate) const LN2_HI: f32 = 0.693_359_4; // 0.693359375: few mantissa bits, so n·LN2_HI is exact
+pub(crate) const LN2_LO: f32 = -2.121_944_4e-4;
+/// Cephes' minimax polynomial for e^r on |r| ≤ ln2/2, highest degree first.
+pub(crate) const EXP_POLY: [f32; 6] = [
+    1.987_569_1e-4,
+    1.398_199_9e-3,
+    8.333_452e-3,
+    4.166_579_6e-2,
+    1.666_666_5e-1,
+    5e-1,
+];
 
 /// e^x. Overflows to +inf past 88.72, reaches subnormals below -87.34 (scaled in two steps
 /// so they are rounded once), 0 below -103.97; NaN stays NaN.
@@ -44,17 +53,7 @@ pub fn exp(v: F32x4) -> F32x4 {
     let n = x::round_even(v.mul(splat(core::f32::consts::LOG2_E)));
     let r = n.mul_add(splat(-LN2_HI), v);
     let r = n.mul_add(splat(-LN2_LO), r);
-    let p = horner(
-        r,
-        &[
-            1.987_569_1e-4,
-            1.398_199_9e-3,
-            8.333_452e-3,
-            4.166_579_6e-2,
-            1.666_666_5e-1,
-            5e-1,
-        ],
-    );
+    let p = horner(r, &EXP_POLY);
     let y = p.mul(r.mul(r)).add(r).add(splat(1.0));
     let ni = x::to_i32(n);
     let half = ni.shr::<1>();
