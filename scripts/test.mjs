@@ -7,18 +7,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pnpmCommand } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const bin = (name) => join(root, 'node_modules/.bin', name);
-
-/** pnpm itself: the one running this script, else one fetched through npx. */
-function pnpmCommand() {
-  const execpath = process.env.npm_execpath;
-  if (execpath && /pnpm/.test(execpath))
-    return execpath.endsWith('.cjs') || execpath.endsWith('.js') ? [node, execpath] : [execpath];
-  return ['npx', '-y', 'pnpm@10.34.8'];
-}
 
 let passed = 0;
 let failed = 0;
