@@ -3,16 +3,16 @@
 // a shared, loaded machine other processes then barely move the figures, which makes this
 // the tool for tuning the kernels (KC/MC/NC, microkernel shape) and for fractions of the
 // in-process peak. It does not replace gemm.bench.mjs (wall clock, contenders alternated).
-// usage: node bench/gemm-kernels-cputime.mjs [relaxed|simd128|baseline] [kernel ids, e.g. 0,1,2]
+// usage: [TL_WASM_DIR=file:///dir/] node bench/gemm-kernels-cputime.mjs [relaxed|simd128|baseline] [kernel ids, e.g. 0,1,2]
 //   kernel ids: 0 = 4×8 (default), 1 = 6×8, 2 = 4×16. Node 20 needs
 //   --experimental-wasm-relaxed-simd for the relaxed build.
 import { readFileSync } from 'node:fs';
 
 const build = process.argv[2] ?? 'relaxed';
 const kernels = (process.argv[3] ?? '0').split(',').map(Number);
-const bytes = readFileSync(
-  new URL(`../packages/tensorlane/wasm/tensorlane-${build}.wasm`, import.meta.url),
-);
+// TL_WASM_DIR compares an experimental build against the committed one in one session.
+const wasmDir = process.env.TL_WASM_DIR ?? new URL('../packages/tensorlane/wasm/', import.meta.url);
+const bytes = readFileSync(new URL(`tensorlane-${build}.wasm`, wasmDir));
 const w = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
 
 const cpuMs = () => {
@@ -46,11 +46,19 @@ function fill(ptr, n) {
 
 const flopsPerIter = w.peak_flops_per_iter();
 const peak = (fn) => (1e6 * flopsPerIter) / (timeIt(() => w[fn](1e6, 0.999, 0.001)) * 1e6);
-const peakFma = peak('peak_fma');
-const peakMulAdd = peak('peak_muladd');
-console.log(
-  `${build}: peak f32x4 FMA loop ${peakFma.toFixed(1)} GFLOP/s, mul+add loop ${peakMulAdd.toFixed(1)} GFLOP/s`,
-);
+// The peak loops are re-measured between rows and the median is the reference: on this
+// shared machine one peak sample swung 36–48 GFLOP/s between runs, which alone moved every
+// fraction by ±0.1 while the GEMM figures stayed put.
+const peaks = { fma: [], muladd: [] };
+function samplePeaks() {
+  peaks.fma.push(peak('peak_fma'));
+  peaks.muladd.push(peak('peak_muladd'));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const spread = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+samplePeaks();
+/** Rows are printed at the end, once the median peaks are known. */
+const lines = [];
 
 const GEMMS = [
   [1, 5, 784, 10],
@@ -75,9 +83,14 @@ for (const [batch, m, k, n] of GEMMS) {
       w.gemm_f32(batch, m, n, k, 1, 0, a, k, 1, m * k, b, n, 1, k * n, c, n, 1, m * n),
     );
     const gf = (2 * batch * m * n * k) / (ms * 1e6);
-    return `${kernelName[id]} ${gf.toFixed(1)} GFLOP/s (${(gf / peakFma).toFixed(2)} FMA, ${(gf / peakMulAdd).toFixed(2)} mul+add peak)`;
+    return (fma, muladd) =>
+      `${kernelName[id]} ${gf.toFixed(1)} GFLOP/s (${(gf / fma).toFixed(2)} FMA, ${(gf / muladd).toFixed(2)} mul+add peak)`;
   });
-  console.log(`gemm ${batch}×(${m}×${k} @ ${k}×${n}): ${row.join('; ')}`);
+  lines.push(
+    (fma, muladd) =>
+      `gemm ${batch}×(${m}×${k} @ ${k}×${n}): ${row.map((f) => f(fma, muladd)).join('; ')}`,
+  );
+  samplePeaks();
   w.tl_free(a, batch * m * k * 4);
   w.tl_free(b, batch * k * n * 4);
   w.tl_free(c, batch * m * n * 4);
@@ -116,7 +129,15 @@ for (const [h, L, d] of [
     ),
   );
   const gf = (4 * h * L * L * d) / (ms * 1e6);
-  console.log(
-    `fused attention ${h} heads × seq ${L} × d ${d}: ${gf.toFixed(1)} GFLOP/s, ${ms.toFixed(2)} ms (${(gf / peakFma).toFixed(2)} of FMA peak)`,
+  lines.push(
+    (fma) =>
+      `fused attention ${h} heads × seq ${L} × d ${d}: ${gf.toFixed(1)} GFLOP/s, ${ms.toFixed(2)} ms (${(gf / fma).toFixed(2)} of FMA peak)`,
   );
 }
+
+const [peakFma, peakMulAdd] = [median(peaks.fma), median(peaks.muladd)];
+console.log(
+  `${build}: peak f32x4 FMA loop ${peakFma.toFixed(1)} GFLOP/s, mul+add loop ${peakMulAdd.toFixed(1)} GFLOP/s ` +
+    `(medians of ${peaks.fma.length} samples; ranges ${spread(peaks.fma)}, ${spread(peaks.muladd)})`,
+);
+for (const line of lines) console.log(line(peakFma, peakMulAdd));
