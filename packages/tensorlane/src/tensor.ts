@@ -137,7 +137,7 @@ export class Tensor {
   }
   /** A contiguous copy with its own storage. */
   clone(): Tensor {
-    const out = emptyTensor(this.shape, this.dtype, this.backend);
+    const out = outputTensor(this.shape, this.dtype, this.backend);
     this.backend.copy(this.backendView, out.backendView);
     return out;
   }

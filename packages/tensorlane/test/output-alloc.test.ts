@@ -30,6 +30,7 @@ describe('op outputs over reused wasm memory', () => {
     ['comparison to bool', () => a().gt(tensor([[0], [4.5]]))],
     ['unary sqrt (correctly rounded in both backends)', () => a().abs().sqrt()],
     ['cast to int32', () => a().int()],
+    ['clone of a transposed view', () => a().T.clone()],
     ['int32 add', () => tensor([1, 2, 3, 4, 5]).add(tensor([10, 20, 30, 40, 50]))],
   ];
   for (const [name, make] of cases)

@@ -6,7 +6,7 @@
  * into the group order, as PyTorch's `sumproduct_pair` does before its `bmm`.
  */
 import type { View } from '../backend/backend.js';
-import { emptyTensor } from '../tensor.js';
+import { emptyTensor, outputTensor } from '../tensor.js';
 import { release } from './labelled-ops.js';
 import { alignedView, type LabelledView, mergeDims } from './labelled-view.js';
 import type { LoweringContext, PairGroups } from './lower-pair.js';
@@ -38,7 +38,7 @@ function gemmOperand(
   const direct = view3(lv, groups);
   if (direct) return direct;
   const order = groups.flat();
-  const copy = emptyTensor(
+  const copy = outputTensor(
     order.map((id) => ctx.sizes[id]!),
     ctx.dtype,
     ctx.backend,
