@@ -32,6 +32,8 @@ describe('op outputs over reused wasm memory', () => {
     ['cast to int32', () => a().int()],
     ['clone of a transposed view', () => a().T.clone()],
     ['int32 add', () => tensor([1, 2, 3, 4, 5]).add(tensor([10, 20, 30, 40, 50]))],
+    ['matmul (the gemm writes every element)', () => a().matmul(a().T)],
+    ['matmul with k = 0 (the empty sum is zeros)', () => full([2, 0], 1).matmul(full([0, 3], 1))],
   ];
   for (const [name, make] of cases)
     it(name, () => {

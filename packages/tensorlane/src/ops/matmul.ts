@@ -14,7 +14,7 @@ import { promoteTypes } from '../promote.js';
 import { broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
 import { contiguousStrides } from '../shape/strides.js';
-import { emptyTensor, type Tensor } from '../tensor.js';
+import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
 import { asTensor, disposeAll } from './operands.js';
 
 /** One operand as a batch of matrices: batch shape/strides plus row and column strides. */
@@ -120,7 +120,8 @@ function batchedProduct(
     const tb = asTensor(b, dtype, backend, temps);
     if (ta !== a) ma = layoutA(ta);
     if (tb !== b) mb = layoutB(tb);
-    const out = emptyTensor(outShape, dtype, backend);
+    // With k > 0 the gemm (beta 0) writes every element, so the zero fill would be wasted.
+    const out = (k === 0 ? emptyTensor : outputTensor)(outShape, dtype, backend);
     if (out.numel() === 0 || k === 0) return out; // storage starts zeroed: the empty sum
     const os = contiguousStrides(outShape);
     const nb = batch.length;
