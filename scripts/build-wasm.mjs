@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds crates/kernels three times for wasm32 (relaxed, simd128, baseline) into
+// Builds crates/kernels four times for wasm32 (relaxed, relaxed-threads, simd128, baseline) into
 // packages/tensorlane/wasm/. Works offline: see DESIGN.md §2 for the toolchain order.
 // Skips cargo entirely when the sources, flags and toolchain are unchanged.
 import { spawnSync } from 'node:child_process';
@@ -25,8 +25,28 @@ const DEBIAN_PACKAGES = ['rustc-web', 'cargo-web', 'rust-web-src', 'lld-22'];
 /** Target features per build; picked at load time by feature detection. */
 export const BUILDS = {
   relaxed: ['+simd128', '+relaxed-simd'],
+  'relaxed-threads': ['+simd128', '+relaxed-simd', '+atomics', '+bulk-memory', '+mutable-globals'],
   simd128: ['+simd128'],
   baseline: [],
+};
+
+/**
+ * Linker flags per build. The threaded build imports a shared memory (the loader creates
+ * it with the same initial and maximum size) and exports what each worker instance needs
+ * to get its own stack and TLS block.
+ */
+export const LINK_ARGS = {
+  'relaxed-threads': [
+    '--shared-memory',
+    '--import-memory',
+    `--initial-memory=${64 * 65536}`,
+    `--max-memory=${65536 * 65536}`,
+    '--export=__stack_pointer',
+    '--export=__wasm_init_tls',
+    '--export=__tls_size',
+    '--export=__tls_align',
+    '--export=__tls_base',
+  ],
 };
 
 const log = (msg) => console.log(`[build-wasm] ${msg}`);
@@ -131,13 +151,16 @@ function sourceHash(tc) {
     join(root, 'crates/kernels/Cargo.toml'),
   ].filter(existsSync);
   for (const f of files.sort()) h.update(f.slice(root.length)).update(readFileSync(f));
-  h.update(JSON.stringify({ kind: tc.kind, version: tc.version, builds: BUILDS }));
+  h.update(JSON.stringify({ kind: tc.kind, version: tc.version, builds: BUILDS, LINK_ARGS }));
   return h.digest('hex');
 }
 
 function buildOne(tc, name, features) {
   const targetDir = join(root, 'target', `wasm-${name}`);
-  const flags = features.length ? `-C target-feature=${features.join(',')}` : '';
+  const flags = [
+    ...(features.length ? [`-C target-feature=${features.join(',')}`] : []),
+    ...(LINK_ARGS[name] ?? []).map((a) => `-C link-arg=${a}`),
+  ].join(' ');
   const args = [
     'build',
     '--release',
@@ -148,12 +171,23 @@ function buildOne(tc, name, features) {
     '--target-dir',
     targetDir,
     ...tc.extraArgs,
+    // std itself must be built with atomics for the threaded build; rustup's prebuilt std
+    // is not (this needs its rust-src component).
+    ...(features.includes('+atomics') && tc.kind === 'rustup'
+      ? ['-Zbuild-std=std,panic_abort']
+      : []),
   ];
   const started = Date.now();
   const r = spawnSync(tc.cargo, args, {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...tc.env, RUSTFLAGS: flags, CARGO_TERM_PROGRESS_WHEN: 'never' },
+    env: {
+      ...process.env,
+      ...tc.env,
+      ...(features.includes('+atomics') ? { RUSTC_BOOTSTRAP: '1' } : {}),
+      RUSTFLAGS: flags,
+      CARGO_TERM_PROGRESS_WHEN: 'never',
+    },
   });
   if (r.status !== 0) throw new Error(`cargo build for the ${name} build failed`);
   const out = join(outDir, `tensorlane-${name}.wasm`);

@@ -10,7 +10,7 @@ import { runTestFiles } from './run-files.js';
 import type { SuiteResult } from './suite.js';
 
 /** The column of the matrix: a wasm build, or the pure TypeScript backend. */
-export type Target = 'relaxed' | 'simd128' | 'baseline' | 'js';
+export type Target = 'relaxed' | 'relaxed-threads' | 'simd128' | 'baseline' | 'js';
 
 export interface ConformanceOptions {
   target: Target;
@@ -31,7 +31,13 @@ export interface ConformanceResult extends SuiteResult {
   restored: number;
 }
 
-const SIMD_CHOICE = { relaxed: 'relaxed', simd128: 'simd128', baseline: 'none' } as const;
+/** How each wasm column is loaded: its SIMD level and thread count. */
+const LOAD = {
+  relaxed: { simd: 'relaxed', threads: 1 },
+  'relaxed-threads': { simd: 'relaxed', threads: 2 },
+  simd128: { simd: 'simd128', threads: 1 },
+  baseline: { simd: 'none', threads: 1 },
+} as const;
 
 function describeInfo(info: BackendInfo): string {
   return info.backend === 'js'
@@ -45,8 +51,8 @@ function describeInfo(info: BackendInfo): string {
  * a browser that needs the module loaded beforehand.
  */
 async function forceTarget(target: Target): Promise<BackendInfo> {
-  if (target !== 'js') return init({ simd: SIMD_CHOICE[target] });
-  await init();
+  if (target !== 'js') return init(LOAD[target]);
+  await init({ threads: 1 });
   return init({ backend: 'js' });
 }
 

@@ -3,7 +3,7 @@
 // and imports it from there, as a user of the npm package would.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,7 @@ for (const f of [
   'dist/testing.js',
   'dist/types/index.d.ts',
   'wasm/tensorlane-relaxed.wasm',
+  'wasm/tensorlane-relaxed-threads.wasm',
   'wasm/tensorlane-simd128.wasm',
   'wasm/tensorlane-baseline.wasm',
 ])
@@ -43,25 +44,35 @@ execFileSync('npm', ['install', '--no-audit', '--no-fund', join(work, packed[0].
   ...quiet,
 });
 
+// No exit call: with the threaded build the process must still end by itself (its
+// workers are unref'd), and execFileSync's timeout turns a hang into a failure.
 const script = `
-import { tensor, backendInfo } from 'tensorlane';
+import { tensor, backendInfo, randn, matmul } from 'tensorlane';
 import { testEq } from 'tensorlane/testing';
 const a = tensor([1, 2, 3, 4, 5]), b = tensor([10, 20, 30, 40, 50]);
 const c = a.add(b);
 testEq(c, tensor([11, 22, 33, 44, 55]));
-console.log(JSON.stringify({ sum: c.toArray(), info: backendInfo() }));`;
+const m = randn([300, 300]);
+const big = matmul(m, m).shape.join('x');
+console.log(JSON.stringify({ sum: c.toArray(), big, info: backendInfo() }));`;
 for (const flags of [[], ['--experimental-wasm-relaxed-simd']]) {
   try {
     const out = JSON.parse(
       execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
         cwd: project,
+        timeout: 60_000,
         ...quiet,
       }),
     );
-    const want = flags.length ? 'relaxed' : 'simd128';
+    // With relaxed SIMD the default is every core: the threaded build on this 2+ core kind.
+    const want = flags.length ? 'relaxed-threads' : 'simd128';
+    const threads = flags.length ? Math.min(availableParallelism(), 64) : 1;
     check(
-      `node ${flags.join(' ')} imports the tarball and adds (build ${out.info.build})`,
-      out.info.build === want && out.sum.join() === '11,22,33,44,55',
+      `node ${flags.join(' ')} imports the tarball, adds and exits by itself (build ${out.info.build}, ${out.info.threads} threads)`,
+      out.info.build === want &&
+        out.info.threads === threads &&
+        out.sum.join() === '11,22,33,44,55' &&
+        out.big === '300x300',
       JSON.stringify(out),
     );
   } catch (e) {

@@ -9,6 +9,7 @@
 
 use crate::exp_shifted::exp_nonpositive as exp;
 use crate::gemm::{gemm, GemmArgs};
+use crate::pool;
 use crate::simd::F32x4;
 use crate::simd_ext::pmax;
 
@@ -56,6 +57,10 @@ pub struct AttentionArgs {
     pub cso: isize,
 }
 
+// Plain addresses into memory the pool's threads share; each task writes its own rows.
+unsafe impl Send for AttentionArgs {}
+unsafe impl Sync for AttentionArgs {}
+
 /// Runs the fused attention. A query whose keys are all masked out gets NaN (as torch).
 ///
 /// # Safety
@@ -65,57 +70,65 @@ pub unsafe fn attention(g: &AttentionArgs) {
     if g.l == 0 || g.ev == 0 {
         return;
     }
+    // One task per (batch item, query tile): each owns its rows of `out`, and its result
+    // does not depend on which thread runs it.
+    let tiles = g.l.div_ceil(BR);
+    pool::parallel_for(g.batch * tiles, |task| {
+        let (t, i0) = (task / tiles, task % tiles * BR);
+        let tile = QueryTile {
+            t,
+            i0,
+            br: BR.min(g.l - i0),
+        };
+        query_tile(g, &tile);
+    });
+}
+
+/// The whole online-softmax pass for one tile of queries.
+unsafe fn query_tile(g: &AttentionArgs, tile: &QueryTile) {
+    let QueryTile { t, i0, br } = *tile;
     let mut scores = vec![0f32; BR * BC];
-    let mut acc = vec![0f32; BR * g.ev];
-    let mut row_max = [0f32; BR];
+    let mut acc = vec![0f32; br * g.ev];
+    let mut row_max = [f32::NEG_INFINITY; BR];
     let mut row_sum = [0f32; BR];
-    for t in 0..g.batch {
-        for i0 in (0..g.l).step_by(BR) {
-            let br = BR.min(g.l - i0);
-            let tile = QueryTile { t, i0, br };
-            row_max[..br].fill(f32::NEG_INFINITY);
-            row_sum[..br].fill(0.0);
-            acc[..br * g.ev].fill(0.0);
-            // Causal: keys past the tile's last query are masked for every row in it.
-            let s_end = if g.causal { g.s.min(i0 + br) } else { g.s };
-            for j0 in (0..s_end).step_by(BC) {
-                let bc = BC.min(s_end - j0);
-                score_tile(g, &tile, j0, bc, &mut scores);
-                online_softmax_step(
-                    g,
-                    &tile,
-                    bc,
-                    &mut scores,
-                    &mut row_max,
-                    &mut row_sum,
-                    &mut acc,
-                );
-                // acc += P · V[j0 .. j0 + bc]
-                let v = g.v.at(t, j0, 0);
-                gemm(&GemmArgs {
-                    batch: 1,
-                    m: br,
-                    n: g.ev,
-                    k: bc,
-                    alpha: 1.0,
-                    beta: 1.0,
-                    a: scores.as_ptr(),
-                    rsa: BC as isize,
-                    csa: 1,
-                    bsa: 0,
-                    b: v,
-                    rsb: g.v.rs,
-                    csb: g.v.cs,
-                    bsb: 0,
-                    c: acc.as_mut_ptr(),
-                    rsc: g.ev as isize,
-                    csc: 1,
-                    bsc: 0,
-                });
-            }
-            write_rows(g, &tile, &row_sum, &acc);
-        }
+    // Causal: keys past the tile's last query are masked for every row in it.
+    let s_end = if g.causal { g.s.min(i0 + br) } else { g.s };
+    for j0 in (0..s_end).step_by(BC) {
+        let bc = BC.min(s_end - j0);
+        score_tile(g, tile, j0, bc, &mut scores);
+        online_softmax_step(
+            g,
+            tile,
+            bc,
+            &mut scores,
+            &mut row_max,
+            &mut row_sum,
+            &mut acc,
+        );
+        // acc += P · V[j0 .. j0 + bc]
+        let v = g.v.at(t, j0, 0);
+        gemm(&GemmArgs {
+            batch: 1,
+            m: br,
+            n: g.ev,
+            k: bc,
+            alpha: 1.0,
+            beta: 1.0,
+            a: scores.as_ptr(),
+            rsa: BC as isize,
+            csa: 1,
+            bsa: 0,
+            b: v,
+            rsb: g.v.rs,
+            csb: g.v.cs,
+            bsb: 0,
+            c: acc.as_mut_ptr(),
+            rsc: g.ev as isize,
+            csc: 1,
+            bsc: 0,
+        });
     }
+    write_rows(g, tile, &row_sum, &acc);
 }
 
 /// Which query rows a tile covers.

@@ -308,6 +308,11 @@ pub unsafe fn compare_f32(
     });
 }
 
+/// Whether `arith_i32` has a kernel for `op` (int32 division and pow go to the js side).
+pub fn arith_i32_supports(op: ArithOp) -> bool {
+    !matches!(op, ArithOp::Div | ArithOp::Pow)
+}
+
 /// int32 `add sub mul maximum minimum` (wrapping, as the dtype does) and comparisons.
 ///
 /// # Safety

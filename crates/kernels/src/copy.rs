@@ -20,6 +20,14 @@ impl Kind {
         use Kind::*;
         [F32, F64, I32, Bool].get(code as usize).copied()
     }
+    /// Bytes per element.
+    pub fn bytes(self) -> isize {
+        match self {
+            Kind::F32 | Kind::I32 => 4,
+            Kind::F64 => 8,
+            Kind::Bool => 1,
+        }
+    }
 }
 
 /// An element type that can be read as a number and written from one.

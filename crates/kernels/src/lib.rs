@@ -2,6 +2,13 @@
 //! Pointers are byte offsets into this module's linear memory; the TypeScript package owns
 //! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
 
+// The threaded build parks workers with `memory.atomic.wait32`, still unstable in
+// core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std (DESIGN.md §2).
+#![cfg_attr(
+    all(target_arch = "wasm32", target_feature = "atomics"),
+    feature(stdarch_wasm_atomic_wait)
+)]
+
 pub mod attention;
 pub mod binary;
 pub mod copy;
@@ -9,6 +16,7 @@ pub mod exp_shifted;
 pub mod gemm;
 pub mod lanes;
 pub mod memory;
+pub mod pool;
 pub mod reduce;
 pub mod scalar;
 pub mod simd;
@@ -31,6 +39,34 @@ pub extern "C" fn tl_alloc(bytes: usize) -> *mut u8 {
 #[no_mangle]
 pub unsafe extern "C" fn tl_free(ptr: *mut u8, bytes: usize) {
     memory::free(ptr, bytes)
+}
+
+/// Splits later kernels over `threads` participants (this caller plus `threads - 1`
+/// workers parked in `tl_worker_loop`). `caller_may_block` is 0 on a browser main thread,
+/// which must spin instead of `memory.atomic.wait`. Only the `relaxed-threads` build has
+/// workers; elsewhere it is called with 1.
+#[no_mangle]
+pub extern "C" fn tl_set_threads(threads: u32, caller_may_block: u32) {
+    pool::set_threads(threads as usize, caller_may_block != 0)
+}
+
+/// A worker's entry point: parks until work arrives and returns only after
+/// `tl_shutdown_threads`.
+#[no_mangle]
+pub extern "C" fn tl_worker_loop() {
+    pool::worker_loop()
+}
+
+/// Tasks the workers have run so far (the caller's own are not counted).
+#[no_mangle]
+pub extern "C" fn tl_worker_tasks() -> u32 {
+    pool::worker_tasks()
+}
+
+/// Ends every `tl_worker_loop`; later kernels run on the caller alone.
+#[no_mangle]
+pub extern "C" fn tl_shutdown_threads() {
+    pool::shutdown()
 }
 
 /// `out[i] = a[i] + b[i]` for `i < n` (contiguous float32).
@@ -145,7 +181,11 @@ pub unsafe extern "C" fn binary_f32(
         return 0;
     };
     let (shape, strides) = strided::split_dims::<3>(dims, ndim);
-    binary::arith_f32(op, shape, strides, a, b, out);
+    let (a, b, out) = (a as usize, b as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, ob, oo]| {
+        let (a, b) = ((a as *const f32).offset(oa), (b as *const f32).offset(ob));
+        binary::arith_f32(op, shape, strides, a, b, (out as *mut f32).offset(oo))
+    });
     1
 }
 
@@ -166,7 +206,11 @@ pub unsafe extern "C" fn compare_f32(
         return 0;
     };
     let (shape, strides) = strided::split_dims::<3>(dims, ndim);
-    binary::compare_f32(op, shape, strides, a, b, out);
+    let (a, b, out) = (a as usize, b as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, ob, oo]| {
+        let (a, b) = ((a as *const f32).offset(oa), (b as *const f32).offset(ob));
+        binary::compare_f32(op, shape, strides, a, b, (out as *mut u8).offset(oo))
+    });
     1
 }
 
@@ -186,8 +230,16 @@ pub unsafe extern "C" fn binary_i32(
     let Some(op) = binary::ArithOp::from_code(op) else {
         return 0;
     };
+    if !binary::arith_i32_supports(op) {
+        return 0;
+    }
     let (shape, strides) = strided::split_dims::<3>(dims, ndim);
-    binary::arith_i32(op, shape, strides, a, b, out) as u32
+    let (a, b, out) = (a as usize, b as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, ob, oo]| {
+        let (a, b) = ((a as *const i32).offset(oa), (b as *const i32).offset(ob));
+        binary::arith_i32(op, shape, strides, a, b, (out as *mut i32).offset(oo));
+    });
+    1
 }
 
 /// `out = a op b` as bool bytes for int32 (`op`: binary::CmpOp). Returns 0 for an unknown op.
@@ -207,7 +259,11 @@ pub unsafe extern "C" fn compare_i32(
         return 0;
     };
     let (shape, strides) = strided::split_dims::<3>(dims, ndim);
-    binary::compare_i32(op, shape, strides, a, b, out);
+    let (a, b, out) = (a as usize, b as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, ob, oo]| {
+        let (a, b) = ((a as *const i32).offset(oa), (b as *const i32).offset(ob));
+        binary::compare_i32(op, shape, strides, a, b, (out as *mut u8).offset(oo))
+    });
     1
 }
 
@@ -229,7 +285,11 @@ pub unsafe extern "C" fn unary_f32(
         return 0;
     };
     let (shape, strides) = strided::split_dims::<2>(dims, ndim);
-    unary::unary_f32(op, shape, strides, a, out, lo, hi);
+    let (a, out) = (a as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, oo]| {
+        let (a, out) = ((a as *const f32).offset(oa), (out as *mut f32).offset(oo));
+        unary::unary_f32(op, shape, strides, a, out, lo, hi)
+    });
     1
 }
 
@@ -252,7 +312,7 @@ pub unsafe extern "C" fn reduce_f32(
     };
     let (kept_shape, [kept_strides]) = strided::split_dims::<1>(dims, nkept);
     let (red_shape, [red_strides]) = strided::split_dims::<1>(dims.add(2 * nkept), nred);
-    reduce::reduce_f32(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
+    reduce::reduce_f32_split(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
     1
 }
 
@@ -273,7 +333,12 @@ pub unsafe extern "C" fn copy_cast(
         return 0;
     };
     let (shape, strides) = strided::split_dims::<2>(dims, ndim);
-    copy::copy_cast(from, to, shape, strides, a, out);
+    let (a, out) = (a as usize, out as usize);
+    strided::split_outer(shape, strides, |shape, [oa, oo]| {
+        let a = (a as *const u8).offset(oa * from.bytes());
+        let out = (out as *mut u8).offset(oo * to.bytes());
+        copy::copy_cast(from, to, shape, strides, a, out)
+    });
     1
 }
 

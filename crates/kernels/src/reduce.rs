@@ -11,7 +11,7 @@
 use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext as x;
-use crate::strided::for_each_row;
+use crate::strided::{for_each_row, split_outer_sized};
 
 /// Reductions, numbered as the ABI passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,4 +318,52 @@ pub unsafe fn reduce_f32(
             o += 1;
         }
     });
+}
+
+/// `reduce_f32`, split over the pool by blocks of the outermost kept dim when the input is
+/// large. Only where each output's reduction is the same whoever computes it: several kept
+/// dims (the inner kept rows stay whole), or one kept dim whose reduced rows are contiguous
+/// (one scalar-path reduction per output). A full reduction stays serial.
+///
+/// # Safety
+/// As for `reduce_f32`.
+pub unsafe fn reduce_f32_split(
+    op: ReduceOp,
+    kept_shape: &[isize],
+    kept_strides: &[isize],
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    out: *mut u32,
+) {
+    let red_inner = red_strides.last().copied().unwrap_or(0);
+    let splittable = kept_shape.len() >= 2 || (kept_shape.len() == 1 && red_inner == 1);
+    if !splittable {
+        return reduce_f32(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
+    }
+    let red_total = red_shape
+        .iter()
+        .map(|&s| s.max(0) as usize)
+        .product::<usize>();
+    let kept_total = kept_shape
+        .iter()
+        .map(|&s| s.max(0) as usize)
+        .product::<usize>();
+    // `out` is contiguous over the kept dims: give it row-major strides as a second operand.
+    let mut out_strides = vec![1isize; kept_shape.len()];
+    for d in (0..kept_shape.len() - 1).rev() {
+        out_strides[d] = out_strides[d + 1] * kept_shape[d + 1];
+    }
+    let (a, out) = (a as usize, out as usize);
+    let work = kept_total.saturating_mul(red_total);
+    split_outer_sized(
+        kept_shape,
+        [kept_strides, &out_strides],
+        work,
+        |kept, [oa, oo]| {
+            let a = (a as *const f32).offset(oa);
+            let out = (out as *mut u32).offset(oo);
+            reduce_f32(op, kept, kept_strides, red_shape, red_strides, a, out);
+        },
+    );
 }

@@ -6,6 +6,7 @@
 use crate::exp_shifted::exp_nonpositive as exp;
 use crate::simd::F32x4;
 use crate::simd_ext::pmax;
+use crate::strided::split_outer;
 
 /// Rows of a softmax problem: `rows` rows of `n` contiguous floats, `rs*` floats apart.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +20,9 @@ pub struct SoftmaxRows {
     pub log: bool,
 }
 
+// Plain addresses into memory the pool's threads share; each task owns its rows.
+unsafe impl Sync for SoftmaxRows {}
+
 /// Softmax (or log-softmax) of every row. A row holding NaN, +∞, or only −∞ becomes NaN,
 /// as in PyTorch.
 ///
@@ -26,11 +30,17 @@ pub struct SoftmaxRows {
 /// Every row of `x` must be readable and every row of `out` writable for `n` floats; an
 /// output row may be its own input row (in place) but must not overlap other rows.
 pub unsafe fn softmax_rows(s: &SoftmaxRows) {
-    for r in 0..s.rows {
-        let x = s.x.offset(r as isize * s.rsx);
-        let out = s.out.offset(r as isize * s.rso);
-        softmax_row(x, out, s.n, s.log);
-    }
+    let shape = [s.rows as isize, s.n as isize];
+    let (rsx, rso) = ([s.rsx, 1], [s.rso, 1]);
+    // Rows are independent: blocks of whole rows go to the pool when the input is large.
+    let (x, out) = (s.x as usize, s.out as usize);
+    split_outer(&shape, [&rsx, &rso], |piece, [ox, oo]| {
+        for r in 0..piece[0] {
+            let x = (x as *const f32).offset(ox + r * s.rsx);
+            let out = (out as *mut f32).offset(oo + r * s.rso);
+            softmax_row(x, out, s.n, s.log);
+        }
+    });
 }
 
 /// Softmax of one contiguous row of `n` floats.

@@ -72,3 +72,48 @@ pub unsafe fn split_dims<'a, const K: usize>(
     let strides = core::array::from_fn(|k| &all[(k + 1) * ndim..(k + 2) * ndim]);
     (shape, strides)
 }
+
+/// Below this many elements an elementwise op stays on one thread (~50 µs of work).
+pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 17;
+
+/// Runs `f(shape, offsets)` on pieces of an n-d problem cut along its outermost dim, split
+/// over the pool when the problem is large. `offsets[k]` is operand k's element offset of
+/// the piece. A 1-d problem is cut on multiples of 16 elements, so every piece keeps the
+/// serial run's vector alignment; elementwise kernels compute each element independently,
+/// so the result is the same for any thread count.
+pub fn split_outer<const K: usize>(
+    shape: &[isize],
+    strides: [&[isize]; K],
+    f: impl Fn(&[isize], [isize; K]) + Sync,
+) {
+    let total = shape.iter().map(|&s| s.max(0) as usize).product::<usize>();
+    split_outer_sized(shape, strides, total, f)
+}
+
+/// `split_outer` where the work is `total` elements rather than the shape's own count (a
+/// reduction reads many inputs per output).
+pub fn split_outer_sized<const K: usize>(
+    shape: &[isize],
+    strides: [&[isize]; K],
+    total: usize,
+    f: impl Fn(&[isize], [isize; K]) + Sync,
+) {
+    let threads = crate::pool::threads();
+    if shape.is_empty() || threads <= 1 || total < PARALLEL_MIN_ELEMENTS {
+        return f(shape, [0; K]);
+    }
+    let outer = shape[0] as usize;
+    let align = if shape.len() == 1 { 16 } else { 1 };
+    let parts = (2 * threads).min(outer.div_ceil(align));
+    // Strides travel as plain numbers: the closure must be shareable across threads.
+    let strides0: [isize; K] = core::array::from_fn(|k| strides[k][0]);
+    crate::pool::parallel_for(parts, |p| {
+        let rows = crate::pool::chunk(outer, parts, align, p);
+        if rows.is_empty() {
+            return;
+        }
+        let mut piece = shape.to_vec();
+        piece[0] = rows.len() as isize;
+        f(&piece, strides0.map(|s| s * rows.start as isize));
+    });
+}

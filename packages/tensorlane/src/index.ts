@@ -36,7 +36,7 @@ export {
 export { type FormattableTensor, formatTensor } from './format/format-tensor.js';
 export type { PrintOptions } from './format/print-options.js';
 export { type IndexItem, Slice, slice } from './indexing.js';
-export { type BackendInfo, backendInfo, type InitOptions, init } from './init.js';
+export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from './init.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';

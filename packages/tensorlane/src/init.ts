@@ -12,6 +12,8 @@ import {
   loadedKernels,
   loadKernels,
   type SimdChoice,
+  shutdownThreads,
+  type ThreadsChoice,
   type WasmSource,
 } from './wasm-module.js';
 
@@ -22,6 +24,12 @@ export interface InitOptions {
   wasm?: WasmSource;
   /** The backend to make current (default `'wasm'`). */
   backend?: BackendName;
+  /**
+   * Threads for the kernels (default `'auto'`: every core). Above 1 this loads the
+   * `relaxed-threads` build where relaxed SIMD, SharedArrayBuffer and workers exist (Node,
+   * Deno, Bun, cross-origin-isolated pages); elsewhere it is one thread, without an error.
+   */
+  threads?: ThreadsChoice;
 }
 
 export interface BackendInfo {
@@ -29,6 +37,7 @@ export interface BackendInfo {
   /** The wasm build loaded, or null if none is. */
   build: BuildName | null;
   features: WasmFeatures;
+  /** Threads the kernels split large ops over (1 without a pool). */
   threads: number;
 }
 
@@ -39,9 +48,13 @@ export interface BackendInfo {
  */
 export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   if (options.backend !== 'js') {
-    const reload = !kernelsReady() || options.simd !== undefined || options.wasm !== undefined;
+    const reload =
+      !kernelsReady() ||
+      options.simd !== undefined ||
+      options.wasm !== undefined ||
+      options.threads !== undefined;
     if (reload) {
-      await loadKernels(options.simd ?? 'auto', options.wasm);
+      await loadKernels(options.simd ?? 'auto', options.wasm, options.threads ?? 'auto');
       resetWasmBackend();
     }
   }
@@ -55,6 +68,15 @@ export function backendInfo(): BackendInfo {
     backend: currentBackendName(),
     build: kernelsReady() ? loadedKernels().build : null,
     features: detectWasmFeatures(),
-    threads: 1,
+    threads: kernelsReady() ? loadedKernels().threads : 1,
   };
+}
+
+/**
+ * Ends the kernel worker threads (later ops run on the calling thread). Node, Bun and
+ * Deno scripts exit without it; call it to free the threads early.
+ * @example await init({ threads: 2 }); … ; shutdown();
+ */
+export function shutdown(): void {
+  shutdownThreads();
 }

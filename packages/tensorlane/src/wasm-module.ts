@@ -1,13 +1,25 @@
 /**
- * Finds, compiles and instantiates one of the three kernel builds.
+ * Finds, compiles and instantiates one of the four kernel builds.
  *
  * In Node, Deno and Bun the `.wasm` file next to the bundle is read synchronously, so the
  * first op can initialise on demand. Browsers must `await init()` (streaming compile).
+ * The `relaxed-threads` build imports a shared memory created here and gets a worker pool
+ * (`thread-pool.ts`); it is chosen wherever relaxed SIMD, SharedArrayBuffer and workers
+ * exist and more than one thread is asked for (the default asks for every core).
  */
 import { InitError } from './errors.js';
+import {
+  availableCores,
+  startThreadPool,
+  type ThreadExports,
+  type ThreadPool,
+  threadsSupported,
+} from './thread-pool.js';
 import { detectWasmFeatures, type WasmFeatures } from './wasm-features.js';
 
-export type BuildName = 'relaxed' | 'simd128' | 'baseline';
+export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'baseline';
+/** What `init({ threads })` accepts: a count (1 = no workers) or every core. */
+export type ThreadsChoice = number | 'auto';
 /** What `init({ simd })` accepts: a build, or `'none'` for the baseline build. */
 export type SimdChoice = 'relaxed' | 'simd128' | 'none' | 'auto';
 /** Where the module comes from: a URL, its bytes, or an already compiled module. */
@@ -36,6 +48,7 @@ export interface KernelExports {
   ): number;
   reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
   copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
+  tl_set_threads(threads: number, callerMayBlock: number): void;
   readonly [name: string]: unknown;
 }
 
@@ -43,12 +56,41 @@ export interface LoadedKernels {
   readonly exports: KernelExports;
   readonly build: BuildName;
   readonly features: WasmFeatures;
+  /** Threads the kernels split work over (1 without a pool). */
+  readonly threads: number;
+  readonly pool: ThreadPool | undefined;
 }
 
 let loaded: LoadedKernels | undefined;
 
-/** The best build the engine validates, or the forced one (which must validate). */
-export function pickBuild(choice: SimdChoice = 'auto', features = detectWasmFeatures()): BuildName {
+/** The threaded build's memory starts at its linked size (`--initial-memory` in build-wasm). */
+const THREADED_INITIAL_PAGES = 64;
+/** wasm32's whole 4 GiB, as for the other builds (`--max-memory` in build-wasm). */
+const THREADED_MAXIMUM_PAGES = 65536;
+
+/** The thread count `choice` resolves to here: 1 where threads cannot run, silently. */
+export function resolveThreads(choice: ThreadsChoice = 'auto'): number {
+  if (!threadsSupported()) return 1;
+  const n = choice === 'auto' ? availableCores() : Math.floor(choice);
+  if (!Number.isFinite(n) || n < 1)
+    throw new InitError(`init: threads must be a positive integer or 'auto', got ${choice}`);
+  return Math.min(n, 64);
+}
+
+/**
+ * The best build the engine validates, or the forced one (which must validate); the
+ * relaxed build becomes `relaxed-threads` when more than one thread is asked for.
+ */
+export function pickBuild(
+  choice: SimdChoice = 'auto',
+  features = detectWasmFeatures(),
+  threads = 1,
+): BuildName {
+  const build = pickSingleThreadBuild(choice, features);
+  return build === 'relaxed' && threads > 1 ? 'relaxed-threads' : build;
+}
+
+function pickSingleThreadBuild(choice: SimdChoice, features: WasmFeatures): BuildName {
   if (choice === 'none') return 'baseline';
   if (choice === 'relaxed' && !features.relaxedSimd)
     throw new InitError(
@@ -81,26 +123,44 @@ function readFileSync(url: URL): Uint8Array | undefined {
   return fs ? new Uint8Array(fs.readFileSync(url)) : undefined;
 }
 
-function instantiateSync(module: WebAssembly.Module): KernelExports {
-  return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+/** Instantiates `module` as `build` (with shared memory and a pool for the threaded one). */
+function instantiate(module: WebAssembly.Module, build: BuildName, threads: number): LoadedKernels {
+  loaded?.pool?.shutdown();
+  loaded = undefined;
+  if (build !== 'relaxed-threads') {
+    const exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    loaded = { exports, build, features: detectWasmFeatures(), threads: 1, pool: undefined };
+    return loaded;
+  }
+  const memory = new WebAssembly.Memory({
+    initial: THREADED_INITIAL_PAGES,
+    maximum: THREADED_MAXIMUM_PAGES,
+    shared: true,
+  });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  // The memory is imported, not exported: put it where the backend looks for it.
+  const exports = { ...instance.exports, memory } as unknown as KernelExports;
+  const pool = startThreadPool(module, memory, exports as unknown as ThreadExports, threads);
+  loaded = { exports, build, features: detectWasmFeatures(), threads: pool.threads, pool };
+  return loaded;
 }
 
-function remember(exports: KernelExports, build: BuildName): LoadedKernels {
-  loaded = { exports, build, features: detectWasmFeatures() };
-  return loaded;
+async function compile(source: Uint8Array | ArrayBuffer): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(source as Uint8Array<ArrayBuffer>);
 }
 
 /** The loaded kernels, loading the default build synchronously where the runtime allows. */
 export function loadedKernels(): LoadedKernels {
   if (loaded) return loaded;
-  const build = pickBuild();
+  const threads = resolveThreads('auto');
+  const build = pickBuild('auto', detectWasmFeatures(), threads);
   const bytes = readFileSync(defaultUrl(build));
   if (!bytes)
     throw new InitError(
       'tensorlane is not initialised: call `await init()` before the first op in a browser ' +
         "(or setBackend('js') to run without wasm)",
     );
-  return remember(instantiateSync(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)), build);
+  return instantiate(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), build, threads);
 }
 
 /** True once a build is instantiated. */
@@ -108,30 +168,42 @@ export function kernelsReady(): boolean {
   return loaded !== undefined;
 }
 
-/** Loads (or reloads) a build. A given `wasm` source must match the chosen build. */
+/**
+ * Loads (or reloads) a build. A given `wasm` source must match the chosen build. With
+ * `threads` above 1 (where threads can run) the relaxed choice loads `relaxed-threads`.
+ */
 export async function loadKernels(
   simd: SimdChoice = 'auto',
   wasm?: WasmSource,
+  threadsChoice: ThreadsChoice = 1,
 ): Promise<LoadedKernels> {
-  const build = pickBuild(simd);
+  const threads = resolveThreads(threadsChoice);
+  const build = pickBuild(simd, detectWasmFeatures(), threads);
+  const done = async (module: WebAssembly.Module) => {
+    const kernels = instantiate(module, build, threads);
+    await kernels.pool?.ready;
+    return kernels;
+  };
   const source = wasm ?? defaultUrl(build);
-  if (source instanceof WebAssembly.Module) return remember(instantiateSync(source), build);
-  if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-    const { instance } = await WebAssembly.instantiate(source as Uint8Array<ArrayBuffer>, {});
-    return remember(instance.exports as unknown as KernelExports, build);
-  }
+  if (source instanceof WebAssembly.Module) return done(source);
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array)
+    return done(await compile(source));
   const url = new URL(String(source), (globalThis as any).location?.href ?? import.meta.url);
   const local = readFileSync(url);
-  if (local) {
-    const { instance } = await WebAssembly.instantiate(local as Uint8Array<ArrayBuffer>, {});
-    return remember(instance.exports as unknown as KernelExports, build);
-  }
+  if (local) return done(await compile(local));
   const response = fetch(url);
-  const { instance } =
-    typeof WebAssembly.instantiateStreaming === 'function'
-      ? await WebAssembly.instantiateStreaming(response, {}).catch(async () =>
-          WebAssembly.instantiate(await (await fetch(url)).arrayBuffer(), {}),
+  const module =
+    typeof WebAssembly.compileStreaming === 'function'
+      ? await WebAssembly.compileStreaming(response).catch(async () =>
+          compile(await (await fetch(url)).arrayBuffer()),
         )
-      : await WebAssembly.instantiate(await (await response).arrayBuffer(), {});
-  return remember(instance.exports as unknown as KernelExports, build);
+      : await compile(await (await response).arrayBuffer());
+  return done(module);
+}
+
+/** Ends the worker threads, if any; later ops run on the calling thread. */
+export function shutdownThreads(): void {
+  if (!loaded?.pool) return;
+  loaded.pool.shutdown();
+  loaded = { ...loaded, threads: 1, pool: undefined };
 }

@@ -146,8 +146,13 @@ const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
   (globalThis as any).TL_WASM_BUILDS) as string | undefined;
 const BUILDS: BuildName[] = requested
   ? (requested.split(',') as BuildName[])
-  : ['relaxed', 'simd128', 'baseline'];
-const SIMD_CHOICE = { relaxed: 'relaxed', simd128: 'simd128', baseline: 'none' } as const;
+  : ['relaxed', 'relaxed-threads', 'simd128', 'baseline'];
+const LOAD = {
+  relaxed: ['relaxed', 1],
+  'relaxed-threads': ['relaxed', 2],
+  simd128: ['simd128', 1],
+  baseline: ['none', 1],
+} as const;
 const supported = (b: BuildName) =>
   b === 'baseline' || (b === 'simd128' ? features.simd128 : features.relaxedSimd);
 
@@ -159,7 +164,8 @@ for (const build of BUILDS) {
   describe.skipIf(!supported(build))(title, () => {
     let wasm: Backend;
     beforeAll(async () => {
-      const loaded = await loadKernels(SIMD_CHOICE[build]);
+      const [simd, threads] = LOAD[build];
+      const loaded = await loadKernels(simd, undefined, threads);
       expect(loaded.build).toBe(build);
       wasm = createWasmBackend();
     });

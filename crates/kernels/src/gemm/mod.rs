@@ -12,11 +12,14 @@ pub mod microkernel;
 pub mod pack_a;
 pub mod pack_b;
 pub mod peak;
+pub mod tile_split;
 
+use crate::pool;
 use blocking::{KC, MC, NC, SMALL_M};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
 use microkernel::{f32_gemm_tile_at, APanel, TileStore};
+use tile_split::TileSplit;
 
 /// One batched GEMM problem. Strides are in elements; `bs*` step between batch items.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +43,11 @@ pub struct GemmArgs {
     pub csc: isize,
     pub bsc: isize,
 }
+
+// The pointers are plain addresses into memory shared by the pool's threads; which thread
+// writes which element of C is decided by `TileSplit`, never two at once.
+unsafe impl Send for GemmArgs {}
+unsafe impl Sync for GemmArgs {}
 
 /// The register tile shapes we ship (XNNPACK's naming: MR × NR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,17 +122,20 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
     if g.m == 0 || g.n == 0 || g.batch == 0 {
         return;
     }
-    for t in 0..g.batch {
-        let t = t as isize;
-        let one = GemmArgs {
-            batch: 1,
-            a: g.a.offset(t * g.bsa),
-            b: g.b.offset(t * g.bsb),
-            c: g.c.offset(t * g.bsc),
-            ..*g
-        };
-        gemm_one(kernel, &one);
-    }
+    let split = TileSplit::plan(g, pool::threads());
+    pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
+}
+
+unsafe fn gemm_batch_item(kernel: Kernel, g: &GemmArgs, t: usize) {
+    let t = t as isize;
+    let one = GemmArgs {
+        batch: 1,
+        a: g.a.offset(t * g.bsa),
+        b: g.b.offset(t * g.bsb),
+        c: g.c.offset(t * g.bsc),
+        ..*g
+    };
+    gemm_one(kernel, &one);
 }
 
 unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {
@@ -138,6 +149,11 @@ unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {
             return;
         }
     }
+    gemm_tiles(kernel, g)
+}
+
+/// The blocked (microkernel) path for one matrix, whatever its shape.
+unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs) {
     match kernel {
         Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g),
         Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g),

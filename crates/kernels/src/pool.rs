@@ -1,0 +1,196 @@
+//! Fork-join over the worker threads that share this module's memory (the `relaxed-threads`
+//! build). The calling thread opens a job (`parallel_for`), every participant grabs task
+//! indices from one atomic counter until none are left, and the caller returns only when
+//! every task has finished and no worker still looks at the job. Task `t` always does the
+//! same work whoever runs it, so results never depend on the number of threads.
+//!
+//! Workers are plain JS workers parked in `worker_loop` (`memory.atomic.wait32`); the TS
+//! pool starts them and calls `set_threads`. In builds without atomics `threads()` stays 1
+//! and `parallel_for` is a serial loop. Native tests drive the same protocol with std
+//! threads (waiting there is a yielding spin).
+
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
+
+/// Participants (the caller plus started workers) the work is split for.
+static THREADS: AtomicU32 = AtomicU32::new(1);
+/// Bumped when a job opens; workers sleep on it.
+static GENERATION: AtomicU32 = AtomicU32::new(0);
+/// The generation of the job that may be joined, or 0 when none is open.
+static OPEN: AtomicU32 = AtomicU32::new(0);
+/// Address of the open `Job` (on the caller's stack, which lives in shared memory).
+static JOB: AtomicUsize = AtomicUsize::new(0);
+/// Workers currently between "looked at OPEN" and "done with the job".
+static ACTIVE: AtomicU32 = AtomicU32::new(0);
+static SHUTDOWN: AtomicBool = AtomicBool::new(false);
+/// Set while a job runs: a nested `parallel_for` (attention calling gemm) runs serially.
+static BUSY: AtomicBool = AtomicBool::new(false);
+/// Tasks run by workers (not the caller) since the module started: proof that they help.
+static WORKER_TASKS: AtomicU32 = AtomicU32::new(0);
+/// Whether the caller may block in `memory.atomic.wait32` (not on a browser main thread).
+static CALLER_MAY_BLOCK: AtomicBool = AtomicBool::new(false);
+
+struct Job<'a> {
+    tasks: u32,
+    next: AtomicU32,
+    done: AtomicU32,
+    run: &'a (dyn Fn(usize) + Sync),
+}
+
+/// How many threads work is split for (1 without a started pool).
+pub fn threads() -> usize {
+    THREADS.load(SeqCst) as usize
+}
+
+/// How many tasks workers have run so far.
+pub fn worker_tasks() -> u32 {
+    WORKER_TASKS.load(SeqCst)
+}
+
+/// Sets the number of participants (caller included) and whether the caller may block.
+pub fn set_threads(n: usize, caller_may_block: bool) {
+    THREADS.store(n.max(1) as u32, SeqCst);
+    CALLER_MAY_BLOCK.store(caller_may_block, SeqCst);
+    SHUTDOWN.store(false, SeqCst);
+}
+
+/// Wakes every parked worker and makes `worker_loop` return; later jobs run serially.
+pub fn shutdown() {
+    THREADS.store(1, SeqCst);
+    SHUTDOWN.store(true, SeqCst);
+    GENERATION.fetch_add(1, SeqCst);
+    notify_all(&GENERATION);
+}
+
+/// Runs `f(0..tasks)`, split over the pool when it has more than one thread. Returns when
+/// every call has returned. Serial when the pool is idle-less (nested) or single-threaded.
+pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
+    if tasks <= 1 || threads() <= 1 || BUSY.swap(true, SeqCst) {
+        (0..tasks).for_each(f);
+        return;
+    }
+    let job = Job {
+        tasks: tasks as u32,
+        next: AtomicU32::new(0),
+        done: AtomicU32::new(0),
+        run: &f,
+    };
+    JOB.store(&job as *const Job as usize, SeqCst);
+    let generation = next_generation();
+    OPEN.store(generation, SeqCst);
+    GENERATION.store(generation, SeqCst);
+    notify_all(&GENERATION);
+    work_on(&job, false);
+    let may_block = CALLER_MAY_BLOCK.load(SeqCst);
+    loop {
+        let done = job.done.load(SeqCst);
+        if done >= job.tasks {
+            break;
+        }
+        if may_block {
+            wait(&job.done, done);
+        } else {
+            core::hint::spin_loop();
+        }
+    }
+    OPEN.store(0, SeqCst);
+    // A worker that saw the job open may still be about to read it: wait until it leaves.
+    while ACTIVE.load(SeqCst) != 0 {
+        core::hint::spin_loop();
+    }
+    JOB.store(0, SeqCst);
+    BUSY.store(false, SeqCst);
+}
+
+fn next_generation() -> u32 {
+    let mut g = GENERATION.load(SeqCst).wrapping_add(1);
+    if g == 0 {
+        g = 1; // 0 means "no job open"
+    }
+    g
+}
+
+fn work_on(job: &Job, worker: bool) {
+    loop {
+        let t = job.next.fetch_add(1, SeqCst);
+        if t >= job.tasks {
+            return;
+        }
+        (job.run)(t as usize);
+        if worker {
+            WORKER_TASKS.fetch_add(1, SeqCst);
+        }
+        if job.done.fetch_add(1, SeqCst) + 1 == job.tasks {
+            notify_all(&job.done);
+        }
+    }
+}
+
+/// A worker's whole life: sleep until a job opens, help with it, repeat until `shutdown`.
+pub fn worker_loop() {
+    let mut seen = GENERATION.load(SeqCst);
+    loop {
+        let now = GENERATION.load(SeqCst);
+        if SHUTDOWN.load(SeqCst) {
+            return;
+        }
+        if now == seen {
+            // Timed, so a runtime tearing the worker down (Node at process exit) gets
+            // control back between waits; an infinite wait cannot be interrupted there.
+            wait_for(&GENERATION, seen, PARK_TIMEOUT_NS);
+            continue;
+        }
+        seen = now;
+        ACTIVE.fetch_add(1, SeqCst);
+        if OPEN.load(SeqCst) == seen {
+            // SAFETY: the job stays alive while OPEN names it and ACTIVE counts us.
+            let job = unsafe { &*(JOB.load(SeqCst) as *const Job) };
+            work_on(job, true);
+        }
+        ACTIVE.fetch_sub(1, SeqCst);
+    }
+}
+
+/// How long a parked worker sleeps before it looks again (and can be torn down).
+const PARK_TIMEOUT_NS: i64 = 50_000_000;
+
+fn wait(word: &AtomicU32, expected: u32) {
+    wait_for(word, expected, -1)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+fn wait_for(word: &AtomicU32, expected: u32, timeout_ns: i64) {
+    // SAFETY: the pointer is to a live, aligned atomic in linear memory.
+    unsafe {
+        core::arch::wasm32::memory_atomic_wait32(
+            word.as_ptr() as *mut i32,
+            expected as i32,
+            timeout_ns,
+        );
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+fn notify_all(word: &AtomicU32) {
+    // SAFETY: as for `wait`.
+    unsafe {
+        core::arch::wasm32::memory_atomic_notify(word.as_ptr() as *mut i32, u32::MAX);
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
+fn wait_for(word: &AtomicU32, expected: u32, _timeout_ns: i64) {
+    // Native tests (std threads) and single-threaded wasm builds, where this never parks.
+    if word.load(SeqCst) == expected {
+        std::thread::yield_now();
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
+fn notify_all(_word: &AtomicU32) {}
+
+/// Splits `0..len` into `parts` contiguous ranges whose starts are multiples of `align`.
+pub fn chunk(len: usize, parts: usize, align: usize, index: usize) -> core::ops::Range<usize> {
+    let per = len.div_ceil(parts.max(1)).div_ceil(align) * align;
+    let start = (index * per).min(len);
+    start..(start + per).min(len)
+}

@@ -1,0 +1,160 @@
+//! The fork-join pool driven by std threads (the wasm build drives it with JS workers):
+//! every task runs exactly once, nested jobs run serially, tasks that allocate do not
+//! corrupt each other, and a GEMM split over 2–4 threads is bit-identical to the serial
+//! run for shapes that cross every block and tile edge. One test function, because the
+//! pool is process-global state.
+
+mod common;
+
+use common::Rng;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread;
+use tensorlane_kernels::gemm::{gemm_with, GemmArgs, Kernel};
+use tensorlane_kernels::pool;
+
+struct Problem {
+    batch: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    transposed_a: bool,
+    beta: f32,
+}
+
+fn run_gemm(p: &Problem, kernel: Kernel, a: &[f32], b: &[f32], c0: &[f32]) -> Vec<f32> {
+    let mut c = c0.to_vec();
+    let (rsa, csa) = if p.transposed_a {
+        (1, p.m as isize)
+    } else {
+        (p.k as isize, 1)
+    };
+    let args = GemmArgs {
+        batch: p.batch,
+        m: p.m,
+        n: p.n,
+        k: p.k,
+        alpha: 0.75,
+        beta: p.beta,
+        a: a.as_ptr(),
+        rsa,
+        csa,
+        bsa: (p.m * p.k) as isize,
+        b: b.as_ptr(),
+        rsb: p.n as isize,
+        csb: 1,
+        bsb: (p.k * p.n) as isize,
+        c: c.as_mut_ptr(),
+        rsc: p.n as isize,
+        csc: 1,
+        bsc: (p.m * p.n) as isize,
+    };
+    // SAFETY: the buffers hold batch × (m·k, k·n, m·n) floats with these strides.
+    unsafe { gemm_with(kernel, &args) };
+    c
+}
+
+fn start_workers(count: usize) -> Vec<thread::JoinHandle<()>> {
+    (0..count)
+        .map(|_| thread::spawn(pool::worker_loop))
+        .collect()
+}
+
+#[test]
+fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
+    for workers in [1usize, 3] {
+        let handles = start_workers(workers);
+        pool::set_threads(workers + 1, true);
+
+        // Every task exactly once, over many jobs in a row (workers join late or not at all).
+        for tasks in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let hits: Vec<AtomicU32> = (0..tasks).map(|_| AtomicU32::new(0)).collect();
+            pool::parallel_for(tasks, |t| {
+                hits[t].fetch_add(1, Ordering::SeqCst);
+                // A nested job runs serially on whichever thread reached it.
+                let inner = AtomicU32::new(0);
+                pool::parallel_for(3, |_| {
+                    inner.fetch_add(1, Ordering::SeqCst);
+                });
+                assert_eq!(inner.load(Ordering::SeqCst), 3);
+            });
+            assert!(
+                hits.iter().all(|h| h.load(Ordering::SeqCst) == 1),
+                "{tasks} tasks"
+            );
+        }
+
+        // Tasks that allocate and fill their own buffers never see each other's bytes.
+        let sums: Vec<AtomicU32> = (0..256).map(|_| AtomicU32::new(0)).collect();
+        pool::parallel_for(256, |t| {
+            let v: Vec<u32> = (0..1000 + t).map(|i| (i * t) as u32).collect();
+            let boxed = vec![t as u8; 4096 + t];
+            assert!(boxed.iter().all(|&x| x == t as u8));
+            sums[t].store(
+                v.iter().fold(0u32, |s, &x| s.wrapping_add(x)),
+                Ordering::SeqCst,
+            );
+        });
+        for (t, s) in sums.iter().enumerate() {
+            let want = (0..1000 + t).fold(0u32, |acc, i| acc.wrapping_add((i * t) as u32));
+            assert_eq!(s.load(Ordering::SeqCst), want);
+        }
+
+        // GEMM: big enough to be split; K > 256 crosses a depth block (beta = 1 stores).
+        let problems = [
+            (1, 129, 300, 257, false, 0.0),
+            (1, 64, 1030, 70, true, 0.5),
+            (3, 100, 77, 300, false, 0.0),
+            (2, 257, 129, 65, true, 1.0),
+            (12, 64, 64, 64, false, 0.0),
+        ];
+        let mut rng = Rng::new(7);
+        for (batch, m, n, k, transposed_a, beta) in problems {
+            let p = Problem {
+                batch,
+                m,
+                n,
+                k,
+                transposed_a,
+                beta,
+            };
+            let a = rng.signed_vec(batch * m * k);
+            let b = rng.signed_vec(batch * k * n);
+            let c0 = rng.signed_vec(batch * m * n);
+            for kernel in [Kernel::F32Gemm4x8, Kernel::F32Gemm6x8, Kernel::F32Gemm4x16] {
+                let threaded = run_gemm(&p, kernel, &a, &b, &c0);
+                pool::set_threads(1, true);
+                let serial = run_gemm(&p, kernel, &a, &b, &c0);
+                pool::set_threads(workers + 1, true);
+                let same = threaded
+                    .iter()
+                    .zip(&serial)
+                    .all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "{batch}×{m}×{n}×{k} {kernel:?} differs from serial");
+            }
+        }
+
+        pool::shutdown();
+        for h in handles {
+            h.join().unwrap();
+        }
+    }
+}
+
+#[test]
+fn chunks_cover_the_range_on_aligned_starts() {
+    for len in [0usize, 1, 11, 12, 13, 100, 1031] {
+        for parts in 1..6 {
+            let ranges: Vec<_> = (0..parts).map(|i| pool::chunk(len, parts, 12, i)).collect();
+            let mut next = 0;
+            for r in &ranges {
+                assert!(
+                    r.start == next || r.is_empty(),
+                    "{len} in {parts}: {ranges:?}"
+                );
+                assert!(r.start % 12 == 0 || r.start == len);
+                next = r.end.max(next);
+            }
+            assert_eq!(next, len);
+        }
+    }
+}

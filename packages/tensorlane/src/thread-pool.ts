@@ -1,0 +1,181 @@
+/**
+ * The worker pool of the `relaxed-threads` build. Every worker instantiates the same
+ * compiled module over the same shared memory, with its own stack and TLS block
+ * (allocated here from the main instance), then parks in `tl_worker_loop`. The kernels'
+ * fork-join (`crates/kernels/src/pool.rs`) hands out tasks through atomics in that memory,
+ * so ops stay synchronous and a worker that has not started yet simply takes no tasks.
+ *
+ * Node, Deno and Bun use `node:worker_threads` with the worker's source inline (unref'd, so a
+ * script exits by itself); browsers use Web Workers from a Blob URL. Either way no worker
+ * file has to be found next to a bundle. `shutdown()` ends the workers explicitly.
+ */
+
+/** Bytes of each worker's shadow stack (the kernels keep little on it). */
+const WORKER_STACK_BYTES = 512 * 1024;
+
+/** The exports the pool needs (beyond the kernels). */
+export interface ThreadExports {
+  tl_alloc(bytes: number): number;
+  tl_set_threads(threads: number, callerMayBlock: number): void;
+  tl_shutdown_threads(): void;
+  readonly __tls_size: WebAssembly.Global;
+  readonly __tls_align: WebAssembly.Global;
+}
+
+export interface ThreadPool {
+  /** Participants, the calling thread included. */
+  readonly threads: number;
+  /** Resolves when every worker is parked (or has failed, which costs only speed). */
+  readonly ready: Promise<void>;
+  /** Ends the workers; later ops run on the calling thread. */
+  shutdown(): void;
+}
+
+interface WorkerStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  stackTop: number;
+  tls: number;
+}
+
+/** The body every worker runs; stringified, so it must not refer to anything outside. */
+function workerBody(d: WorkerStart, reply: (message: unknown) => void): void {
+  let exports: any;
+  try {
+    exports = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+    exports.__stack_pointer.value = d.stackTop;
+    exports.__wasm_init_tls(d.tls);
+  } catch (error) {
+    reply({ error: String(error) });
+    return;
+  }
+  reply({ ready: true });
+  exports.tl_worker_loop();
+}
+
+const NODE_WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (d) => (${workerBody})(d, (m) => parentPort.postMessage(m)));`;
+
+const WEB_WORKER_SOURCE = `self.onmessage = (e) => {
+  self.onmessage = null;
+  (${workerBody})(e.data, (m) => self.postMessage(m));
+  self.close();
+};`;
+
+interface Handle {
+  post(message: WorkerStart): void;
+  onReply(fn: (message: any) => void): void;
+  /** Lets the process exit while the worker lives (where the runtime supports it). */
+  unref(): void;
+  terminate(): void;
+}
+
+/** `node:worker_threads` where the runtime has it (Node, and Deno and Bun through their Node APIs). */
+function nodeWorkerThreads(): any {
+  const g = globalThis as any;
+  if (typeof g.process?.getBuiltinModule !== 'function') return undefined;
+  try {
+    return g.process.getBuiltinModule('node:worker_threads');
+  } catch {
+    return undefined;
+  }
+}
+
+function spawn(): Handle {
+  const threads = nodeWorkerThreads();
+  if (threads) {
+    const w = new threads.Worker(NODE_WORKER_SOURCE, { eval: true });
+    return {
+      post: (m) => w.postMessage(m),
+      onReply: (fn) => {
+        w.on('message', fn);
+        w.on('error', (e: unknown) => fn({ error: String(e) }));
+      },
+      // Only after the reply: until then `await init()` may be all that keeps Node alive.
+      unref: () => w.unref(),
+      terminate: () => void w.terminate(),
+    };
+  }
+  const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+  const w = new Worker(url, { type: 'module' });
+  return {
+    unref: () => URL.revokeObjectURL(url), // loaded by now; a page has nothing to unref
+    post: (m) => w.postMessage(m),
+    onReply: (fn) => {
+      w.onmessage = (e) => fn(e.data);
+      w.onerror = (e) => fn({ error: String(e.message ?? e) });
+    },
+    terminate: () => w.terminate(),
+  };
+}
+
+/** True where the calling thread may block in `Atomics.wait` (not a browser main thread). */
+export function callerMayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this runtime can run the threaded build: shared memory and workers. */
+export function threadsSupported(): boolean {
+  const g = globalThis as any;
+  if (typeof SharedArrayBuffer !== 'function' || g.crossOriginIsolated === false) return false;
+  return nodeWorkerThreads() !== undefined || typeof g.Worker === 'function';
+}
+
+/** Logical cores, as the runtime reports them (at least 1). */
+export function availableCores(): number {
+  const g = globalThis as any;
+  const os = g.process?.getBuiltinModule?.('node:os');
+  const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(n));
+}
+
+/**
+ * Starts `threads - 1` workers over `memory` and tells the kernels to split for `threads`.
+ * @example const pool = startThreadPool(module, memory, exports, 2); await pool.ready;
+ */
+export function startThreadPool(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  exports: ThreadExports,
+  threads: number,
+): ThreadPool {
+  const tlsSize = exports.__tls_size.value as number;
+  const handles: Handle[] = [];
+  const waits: Promise<void>[] = [];
+  for (let i = 1; i < threads; i++) {
+    const stack = exports.tl_alloc(WORKER_STACK_BYTES);
+    const tls = exports.tl_alloc(Math.max(tlsSize, 16));
+    if (stack === 0 || tls === 0) break;
+    const handle = spawn();
+    waits.push(
+      new Promise((resolve) => {
+        handle.onReply((m) => {
+          if (m?.error) console.warn(`tensorlane: a worker thread failed to start: ${m.error}`);
+          handle.unref();
+          resolve();
+        });
+      }),
+    );
+    handle.post({ module, memory, stackTop: stack + WORKER_STACK_BYTES, tls });
+    handles.push(handle);
+  }
+  const participants = handles.length + 1;
+  exports.tl_set_threads(participants, callerMayBlock() ? 1 : 0);
+  let ended = false;
+  return {
+    threads: participants,
+    ready: Promise.all(waits).then(() => undefined),
+    shutdown() {
+      if (ended) return;
+      ended = true;
+      exports.tl_shutdown_threads();
+      // Parked workers return from their loop and close; terminate any that never started.
+      for (const h of handles) h.terminate();
+    },
+  };
+}

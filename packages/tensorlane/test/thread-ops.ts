@@ -1,0 +1,61 @@
+/**
+ * Ops large enough for the kernels to split them over the pool (above every threshold),
+ * shared by the threads tests. Each returns its output's raw bits, so two runs compare
+ * exactly; inputs come from the seeded generator.
+ */
+import {
+  manualSeed,
+  rand,
+  randint,
+  randn,
+  scaledDotProductAttention,
+  type Tensor,
+  tidy,
+} from '../src/index.js';
+
+/** The output's bytes as 32-bit words (bool outputs padded), copied out of wasm memory. */
+export function bitsOf(t: Tensor): Uint32Array {
+  const data = t.data() as Float32Array | Int32Array | Uint8Array;
+  if (data.BYTES_PER_ELEMENT === 4)
+    return new Uint32Array(data.buffer, data.byteOffset, data.length).slice();
+  return Uint32Array.from(data as Uint8Array);
+}
+
+export const SPLIT_OPS: [string, () => Tensor][] = [
+  // GEMM: split into row/column blocks (k > 256 crosses a depth block, so beta = 1 stores).
+  ['matmul 200×257 @ 257×300', () => randn([200, 257]).matmul(randn([257, 300]))],
+  ['matmul with a transposed A', () => randn([300, 130]).T.matmul(randn([300, 190]))],
+  ['bmm 3×(100×300 @ 300×77)', () => randn([3, 100, 300]).bmm(randn([3, 300, 77]))],
+  ['bmm over a batch of 12', () => randn([12, 64, 64]).bmm(randn([12, 64, 64]))],
+  ['broadcast batch matmul', () => randn([2, 1, 90, 80]).matmul(randn([3, 80, 70]))],
+  [
+    'attention, causal',
+    () =>
+      scaledDotProductAttention(randn([3, 300, 40]), randn([3, 300, 40]), randn([3, 300, 24]), {
+        isCausal: true,
+      }),
+  ],
+  [
+    'attention with an additive mask',
+    () =>
+      scaledDotProductAttention(randn([2, 260, 32]), randn([2, 200, 32]), randn([2, 200, 32]), {
+        mask: randn([260, 200]),
+      }),
+  ],
+  ['softmax over rows', () => randn([300, 500]).softmax(-1)],
+  ['logSoftmax over a strided dim', () => randn([500, 300]).logSoftmax(0)],
+  ['broadcast add', () => randn([600, 400]).add(randn([400]))],
+  ['exp of a 1-d tensor', () => randn([300001]).exp()],
+  ['comparison', () => randn([700, 300]).gt(randn([700, 1]))],
+  ['int32 add', () => randint(-1000, 1000, [400, 500]).add(randint(-5, 5, [500]))],
+  ['cast of a transposed view', () => randn([500, 400]).T.int()],
+  ['sum over the last dim', () => rand([600, 400]).sum(-1)],
+  ['max over the middle dim', () => rand([40, 300, 30]).max(1).values],
+  ['argmax over the last dim', () => randn([500, 300]).argmax(-1)],
+];
+
+/** Every split op's output bits, from the same seed. */
+export function runSplitOps(): Uint32Array[] {
+  manualSeed(2024);
+  return SPLIT_OPS.map(([, op]) => tidy(() => bitsOf(op())));
+}
