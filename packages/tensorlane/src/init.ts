@@ -25,9 +25,10 @@ export interface InitOptions {
   /** The backend to make current (default `'wasm'`). */
   backend?: BackendName;
   /**
-   * Threads for the kernels (default `'auto'`: every core). Above 1 this loads the
-   * `relaxed-threads` build where relaxed SIMD, SharedArrayBuffer and workers exist (Node,
-   * Deno, Bun, cross-origin-isolated pages); elsewhere it is one thread, without an error.
+   * Threads for the kernels (default `'auto'`: every core; 1 when `wasm` is given). Above 1
+   * this loads the `relaxed-threads` build where relaxed SIMD, SharedArrayBuffer and workers
+   * exist (Node, Deno, Bun, cross-origin-isolated pages); elsewhere it is one thread,
+   * without an error.
    */
   threads?: ThreadsChoice;
 }
@@ -54,7 +55,9 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
       options.wasm !== undefined ||
       options.threads !== undefined;
     if (reload) {
-      await loadKernels(options.simd ?? 'auto', options.wasm, options.threads ?? 'auto');
+      // A module passed in is the build `simd` names: single-threaded unless asked otherwise.
+      const threads = options.threads ?? (options.wasm !== undefined ? 1 : 'auto');
+      await loadKernels(options.simd ?? 'auto', options.wasm, threads);
       resetWasmBackend();
     }
   }
