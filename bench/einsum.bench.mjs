@@ -192,7 +192,7 @@ function dedicatedCases(build, quick) {
 
 /** The bench runner's entry point (see bench/run.mjs for the contract). */
 export async function run({ quick = false, log = console.log } = {}) {
-  const info = await lib.init();
+  const info = await lib.init({ threads: 1 }); // single-thread figures; threads.bench.mjs covers threads
   lib.manualSeed(0);
   const build = info.build ?? 'unknown';
   log(`einsum bench on the ${build} build`);

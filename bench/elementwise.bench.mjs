@@ -136,7 +136,7 @@ function sumCases(build, opts) {
 }
 
 export async function run({ quick = false, budgetMs = 60_000, log = console.log } = {}) {
-  const info = await lib.init();
+  const info = await lib.init({ threads: 1 }); // single-thread figures; threads.bench.mjs covers threads
   lib.manualSeed(0);
   const build = info.build ?? 'unknown';
   log(`elementwise bench on the ${build} build`);

@@ -300,7 +300,7 @@ async function attentionMemory(build) {
   const [L, d] = [4096, 64];
   const data = [1, 2, 3].map((s) => randomData(L * d, s));
   const run = async (fused) => {
-    await lib.init({ simd: build }); // a fresh module instance: fresh linear memory
+    await lib.init({ simd: build, threads: 1 }); // a fresh module instance: fresh linear memory
     const [q, k, v] = data.map((x) => lib.tensor(x, { shape: [1, L, d] }));
     const before = lib.memory().heapBytes;
     const t0 = now();
@@ -368,7 +368,7 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
       break;
     }
     for (const [bi, build] of builds.entries()) {
-      await lib.init({ simd: build });
+      await lib.init({ simd: build, threads: 1 });
       const peakBefore = {
         fma: peakGflops(peakX[build], 'peak_fma'),
         muladd: peakGflops(peakX[build], 'peak_muladd'),
