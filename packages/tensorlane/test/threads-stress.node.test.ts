@@ -1,6 +1,8 @@
 /**
- * 10,000 mixed ops across two threads, each big enough to be split, hashed output by
- * output and compared with the same sequence on one thread. Node only: it takes a few
+ * 10,000 mixed ops across three threads (two workers and the caller, running tasks at
+ * once), each big enough to be split, hashed output by output and compared with the same
+ * sequence on one thread. Attention's tasks allocate scratch and keep arrays on their
+ * shadow stacks, so workers sharing a stack or racing in the allocator would show here. Node only: it takes a few
  * seconds, which the matrix's 35 cells should not pay each.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -53,21 +55,21 @@ function runMix(): Uint32Array {
 }
 
 beforeAll(async () => {
-  await init({ simd: 'relaxed', threads: 2 });
+  await init({ simd: 'relaxed', threads: 3 });
 });
 afterAll(async () => {
   await init({ threads: 1 });
 });
 
-it('10,000 mixed ops on two threads hash the same as on one', () => {
-  expect(backendInfo().threads).toBe(2);
+it('10,000 mixed ops on three threads hash the same as on one', () => {
+  expect(backendInfo().threads).toBe(3);
   const exports = loadedKernels().exports as unknown as Record<string, (...a: number[]) => number>;
   const before = exports.tl_worker_tasks!();
   const threaded = runMix();
   expect(exports.tl_worker_tasks!() - before).toBeGreaterThan(OPS / 2);
   exports.tl_set_threads!(1, 1);
   const serial = runMix();
-  exports.tl_set_threads!(2, 1);
+  exports.tl_set_threads!(3, 1);
   const first = threaded.findIndex((h, i) => h !== serial[i]);
   expect(first, 'first op whose output differs').toBe(-1);
 });
