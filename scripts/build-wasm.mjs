@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds crates/kernels four times for wasm32 (relaxed, relaxed-threads, simd128, baseline) into
+// Builds crates/kernels five times for wasm32 (relaxed, simd128 and baseline, and threaded
+// twins of the first two) into
 // packages/tensorlane/wasm/. Works offline: see DESIGN.md §2 for the toolchain order.
 // Skips cargo entirely when the sources, flags and toolchain are unchanged.
 import { spawnSync } from 'node:child_process';
@@ -22,31 +23,39 @@ const stampFile = join(outDir, '.build-stamp');
 const TARGET = 'wasm32-unknown-unknown';
 const DEBIAN_PACKAGES = ['rustc-web', 'cargo-web', 'rust-web-src', 'lld-22'];
 
+/** What a threaded build adds to its single-thread twin's target features. */
+const THREAD_FEATURES = ['+atomics', '+bulk-memory', '+mutable-globals'];
+
 /** Target features per build; picked at load time by feature detection. */
 export const BUILDS = {
   relaxed: ['+simd128', '+relaxed-simd'],
-  'relaxed-threads': ['+simd128', '+relaxed-simd', '+atomics', '+bulk-memory', '+mutable-globals'],
+  'relaxed-threads': ['+simd128', '+relaxed-simd', ...THREAD_FEATURES],
   simd128: ['+simd128'],
+  'simd128-threads': ['+simd128', ...THREAD_FEATURES],
   baseline: [],
 };
 
 /**
- * Linker flags per build. The threaded build imports a shared memory (the loader creates
- * it with the same initial and maximum size) and exports what each worker instance needs
- * to get its own stack and TLS block.
+ * Linker flags of the threaded builds. They import a shared memory (the loader creates it
+ * with the same initial and maximum size) and export what each worker instance needs to
+ * get its own stack and TLS block.
  */
+const THREAD_LINK_ARGS = [
+  '--shared-memory',
+  '--import-memory',
+  `--initial-memory=${64 * 65536}`,
+  `--max-memory=${65536 * 65536}`,
+  '--export=__stack_pointer',
+  '--export=__wasm_init_tls',
+  '--export=__tls_size',
+  '--export=__tls_align',
+  '--export=__tls_base',
+];
+
+/** Linker flags per build. */
 export const LINK_ARGS = {
-  'relaxed-threads': [
-    '--shared-memory',
-    '--import-memory',
-    `--initial-memory=${64 * 65536}`,
-    `--max-memory=${65536 * 65536}`,
-    '--export=__stack_pointer',
-    '--export=__wasm_init_tls',
-    '--export=__tls_size',
-    '--export=__tls_align',
-    '--export=__tls_base',
-  ],
+  'relaxed-threads': THREAD_LINK_ARGS,
+  'simd128-threads': THREAD_LINK_ARGS,
 };
 
 const log = (msg) => console.log(`[build-wasm] ${msg}`);

@@ -10,7 +10,13 @@ import { runTestFiles } from './run-files.js';
 import type { SuiteResult } from './suite.js';
 
 /** The column of the matrix: a wasm build, or the pure TypeScript backend. */
-export type Target = 'relaxed' | 'relaxed-threads' | 'simd128' | 'baseline' | 'js';
+export type Target =
+  | 'relaxed'
+  | 'relaxed-threads'
+  | 'simd128'
+  | 'simd128-threads'
+  | 'baseline'
+  | 'js';
 
 export interface ConformanceOptions {
   target: Target;
@@ -36,6 +42,7 @@ const LOAD = {
   relaxed: { simd: 'relaxed', threads: 1 },
   'relaxed-threads': { simd: 'relaxed', threads: 2 },
   simd128: { simd: 'simd128', threads: 1 },
+  'simd128-threads': { simd: 'simd128', threads: 2 },
   baseline: { simd: 'none', threads: 1 },
 } as const;
 

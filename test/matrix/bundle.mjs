@@ -14,10 +14,10 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..');
 export const outDir = join(here, 'dist');
-/** Where `node scripts/build.mjs` puts the four wasm builds. */
+/** Where `node scripts/build.mjs` puts the five wasm builds. */
 export const packageWasmDir = join(repoRoot, 'packages', 'tensorlane', 'wasm');
 /** The wasm builds a cell can force; each must exist before the matrix runs. */
-export const WASM_BUILDS = ['relaxed', 'relaxed-threads', 'simd128', 'baseline'];
+export const WASM_BUILDS = ['relaxed', 'relaxed-threads', 'simd128', 'simd128-threads', 'baseline'];
 
 function walk(dir) {
   if (!existsSync(dir)) return [];

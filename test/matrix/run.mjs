@@ -20,7 +20,7 @@ import { closingLine, formatProblems, formatTable, totals } from './report.mjs';
 import { processVersion, RUNTIMES } from './runtimes.mjs';
 import { serveStatic } from './static-server.mjs';
 
-const TARGETS = ['relaxed', 'relaxed-threads', 'simd128', 'baseline', 'js'];
+const TARGETS = ['relaxed', 'relaxed-threads', 'simd128', 'simd128-threads', 'baseline', 'js'];
 const MARKER = '@@tensorlane-matrix@@';
 const cellScript = fileURLToPath(new URL('./cell.mjs', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -28,6 +28,7 @@ for (const f of [
   'dist/types/index.d.ts',
   'wasm/tensorlane-relaxed.wasm',
   'wasm/tensorlane-relaxed-threads.wasm',
+  'wasm/tensorlane-simd128-threads.wasm',
   'wasm/tensorlane-simd128.wasm',
   'wasm/tensorlane-baseline.wasm',
 ])
@@ -64,9 +65,10 @@ for (const flags of [[], ['--experimental-wasm-relaxed-simd']]) {
         ...quiet,
       }),
     );
-    // With relaxed SIMD the default is every core: the threaded build on this 2+ core kind.
-    const want = flags.length ? 'relaxed-threads' : 'simd128';
-    const threads = flags.length ? Math.min(availableParallelism(), 64) : 1;
+    // The default is every core: a threaded build wherever there is more than one.
+    const threads = Math.min(availableParallelism(), 64);
+    const simd = flags.length ? 'relaxed' : 'simd128';
+    const want = threads > 1 ? `${simd}-threads` : simd;
     check(
       `node ${flags.join(' ')} imports the tarball, adds and exits by itself (build ${out.info.build}, ${out.info.threads} threads)`,
       out.info.build === want &&

@@ -26,9 +26,9 @@ export interface InitOptions {
   backend?: BackendName;
   /**
    * Threads for the kernels (default `'auto'`: every core; 1 when `wasm` is given). Above 1
-   * this loads the `relaxed-threads` build where relaxed SIMD, SharedArrayBuffer and workers
-   * exist (Node, Deno, Bun, cross-origin-isolated pages); elsewhere it is one thread,
-   * without an error.
+   * this loads the threaded twin of the SIMD build (`relaxed-threads`, `simd128-threads`)
+   * where SharedArrayBuffer and workers exist (Node, Deno, Bun, cross-origin-isolated
+   * pages); elsewhere, and for the baseline build, it is one thread, without an error.
    */
   threads?: ThreadsChoice;
 }

@@ -1,5 +1,5 @@
 /**
- * The worker pool of the `relaxed-threads` build. Every worker instantiates the same
+ * The worker pool of the threaded builds (`relaxed-threads`, `simd128-threads`). Every worker instantiates the same
  * compiled module over the same shared memory, with its own stack and TLS block
  * (allocated here from the main instance), then parks in `tl_worker_loop`. The kernels'
  * fork-join (`crates/kernels/src/pool.rs`) hands out tasks through atomics in that memory,

@@ -1,11 +1,12 @@
 /**
- * Finds, compiles and instantiates one of the four kernel builds.
+ * Finds, compiles and instantiates one of the five kernel builds.
  *
  * In Node, Deno and Bun the `.wasm` file next to the bundle is read synchronously, so the
  * first op can initialise on demand. Browsers must `await init()` (streaming compile).
- * The `relaxed-threads` build imports a shared memory created here and gets a worker pool
- * (`thread-pool.ts`); it is chosen wherever relaxed SIMD, SharedArrayBuffer and workers
- * exist and more than one thread is asked for (the default asks for every core).
+ * The threaded builds (`relaxed-threads`, `simd128-threads`) import a shared memory created
+ * here and get a worker pool (`thread-pool.ts`); one is chosen wherever SIMD,
+ * SharedArrayBuffer and workers exist and more than one thread is asked for (the default
+ * asks for every core).
  */
 import { InitError } from './errors.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from './thread-pool.js';
 import { detectWasmFeatures, type WasmFeatures } from './wasm-features.js';
 
-export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'baseline';
+export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'simd128-threads' | 'baseline';
 /** What `init({ threads })` accepts: a count (1 = no workers) or every core. */
 export type ThreadsChoice = number | 'auto';
 /** What `init({ simd })` accepts: a build, or `'none'` for the baseline build. */
@@ -79,7 +80,8 @@ export function resolveThreads(choice: ThreadsChoice = 'auto'): number {
 
 /**
  * The best build the engine validates, or the forced one (which must validate); the
- * relaxed build becomes `relaxed-threads` when more than one thread is asked for.
+ * relaxed and simd128 builds become their `-threads` twins when more than one thread is
+ * asked for.
  */
 export function pickBuild(
   choice: SimdChoice = 'auto',
@@ -87,7 +89,8 @@ export function pickBuild(
   threads = 1,
 ): BuildName {
   const build = pickSingleThreadBuild(choice, features);
-  return build === 'relaxed' && threads > 1 ? 'relaxed-threads' : build;
+  if (threads <= 1 || build === 'baseline') return build;
+  return build === 'relaxed' ? 'relaxed-threads' : 'simd128-threads';
 }
 
 function pickSingleThreadBuild(choice: SimdChoice, features: WasmFeatures): BuildName {
@@ -102,6 +105,11 @@ function pickSingleThreadBuild(choice: SimdChoice, features: WasmFeatures): Buil
   if (choice !== 'auto') return choice;
   if (features.relaxedSimd) return 'relaxed';
   return features.simd128 ? 'simd128' : 'baseline';
+}
+
+/** Whether a build is one of the threaded twins (shared memory, a worker pool). */
+export function isThreaded(build: BuildName): boolean {
+  return build.endsWith('-threads');
 }
 
 /** The file name of a build inside the package's `wasm/` folder. */
@@ -127,7 +135,7 @@ function readFileSync(url: URL): Uint8Array | undefined {
 function instantiate(module: WebAssembly.Module, build: BuildName, threads: number): LoadedKernels {
   loaded?.pool?.shutdown();
   loaded = undefined;
-  if (build !== 'relaxed-threads') {
+  if (!isThreaded(build)) {
     const exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     loaded = { exports, build, features: detectWasmFeatures(), threads: 1, pool: undefined };
     return loaded;
@@ -170,7 +178,7 @@ export function kernelsReady(): boolean {
 
 /**
  * Loads (or reloads) a build. A given `wasm` source must match the chosen build. With
- * `threads` above 1 (where threads can run) the relaxed choice loads `relaxed-threads`.
+ * `threads` above 1 (where threads can run) it loads the chosen build's threaded twin.
  */
 export async function loadKernels(
   simd: SimdChoice = 'auto',

@@ -1,7 +1,7 @@
 /**
- * The relaxed-threads build: ops split over two threads give exactly the bits of the same
- * module on one thread and of the single-thread relaxed build, the workers really take
- * tasks, and `shutdown` ends them with later ops still working.
+ * The threaded builds: ops split over two threads give exactly the bits of the same module
+ * on one thread and of the single-thread twin build, the workers really take tasks, and
+ * `shutdown` ends them with later ops still working.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
@@ -22,46 +22,48 @@ function expectSameBits(got: Uint32Array[], want: Uint32Array[], what: string): 
   });
 }
 
-describe('relaxed-threads build', () => {
-  // Before each test: the matrix puts its cell back on the cell's own build after every test.
-  beforeEach(async () => {
-    await init({ simd: 'relaxed', threads: 2 });
-  });
-  afterAll(async () => {
-    await init({ threads: 1 });
-  });
+for (const simd of ['relaxed', 'simd128'] as const) {
+  describe(`${simd}-threads build`, () => {
+    // Before each test: the matrix puts its cell back on the cell's own build after every test.
+    beforeEach(async () => {
+      await init({ simd, threads: 2 });
+    });
+    afterAll(async () => {
+      await init({ threads: 1 });
+    });
 
-  it('loads with two threads where SharedArrayBuffer and workers exist', () => {
-    const info = backendInfo();
-    expect(info.build).toBe('relaxed-threads');
-    expect(info.threads).toBe(2);
+    it('loads with two threads where SharedArrayBuffer and workers exist', () => {
+      const info = backendInfo();
+      expect(info.build).toBe(`${simd}-threads`);
+      expect(info.threads).toBe(2);
+    });
+
+    it(`split ops equal one thread of the same module and the ${simd} build, bit for bit`, async () => {
+      const before = kernels().tl_worker_tasks!();
+      const threaded = runSplitOps();
+      const workerTasks = kernels().tl_worker_tasks!() - before;
+      // The worker is parked before init resolves, so it takes part in the large ops.
+      expect(workerTasks).toBeGreaterThan(0);
+
+      kernels().tl_set_threads!(1, 1);
+      const serial = runSplitOps();
+      kernels().tl_set_threads!(2, callerMayBlock() ? 1 : 0);
+      expectSameBits(threaded, serial, 'threads 2 vs 1, same module');
+
+      await init({ simd, threads: 1 });
+      expect(backendInfo().build).toBe(simd);
+      expectSameBits(threaded, runSplitOps(), `${simd}-threads vs ${simd} build`);
+    });
+
+    it('shutdown ends the workers; later ops run on the calling thread', () => {
+      const a = randn([300, 300]);
+      const b = randn([300, 300]);
+      const want = matmul(a, b).toArray();
+      shutdown();
+      expect(backendInfo().threads).toBe(1);
+      const before = kernels().tl_worker_tasks!();
+      expect(matmul(a, b).toArray()).toEqual(want);
+      expect(kernels().tl_worker_tasks!()).toBe(before);
+    });
   });
-
-  it('split ops equal one thread of the same module and the single-thread build, bit for bit', async () => {
-    const before = kernels().tl_worker_tasks!();
-    const threaded = runSplitOps();
-    const workerTasks = kernels().tl_worker_tasks!() - before;
-    // The worker is parked before init resolves, so it takes part in the large ops.
-    expect(workerTasks).toBeGreaterThan(0);
-
-    kernels().tl_set_threads!(1, 1);
-    const serial = runSplitOps();
-    kernels().tl_set_threads!(2, callerMayBlock() ? 1 : 0);
-    expectSameBits(threaded, serial, 'threads 2 vs 1, same module');
-
-    await init({ simd: 'relaxed', threads: 1 });
-    expect(backendInfo().build).toBe('relaxed');
-    expectSameBits(threaded, runSplitOps(), 'relaxed-threads vs relaxed build');
-  });
-
-  it('shutdown ends the workers; later ops run on the calling thread', async () => {
-    const a = randn([300, 300]);
-    const b = randn([300, 300]);
-    const want = matmul(a, b).toArray();
-    shutdown();
-    expect(backendInfo().threads).toBe(1);
-    const before = kernels().tl_worker_tasks!();
-    expect(matmul(a, b).toArray()).toEqual(want);
-    expect(kernels().tl_worker_tasks!()).toBe(before);
-  });
-});
+}

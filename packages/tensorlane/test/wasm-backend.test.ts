@@ -146,15 +146,16 @@ const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
   (globalThis as any).TL_WASM_BUILDS) as string | undefined;
 const BUILDS: BuildName[] = requested
   ? (requested.split(',') as BuildName[])
-  : ['relaxed', 'relaxed-threads', 'simd128', 'baseline'];
+  : ['relaxed', 'relaxed-threads', 'simd128', 'simd128-threads', 'baseline'];
 const LOAD = {
   relaxed: ['relaxed', 1],
   'relaxed-threads': ['relaxed', 2],
   simd128: ['simd128', 1],
+  'simd128-threads': ['simd128', 2],
   baseline: ['none', 1],
 } as const;
 const supported = (b: BuildName) =>
-  b === 'baseline' || (b === 'simd128' ? features.simd128 : features.relaxedSimd);
+  b === 'baseline' || (b.startsWith('simd128') ? features.simd128 : features.relaxedSimd);
 
 for (const build of BUILDS) {
   const title = supported(build)
