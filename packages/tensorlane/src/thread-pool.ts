@@ -25,7 +25,7 @@ export interface ThreadExports {
 export interface ThreadPool {
   /** Participants, the calling thread included. */
   readonly threads: number;
-  /** Resolves when every worker is parked (or has failed, which costs only speed). */
+  /** Resolves when every worker is parked or has failed (which costs only speed), or after 5 s. */
   readonly ready: Promise<void>;
   /** Ends the workers; later ops run on the calling thread. */
   shutdown(): void;
@@ -134,6 +134,25 @@ export function availableCores(): number {
   return Math.max(1, Math.floor(n));
 }
 
+/** How long `init()` waits for workers to start; later ones still join when they are up. */
+const READY_TIMEOUT_MS = 5000;
+
+/**
+ * Resolves when `started` does or after READY_TIMEOUT_MS, whichever is first: a worker that
+ * never starts (a page whose policy blocks blob: workers, a throttled headless page) costs
+ * speed, never a hung `init()`.
+ */
+function readyOrTimeout(started: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, READY_TIMEOUT_MS) as { unref?: () => void };
+    timer.unref?.();
+    started.then(() => {
+      clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
+      resolve();
+    });
+  });
+}
+
 /**
  * Starts `threads - 1` workers over `memory` and tells the kernels to split for `threads`.
  * @example const pool = startThreadPool(module, memory, exports, 2); await pool.ready;
@@ -169,7 +188,7 @@ export function startThreadPool(
   let ended = false;
   return {
     threads: participants,
-    ready: Promise.all(waits).then(() => undefined),
+    ready: readyOrTimeout(Promise.all(waits)),
     shutdown() {
       if (ended) return;
       ended = true;
