@@ -23,7 +23,7 @@ const stampFile = join(outDir, '.build-stamp');
 const TARGET = 'wasm32-unknown-unknown';
 const DEBIAN_PACKAGES = ['rustc-web', 'cargo-web', 'rust-web-src', 'lld-22'];
 
-/** What a threaded build adds to its single-thread twin's target features. */
+/** What a threaded build adds to its twin's target features (std is built with them too). */
 const THREAD_FEATURES = ['+atomics', '+bulk-memory', '+mutable-globals'];
 
 /** Target features per build; picked at load time by feature detection. */
@@ -164,28 +164,39 @@ function sourceHash(tc) {
   return h.digest('hex');
 }
 
+/**
+ * Builds one flavour. The kernel crate gets the build's target features and link args
+ * through `cargo rustc -- …`, which reach that crate only; std gets only what it must
+ * share (atomics for the threaded builds). So the three single-thread builds share one
+ * std build, and the two threaded builds another: two std builds from source, not five.
+ */
 function buildOne(tc, name, features) {
-  const targetDir = join(root, 'target', `wasm-${name}`);
-  const flags = [
-    ...(features.length ? [`-C target-feature=${features.join(',')}`] : []),
-    ...(LINK_ARGS[name] ?? []).map((a) => `-C link-arg=${a}`),
-  ].join(' ');
+  const threaded = features.includes('+atomics');
+  const targetDir = join(root, 'target', threaded ? 'wasm-std-threads' : 'wasm-std-plain');
+  const crateFlags = [
+    ...(features.length ? ['-C', `target-feature=${features.join(',')}`] : []),
+    ...(LINK_ARGS[name] ?? []).flatMap((a) => ['-C', `link-arg=${a}`]),
+  ];
   const args = [
-    'build',
+    'rustc',
     '--release',
     '-p',
     'tensorlane-kernels',
+    '--lib',
+    '--crate-type',
+    'cdylib',
     '--target',
     TARGET,
     '--target-dir',
     targetDir,
     ...tc.extraArgs,
-    // std itself must be built with atomics for the threaded build; rustup's prebuilt std
+    // std itself must be built with atomics for the threaded builds; rustup's prebuilt std
     // is not (this needs its rust-src component).
-    ...(features.includes('+atomics') && tc.kind === 'rustup'
-      ? ['-Zbuild-std=std,panic_abort']
-      : []),
+    ...(threaded && tc.kind === 'rustup' ? ['-Zbuild-std=std,panic_abort'] : []),
+    '--',
+    ...crateFlags,
   ];
+  const flags = threaded ? `-C target-feature=${THREAD_FEATURES.join(',')}` : '';
   const started = Date.now();
   const r = spawnSync(tc.cargo, args, {
     cwd: root,
@@ -193,7 +204,7 @@ function buildOne(tc, name, features) {
     env: {
       ...process.env,
       ...tc.env,
-      ...(features.includes('+atomics') ? { RUSTC_BOOTSTRAP: '1' } : {}),
+      ...(threaded ? { RUSTC_BOOTSTRAP: '1' } : {}),
       RUSTFLAGS: flags,
       CARGO_TERM_PROGRESS_WHEN: 'never',
     },
