@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { attentionModel, matmulModel } from './peers/onnx-model.mjs';
+import { randomData } from './runner/random-data.mjs';
 
 const entry =
   process.env.TENSORLANE_ENTRY ??
@@ -47,16 +48,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
 };
-
-function randomData(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- wasm peak (in process)
 

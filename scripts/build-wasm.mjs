@@ -165,38 +165,42 @@ function sourceHash(tc) {
 }
 
 /**
- * Builds one flavour. The kernel crate gets the build's target features and link args
- * through `cargo rustc -- …`, which reach that crate only; std gets only what it must
- * share (atomics for the threaded builds). So the three single-thread builds share one
- * std build, and the two threaded builds another: two std builds from source, not five.
+ * Builds one flavour. A single-thread build's SIMD features reach only the kernel crate
+ * (`cargo rustc -- …`), so the three single-thread builds share one std build. A threaded
+ * build is a plain `cargo build` with its features and link args in RUSTFLAGS, for every
+ * crate, in its own target dir: built through `cargo rustc --crate-type cdylib` instead,
+ * it crashed under concurrent tasks (seen in attention; cause not pinned down).
  */
 function buildOne(tc, name, features) {
   const threaded = features.includes('+atomics');
-  const targetDir = join(root, 'target', threaded ? 'wasm-std-threads' : 'wasm-std-plain');
+  const targetDir = join(root, 'target', threaded ? `wasm-${name}` : 'wasm-std-plain');
   const crateFlags = [
     ...(features.length ? ['-C', `target-feature=${features.join(',')}`] : []),
     ...(LINK_ARGS[name] ?? []).flatMap((a) => ['-C', `link-arg=${a}`]),
   ];
-  const args = [
-    'rustc',
-    '--release',
-    '-p',
-    'tensorlane-kernels',
-    '--lib',
-    '--crate-type',
-    'cdylib',
-    '--target',
-    TARGET,
-    '--target-dir',
-    targetDir,
-    ...tc.extraArgs,
-    // std itself must be built with atomics for the threaded builds; rustup's prebuilt std
-    // is not (this needs its rust-src component).
-    ...(threaded && tc.kind === 'rustup' ? ['-Zbuild-std=std,panic_abort'] : []),
-    '--',
-    ...crateFlags,
-  ];
-  const flags = threaded ? `-C target-feature=${THREAD_FEATURES.join(',')}` : '';
+  const common = ['--release', '-p', 'tensorlane-kernels', '--target', TARGET];
+  const args = threaded
+    ? [
+        'build',
+        ...common,
+        '--target-dir',
+        targetDir,
+        ...tc.extraArgs,
+        // std itself must be built with atomics; rustup's prebuilt std is not (this needs
+        // its rust-src component).
+        ...(tc.kind === 'rustup' ? ['-Zbuild-std=std,panic_abort'] : []),
+      ]
+    : [
+        'rustc',
+        ...common,
+        '--lib',
+        '--target-dir',
+        targetDir,
+        ...tc.extraArgs,
+        '--',
+        ...crateFlags,
+      ];
+  const flags = threaded ? crateFlags.join(' ') : '';
   const started = Date.now();
   const r = spawnSync(tc.cargo, args, {
     cwd: root,

@@ -5,6 +5,7 @@
 // order rotates from round to round), and each turn is: set the contender up (for
 // tensorlane a re-init with the wanted thread count, then fresh inputs, since a re-init
 // invalidates existing tensors), warm up, then time enough calls to last `sampleMs`.
+import { randomData } from '../runner/random-data.mjs';
 
 /** The issue's workloads. `flops` counts a multiply-add as two. */
 export const WORKLOADS = [
@@ -31,17 +32,6 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Deterministic inputs in [-1, 1). */
-export function randomData(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 const shape3 = (batch, r, c) => (batch === 1 ? [r, c] : [batch, r, c]);

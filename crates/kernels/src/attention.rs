@@ -10,8 +10,10 @@
 use crate::exp_shifted::exp_nonpositive as exp;
 use crate::gemm::{gemm, GemmArgs};
 use crate::pool;
+use crate::scratch::with_scratch;
 use crate::simd::F32x4;
 use crate::simd_ext::pmax;
+use core::cell::RefCell;
 
 /// Query rows per tile.
 const BR: usize = 256;
@@ -86,25 +88,29 @@ pub unsafe fn attention(g: &AttentionArgs) {
 
 /// The whole online-softmax pass for one tile of queries.
 unsafe fn query_tile(g: &AttentionArgs, tile: &QueryTile) {
+    with_scratch(&SCRATCH, BR * BC + tile.br * g.ev, |buf| {
+        let (scores, acc) = buf.split_at_mut(BR * BC);
+        // Scores are written before they are read; the output accumulator starts at zero.
+        acc.fill(0.0);
+        query_tile_in(g, tile, scores, acc);
+    })
+}
+
+thread_local! {
+    // Score tile and output accumulator, per thread (each pool task runs on one thread).
+    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+unsafe fn query_tile_in(g: &AttentionArgs, tile: &QueryTile, scores: &mut [f32], acc: &mut [f32]) {
     let QueryTile { t, i0, br } = *tile;
-    let mut scores = vec![0f32; BR * BC];
-    let mut acc = vec![0f32; br * g.ev];
     let mut row_max = [f32::NEG_INFINITY; BR];
     let mut row_sum = [0f32; BR];
     // Causal: keys past the tile's last query are masked for every row in it.
     let s_end = if g.causal { g.s.min(i0 + br) } else { g.s };
     for j0 in (0..s_end).step_by(BC) {
         let bc = BC.min(s_end - j0);
-        score_tile(g, tile, j0, bc, &mut scores);
-        online_softmax_step(
-            g,
-            tile,
-            bc,
-            &mut scores,
-            &mut row_max,
-            &mut row_sum,
-            &mut acc,
-        );
+        score_tile(g, tile, j0, bc, scores);
+        online_softmax_step(g, tile, bc, scores, &mut row_max, &mut row_sum, acc);
         // acc += P · V[j0 .. j0 + bc]
         let v = g.v.at(t, j0, 0);
         gemm(&GemmArgs {
@@ -128,7 +134,7 @@ unsafe fn query_tile(g: &AttentionArgs, tile: &QueryTile) {
             bsc: 0,
         });
     }
-    write_rows(g, tile, &row_sum, &acc);
+    write_rows(g, tile, &row_sum, acc);
 }
 
 /// Which query rows a tile covers.

@@ -19,6 +19,7 @@ pub mod memory;
 pub mod pool;
 pub mod reduce;
 pub mod scalar;
+pub mod scratch;
 pub mod simd;
 pub mod simd_ext;
 pub mod simd_math;

@@ -15,6 +15,7 @@ pub mod peak;
 pub mod tile_split;
 
 use crate::pool;
+use crate::scratch;
 use blocking::{KC, MC, NC, SMALL_M};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -89,18 +90,9 @@ thread_local! {
     static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with a scratch buffer of at least `len` floats (contents unspecified).
+/// Runs `f` with this thread's packing buffer of at least `len` floats.
 fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut buf) => {
-            if buf.len() < len {
-                buf.resize(len, 0.0);
-            }
-            f(&mut buf[..len])
-        }
-        // Re-entered (cannot happen today): fall back to a private buffer.
-        Err(_) => f(&mut vec![0.0; len]),
-    })
+    scratch::with_scratch(&SCRATCH, len, f)
 }
 
 /// `C = alpha·A·B + beta·C` over the batch. `beta == 0` overwrites C without reading it.
