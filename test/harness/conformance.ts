@@ -26,6 +26,8 @@ export interface ConformanceOptions {
   filter?: string;
   /** Also return every test's name and outcome. */
   listTests?: boolean;
+  /** Write each test's name to stderr as it starts, so a cell that hangs shows where. */
+  trace?: boolean;
 }
 
 /** A cell's result: the suite's counts plus what actually ran. */
@@ -81,6 +83,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const result = await runTestFiles({
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
     listTests: options.listTests === true,
+    ...(options.trace ? { onTestStart: (name: string) => console.error(`started: ${name}`) } : {}),
     // Tests may switch the backend (per-backend blocks) or load another build (per-build
     // blocks); in vitest each file starts afresh, here they share one module state. Put
     // the cell back on its target after every test so the next one starts where vitest's

@@ -61,6 +61,8 @@ export interface RunOptions {
   defaultTimeoutMs?: number;
   /** Runs after every test (after its own hooks); a thrown error fails that test. */
   afterEachTest?: () => unknown;
+  /** Told each test's full name as it starts (a hung cell then shows where it hung). */
+  onTestStart?: (name: string) => void;
   /** Also return every test's name and outcome. */
   listTests?: boolean;
 }
@@ -179,6 +181,7 @@ export async function runSuite(options: RunOptions = {}): Promise<SuiteResult> {
 
   async function runTest(test: TestCase, full: string, chain: Suite[]): Promise<void> {
     testStarted = Date.now();
+    options.onTestStart?.(full);
     const task: ExpectTask = { name: full };
     const finished: (() => unknown)[] = [];
     const cleanups: Hook[] = [];

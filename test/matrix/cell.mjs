@@ -18,6 +18,7 @@ try {
     ...(request.numRuns ? { numRuns: request.numRuns } : {}),
     ...(request.filter ? { filter: request.filter } : {}),
     ...(request.listTests ? { listTests: true } : {}),
+    ...(request.trace ? { trace: true } : {}),
   });
 } catch (error) {
   // V8 starts a stack with 'Name: message'; SpiderMonkey and JavaScriptCore do not.

@@ -57,7 +57,14 @@ function log(line) {
 
 /** Runs one process cell; resolves to the cell's report or `{ error }`. */
 function runProcessCell(runtime, bundleUrl, target) {
-  const request = JSON.stringify({ bundle: bundleUrl, target, numRuns, filter: opts.filter });
+  // trace: the cell names each test on stderr as it starts; a timeout then shows the last.
+  const request = JSON.stringify({
+    bundle: bundleUrl,
+    target,
+    numRuns,
+    filter: opts.filter,
+    trace: true,
+  });
   return new Promise((resolve) => {
     const child = spawn(runtime.bin, runtime.args(cellScript, request), {
       env: { ...process.env, ...runtime.env, NO_COLOR: '1' },
