@@ -11,7 +11,7 @@
 use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext as x;
-use crate::strided::{for_each_row, split_outer_sized};
+use crate::strided::{element_count, for_each_row, split_outer_sized};
 
 /// Reductions, numbered as the ABI passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -341,21 +341,14 @@ pub unsafe fn reduce_f32_split(
     if !splittable {
         return reduce_f32(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
     }
-    let red_total = red_shape
-        .iter()
-        .map(|&s| s.max(0) as usize)
-        .product::<usize>();
-    let kept_total = kept_shape
-        .iter()
-        .map(|&s| s.max(0) as usize)
-        .product::<usize>();
+
     // `out` is contiguous over the kept dims: give it row-major strides as a second operand.
     let mut out_strides = vec![1isize; kept_shape.len()];
     for d in (0..kept_shape.len() - 1).rev() {
         out_strides[d] = out_strides[d + 1] * kept_shape[d + 1];
     }
     let (a, out) = (a as usize, out as usize);
-    let work = kept_total.saturating_mul(red_total);
+    let work = element_count(kept_shape).saturating_mul(element_count(red_shape));
     split_outer_sized(
         kept_shape,
         [kept_strides, &out_strides],

@@ -73,6 +73,11 @@ pub unsafe fn split_dims<'a, const K: usize>(
     (shape, strides)
 }
 
+/// Elements of `shape` (0 if any dim is 0 or negative; 1 for rank 0).
+pub fn element_count(shape: &[isize]) -> usize {
+    shape.iter().map(|&s| s.max(0) as usize).product()
+}
+
 /// Below this many elements an elementwise op stays on one thread (~50 µs of work).
 pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 17;
 
@@ -86,8 +91,7 @@ pub fn split_outer<const K: usize>(
     strides: [&[isize]; K],
     f: impl Fn(&[isize], [isize; K]) + Sync,
 ) {
-    let total = shape.iter().map(|&s| s.max(0) as usize).product::<usize>();
-    split_outer_sized(shape, strides, total, f)
+    split_outer_sized(shape, strides, element_count(shape), f)
 }
 
 /// `split_outer` where the work is `total` elements rather than the shape's own count (a
