@@ -64,6 +64,20 @@ pub extern "C" fn tl_worker_tasks() -> u32 {
     pool::worker_tasks()
 }
 
+/// Called by a worker whose `tl_worker_loop` trapped: the pool turns serial, and a caller
+/// waiting for that worker's task traps instead of hanging. Returns 1.
+#[no_mangle]
+pub extern "C" fn tl_worker_failed() -> u32 {
+    pool::worker_failed();
+    1
+}
+
+/// 1 once a worker has died (ops then run on the calling thread alone).
+#[no_mangle]
+pub extern "C" fn tl_pool_failed() -> u32 {
+    pool::failed() as u32
+}
+
 /// Ends every `tl_worker_loop`; later kernels run on the caller alone.
 #[no_mangle]
 pub extern "C" fn tl_shutdown_threads() {

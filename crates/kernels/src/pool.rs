@@ -9,6 +9,7 @@
 //! and `parallel_for` is a serial loop. Native tests drive the same protocol with std
 //! threads (waiting there is a yielding spin).
 
+use core::cell::Cell;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
 
 /// Participants (the caller plus started workers) the work is split for.
@@ -28,6 +29,16 @@ static BUSY: AtomicBool = AtomicBool::new(false);
 static WORKER_TASKS: AtomicU32 = AtomicU32::new(0);
 /// Whether the caller may block in `memory.atomic.wait32` (not on a browser main thread).
 static CALLER_MAY_BLOCK: AtomicBool = AtomicBool::new(false);
+/// Set when a worker died (its JS caught a trap out of `worker_loop`): a task it had taken
+/// will never finish, so the caller must not wait for it.
+static FAILED: AtomicBool = AtomicBool::new(false);
+/// How often a blocked caller wakes to look at `FAILED`.
+const CALLER_POLL_NS: i64 = 100_000_000;
+
+thread_local! {
+    /// Whether this worker is counted in `ACTIVE` (read by `worker_failed` after a trap).
+    static IN_JOB: Cell<bool> = const { Cell::new(false) };
+}
 
 struct Job<'a> {
     tasks: u32,
@@ -48,6 +59,9 @@ pub fn worker_tasks() -> u32 {
 
 /// Sets the number of participants (caller included) and whether the caller may block.
 pub fn set_threads(n: usize, caller_may_block: bool) {
+    if FAILED.load(SeqCst) {
+        return; // a broken pool stays serial
+    }
     THREADS.store(n.max(1) as u32, SeqCst);
     CALLER_MAY_BLOCK.store(caller_may_block, SeqCst);
     SHUTDOWN.store(false, SeqCst);
@@ -81,13 +95,18 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
     notify_all(&GENERATION);
     work_on(&job, false);
     let may_block = CALLER_MAY_BLOCK.load(SeqCst);
+    let mut abandoned = false;
     loop {
         let done = job.done.load(SeqCst);
         if done >= job.tasks {
             break;
         }
+        if FAILED.load(SeqCst) {
+            abandoned = true;
+            break;
+        }
         if may_block {
-            wait(&job.done, done);
+            wait_for(&job.done, done, CALLER_POLL_NS);
         } else {
             core::hint::spin_loop();
         }
@@ -99,6 +118,26 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
     }
     JOB.store(0, SeqCst);
     BUSY.store(false, SeqCst);
+    if abandoned {
+        // The output is incomplete; later calls run serially (THREADS is 1 now).
+        panic!("a worker thread died while running a task of this call");
+    }
+}
+
+/// Records that the calling worker died: JS calls this after `worker_loop` threw (a
+/// trap). The pool turns serial for good, and a caller waiting for the job the worker was
+/// in stops waiting (and traps) instead of hanging.
+pub fn worker_failed() {
+    THREADS.store(1, SeqCst);
+    FAILED.store(true, SeqCst);
+    if IN_JOB.replace(false) {
+        ACTIVE.fetch_sub(1, SeqCst);
+    }
+}
+
+/// Whether a worker has died (the pool then runs every job on the caller).
+pub fn failed() -> bool {
+    FAILED.load(SeqCst)
 }
 
 fn next_generation() -> u32 {
@@ -141,21 +180,19 @@ pub fn worker_loop() {
         }
         seen = now;
         ACTIVE.fetch_add(1, SeqCst);
+        IN_JOB.set(true);
         if OPEN.load(SeqCst) == seen {
             // SAFETY: the job stays alive while OPEN names it and ACTIVE counts us.
             let job = unsafe { &*(JOB.load(SeqCst) as *const Job) };
             work_on(job, true);
         }
+        IN_JOB.set(false);
         ACTIVE.fetch_sub(1, SeqCst);
     }
 }
 
 /// How long a parked worker sleeps before it looks again (and can be torn down).
 const PARK_TIMEOUT_NS: i64 = 50_000_000;
-
-fn wait(word: &AtomicU32, expected: u32) {
-    wait_for(word, expected, -1)
-}
 
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 fn wait_for(word: &AtomicU32, expected: u32, timeout_ns: i64) {

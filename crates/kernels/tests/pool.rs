@@ -138,6 +138,48 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
             h.join().unwrap();
         }
     }
+    a_dying_worker_fails_the_call_instead_of_hanging();
+}
+
+/// A worker that dies mid-task (a trap in wasm, where the pool's JS then calls
+/// `worker_failed`; a panic here) makes the waiting caller fail rather than wait forever,
+/// and the pool runs every later job serially. Last, because a failed pool stays failed.
+fn a_dying_worker_fails_the_call_instead_of_hanging() {
+    pool::set_threads(2, true); // before the worker starts: it clears the earlier shutdown
+    let dying = thread::spawn(|| {
+        if std::panic::catch_unwind(pool::worker_loop).is_err() {
+            pool::worker_failed();
+        }
+    });
+    // A worker joins only jobs opened after it parked: give it time to park.
+    thread::sleep(std::time::Duration::from_millis(100));
+    let caller = thread::current().id();
+    let outcome = std::panic::catch_unwind(|| {
+        pool::parallel_for(64, |t| {
+            if thread::current().id() != caller {
+                panic!("this worker dies");
+            }
+            // Keep the caller in its first task until the worker has taken one and died.
+            let start = std::time::Instant::now();
+            while t == 0 && !pool::failed() && start.elapsed().as_secs() < 10 {
+                thread::yield_now();
+            }
+        })
+    });
+    assert!(pool::failed(), "the worker never took a task");
+    let message = outcome.expect_err("the call must fail, not return as if complete");
+    let text = message.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert!(text.contains("worker thread died"), "{text}");
+    dying.join().unwrap();
+    // Serial from now on, whatever is asked.
+    pool::set_threads(4, true);
+    assert_eq!(pool::threads(), 1);
+    let hits: Vec<AtomicU32> = (0..10).map(|_| AtomicU32::new(0)).collect();
+    pool::parallel_for(10, |t| {
+        assert_eq!(thread::current().id(), caller);
+        hits[t].fetch_add(1, Ordering::SeqCst);
+    });
+    assert!(hits.iter().all(|h| h.load(Ordering::SeqCst) == 1));
 }
 
 #[test]

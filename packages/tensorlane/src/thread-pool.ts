@@ -50,7 +50,14 @@ function workerBody(d: WorkerStart, reply: (message: unknown) => void): void {
     return;
   }
   reply({ ready: true });
-  exports.tl_worker_loop();
+  try {
+    exports.tl_worker_loop();
+  } catch (error) {
+    // A trap mid-task: tell the kernels (the waiting caller then fails instead of hanging,
+    // and later ops run on one thread) and the main thread (which logs it when it can).
+    exports.tl_worker_failed();
+    reply({ crashed: String(error) });
+  }
 }
 
 const NODE_WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
@@ -174,6 +181,10 @@ export function startThreadPool(
     waits.push(
       new Promise((resolve) => {
         handle.onReply((m) => {
+          if (m?.crashed)
+            console.error(
+              `tensorlane: a kernel worker thread crashed (${m.crashed}); ops run on one thread from now on`,
+            );
           if (m?.error) console.warn(`tensorlane: a worker thread failed to start: ${m.error}`);
           handle.unref();
           resolve();
