@@ -96,6 +96,7 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
     work_on(&job, false);
     let may_block = CALLER_MAY_BLOCK.load(SeqCst);
     let mut abandoned = false;
+    let mut spins = 0;
     loop {
         let done = job.done.load(SeqCst);
         if done >= job.tasks {
@@ -105,9 +106,11 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
             abandoned = true;
             break;
         }
-        if may_block {
+        // The last tasks usually finish within microseconds: a park would add its wake-up.
+        if may_block && spins >= SPINS_BEFORE_PARK {
             wait_for(&job.done, done, CALLER_POLL_NS);
         } else {
+            spins += 1;
             core::hint::spin_loop();
         }
     }
@@ -167,10 +170,18 @@ fn work_on(job: &Job, worker: bool) {
 /// A worker's whole life: sleep until a job opens, help with it, repeat until `shutdown`.
 pub fn worker_loop() {
     let mut seen = GENERATION.load(SeqCst);
+    let mut spins = SPINS_BEFORE_PARK;
     loop {
         let now = GENERATION.load(SeqCst);
         if SHUTDOWN.load(SeqCst) {
             return;
+        }
+        if now == seen && spins < SPINS_BEFORE_PARK {
+            // Ops often come back to back: waking from a park takes tens to hundreds of µs
+            // (a VM's idle vCPU longest), more than a small op's whole share.
+            spins += 1;
+            core::hint::spin_loop();
+            continue;
         }
         if now == seen {
             // Timed, so a runtime tearing the worker down (Node at process exit) gets
@@ -179,6 +190,7 @@ pub fn worker_loop() {
             continue;
         }
         seen = now;
+        spins = 0;
         ACTIVE.fetch_add(1, SeqCst);
         IN_JOB.set(true);
         if OPEN.load(SeqCst) == seen {
@@ -190,6 +202,10 @@ pub fn worker_loop() {
         ACTIVE.fetch_sub(1, SeqCst);
     }
 }
+
+/// Polls (a few ns each, ~0.2 ms in all) a thread makes before it parks: a worker after a
+/// job, the caller while the last tasks finish.
+const SPINS_BEFORE_PARK: u32 = 100_000;
 
 /// How long a parked worker sleeps before it looks again (and can be torn down).
 const PARK_TIMEOUT_NS: i64 = 50_000_000;

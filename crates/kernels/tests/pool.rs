@@ -105,7 +105,7 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
             (1, 64, 1030, 70, true, 0.5),
             (3, 100, 77, 300, false, 0.0),
             (2, 257, 129, 65, true, 1.0),
-            (12, 64, 64, 64, false, 0.0),
+            (12, 96, 96, 96, false, 0.0),
         ];
         let mut rng = Rng::new(7);
         for (batch, m, n, k, transposed_a, beta) in problems {

@@ -26,8 +26,8 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
   ['matmul 200×257 @ 257×300', () => randn([200, 257]).matmul(randn([257, 300]))],
   ['matmul with a transposed A', () => randn([300, 130]).T.matmul(randn([300, 190]))],
   ['bmm 3×(100×300 @ 300×77)', () => randn([3, 100, 300]).bmm(randn([3, 300, 77]))],
-  ['bmm over a batch of 12', () => randn([12, 64, 64]).bmm(randn([12, 64, 64]))],
-  ['broadcast batch matmul', () => randn([2, 1, 90, 80]).matmul(randn([3, 80, 70]))],
+  ['bmm over a batch of 12', () => randn([12, 96, 96]).bmm(randn([12, 96, 96]))],
+  ['broadcast batch matmul', () => randn([2, 1, 150, 80]).matmul(randn([3, 80, 120]))],
   [
     'attention, causal',
     () =>
@@ -41,6 +41,14 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
       scaledDotProductAttention(randn([2, 260, 32]), randn([2, 200, 32]), randn([2, 200, 32]), {
         mask: randn([260, 200]),
       }),
+  ],
+  [
+    'attention, one head (split into half tiles)',
+    () => scaledDotProductAttention(randn([1, 250, 64]), randn([1, 250, 64]), randn([1, 250, 64])),
+  ],
+  [
+    'attention over 12 heads (full tiles)',
+    () => scaledDotProductAttention(randn([12, 70, 16]), randn([12, 90, 16]), randn([12, 90, 8])),
   ],
   ['softmax over rows', () => randn([300, 500]).softmax(-1)],
   ['logSoftmax over a strided dim', () => randn([500, 300]).logSoftmax(0)],
