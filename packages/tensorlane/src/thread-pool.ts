@@ -74,6 +74,7 @@ interface Handle {
   onReply(fn: (message: any) => void): void;
   /** Lets the process exit while the worker lives (where the runtime supports it). */
   unref(): void;
+  /** Ends a worker that never started (a no-op for `node:worker_threads`; see `spawn`). */
   terminate(): void;
 }
 
@@ -100,7 +101,10 @@ function spawn(): Handle {
       },
       // Only after the reply: until then `await init()` may be all that keeps Node alive.
       unref: () => w.unref(),
-      terminate: () => void w.terminate(),
+      // Never: terminating a Node worker while it runs wasm can leave it spinning forever in
+      // its teardown (nodejs/node#47748; a matrix cell hung so). One that starts late finds
+      // the pool shut down, leaves its loop at once and exits by itself.
+      terminate: () => {},
     };
   }
   const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
@@ -172,6 +176,7 @@ export function startThreadPool(
 ): ThreadPool {
   const tlsSize = exports.__tls_size.value as number;
   const handles: Handle[] = [];
+  const started = new Set<Handle>();
   const waits: Promise<void>[] = [];
   for (let i = 1; i < threads; i++) {
     const stack = exports.tl_alloc(WORKER_STACK_BYTES);
@@ -186,6 +191,7 @@ export function startThreadPool(
               `tensorlane: a kernel worker thread crashed (${m.crashed}); ops run on one thread from now on`,
             );
           if (m?.error) console.warn(`tensorlane: a worker thread failed to start: ${m.error}`);
+          if (m?.ready) started.add(handle);
           handle.unref();
           resolve();
         });
@@ -204,8 +210,9 @@ export function startThreadPool(
       if (ended) return;
       ended = true;
       exports.tl_shutdown_threads();
-      // Parked workers return from their loop and close; terminate any that never started.
-      for (const h of handles) h.terminate();
+      // Started workers leave their loop and exit by themselves; only a worker that never
+      // started (a page that blocks or throttles it) is terminated.
+      for (const h of handles) if (!started.has(h)) h.terminate();
     },
   };
 }
