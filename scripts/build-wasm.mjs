@@ -177,9 +177,8 @@ function buildOne(tc, name, features) {
   const crateFlags = [
     // Loop strength reduction turns the kernels' pointer steps into plain i32 adds, and
     // LLVM folds only adds it knows cannot wrap into a wasm load's offset immediate; so
-    // with it, every load at `p + 16` costs the engine an extra add (the simd128 GEMM is
-    // front-end bound on x86). Measured without it: GEMM 0–11% faster, elementwise ops the
-    // same or faster, binaries ~20% smaller.
+    // with it, every load at `p + 16` costs the engine an extra add. Measured without it:
+    // GEMM 0–12% faster, elementwise ops mostly the same or faster, binaries ~20% smaller.
     '-C',
     'llvm-args=-disable-lsr',
     ...(features.length ? ['-C', `target-feature=${features.join(',')}`] : []),

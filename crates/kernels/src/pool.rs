@@ -110,7 +110,8 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
         if may_block && spins >= SPINS_BEFORE_PARK {
             wait_for(&job.done, done, CALLER_POLL_NS);
         } else {
-            spins += 1;
+            // Saturating: a browser main thread (never parks) may spin here for seconds.
+            spins = spins.saturating_add(1);
             core::hint::spin_loop();
         }
     }
@@ -176,17 +177,17 @@ pub fn worker_loop() {
         if SHUTDOWN.load(SeqCst) {
             return;
         }
-        if now == seen && spins < SPINS_BEFORE_PARK {
-            // Ops often come back to back: waking from a park takes tens to hundreds of µs
-            // (a VM's idle vCPU longest), more than a small op's whole share.
-            spins += 1;
-            core::hint::spin_loop();
-            continue;
-        }
         if now == seen {
-            // Timed, so a runtime tearing the worker down (Node at process exit) gets
-            // control back between waits; an infinite wait cannot be interrupted there.
-            wait_for(&GENERATION, seen, PARK_TIMEOUT_NS);
+            if spins < SPINS_BEFORE_PARK {
+                // Ops often come back to back: waking from a park takes tens to hundreds of
+                // µs (a VM's idle vCPU longest), more than a small op's whole share.
+                spins += 1;
+                core::hint::spin_loop();
+            } else {
+                // Timed, so a runtime tearing the worker down (Node at process exit) gets
+                // control back between waits; an infinite wait cannot be interrupted there.
+                wait_for(&GENERATION, seen, PARK_TIMEOUT_NS);
+            }
             continue;
         }
         seen = now;
