@@ -52,10 +52,19 @@ const THREAD_LINK_ARGS = [
   '--export=__tls_base',
 ];
 
+/**
+ * Linker flags of the single-thread builds: `__stack_pointer` is exported so that JS can
+ * put the shadow stack back after a trap (a trap skips every epilogue that would restore it).
+ */
+const SINGLE_THREAD_LINK_ARGS = ['--export=__stack_pointer'];
+
 /** Linker flags per build. */
 export const LINK_ARGS = {
+  relaxed: SINGLE_THREAD_LINK_ARGS,
   'relaxed-threads': THREAD_LINK_ARGS,
+  simd128: SINGLE_THREAD_LINK_ARGS,
   'simd128-threads': THREAD_LINK_ARGS,
+  baseline: SINGLE_THREAD_LINK_ARGS,
 };
 
 const log = (msg) => console.log(`[build-wasm] ${msg}`);

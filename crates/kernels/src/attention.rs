@@ -10,10 +10,9 @@
 use crate::exp_shifted::exp_nonpositive as exp;
 use crate::gemm::{gemm, GemmArgs};
 use crate::pool;
-use crate::scratch::with_scratch;
+use crate::scratch::{release_after_trap, with_scratch, Scratch};
 use crate::simd::F32x4;
 use crate::simd_ext::pmax;
-use core::cell::RefCell;
 
 /// Query rows per tile.
 const BR: usize = 256;
@@ -112,9 +111,14 @@ unsafe fn query_tile(g: &AttentionArgs, tile: &QueryTile) {
     })
 }
 
+/// Marks this thread's score buffer free after a trap inside attention (see `tl_recover`).
+pub fn release_scratch_after_trap() {
+    release_after_trap(&SCRATCH)
+}
+
 thread_local! {
     // Score tile and output accumulator, per thread (each pool task runs on one thread).
-    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: Scratch = const { Scratch::new() };
 }
 
 unsafe fn query_tile_in(g: &AttentionArgs, tile: &QueryTile, scores: &mut [f32], acc: &mut [f32]) {

@@ -78,6 +78,18 @@ pub extern "C" fn tl_pool_failed() -> u32 {
     pool::failed() as u32
 }
 
+/// Puts the kernels back in order after a call trapped on this thread (a bug, or an
+/// allocation that failed; traps skip every destructor): closes a job the call left open
+/// in the pool and frees the scratch buffers it held. JS calls it after any trap, before it
+/// resets `__stack_pointer`. Returns 1.
+#[no_mangle]
+pub extern "C" fn tl_recover() -> u32 {
+    pool::recover_after_trap();
+    gemm::release_scratch_after_trap();
+    attention::release_scratch_after_trap();
+    1
+}
+
 /// Ends every `tl_worker_loop`; later kernels run on the caller alone.
 #[no_mangle]
 pub extern "C" fn tl_shutdown_threads() {

@@ -139,6 +139,29 @@ pub fn worker_failed() {
     }
 }
 
+/// Closes the job a caller left open when it trapped inside `parallel_for` (its own task
+/// trapped, or an allocation failed): no task starts any more, and this returns once no
+/// worker is in the job. Called through `tl_recover` before JS resets the stack pointer,
+/// so the trapped caller's frame, which holds the job, is still intact while workers
+/// finish the tasks they had taken. A no-op when no job is open.
+pub fn recover_after_trap() {
+    if !BUSY.load(SeqCst) {
+        return;
+    }
+    let job = JOB.load(SeqCst) as *const Job;
+    if !job.is_null() {
+        // SAFETY: see above; the job's frame is intact until the stack pointer is reset.
+        let job = unsafe { &*job };
+        job.next.store(job.tasks, SeqCst);
+    }
+    OPEN.store(0, SeqCst);
+    while ACTIVE.load(SeqCst) != 0 {
+        core::hint::spin_loop();
+    }
+    JOB.store(0, SeqCst);
+    BUSY.store(false, SeqCst);
+}
+
 /// Whether a worker has died (the pool then runs every job on the caller).
 pub fn failed() -> bool {
     FAILED.load(SeqCst)

@@ -31,6 +31,19 @@ export class EinsumError extends TensorlaneError {
     super(message);
   }
 }
+/**
+ * A wasm kernel trapped (a bug in tensorlane, or memory exhausted inside a kernel). The
+ * module has recovered and later ops run normally; `cause` is the engine's `RuntimeError`.
+ */
+export class KernelTrapError extends TensorlaneError {
+  constructor(
+    message: string,
+    readonly kernel: string,
+    override readonly cause: WebAssembly.RuntimeError,
+  ) {
+    super(message);
+  }
+}
 /** An op called before the wasm module is ready (browsers must `await init()` first). */
 export class InitError extends TensorlaneError {}
 

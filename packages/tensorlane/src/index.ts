@@ -29,6 +29,7 @@ export {
   EinsumError,
   IndexError,
   InitError,
+  KernelTrapError,
   OutOfMemoryError,
   ShapeError,
   TensorlaneError,

@@ -16,6 +16,7 @@ import {
   type ThreadPool,
   threadsSupported,
 } from './thread-pool.js';
+import { guardTraps } from './trap-recovery.js';
 import { detectWasmFeatures, type WasmFeatures } from './wasm-features.js';
 
 export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'simd128-threads' | 'baseline';
@@ -136,7 +137,7 @@ function instantiate(module: WebAssembly.Module, build: BuildName, threads: numb
   loaded?.pool?.shutdown();
   loaded = undefined;
   if (!isThreaded(build)) {
-    const exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    const exports = guardTraps<KernelExports>(new WebAssembly.Instance(module, {}).exports);
     loaded = { exports, build, features: detectWasmFeatures(), threads: 1, pool: undefined };
     return loaded;
   }
@@ -147,7 +148,7 @@ function instantiate(module: WebAssembly.Module, build: BuildName, threads: numb
   });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   // The memory is imported, not exported: put it where the backend looks for it.
-  const exports = { ...instance.exports, memory } as unknown as KernelExports;
+  const exports = { ...guardTraps<KernelExports>(instance.exports), memory };
   const pool = startThreadPool(module, memory, exports as unknown as ThreadExports, threads);
   loaded = { exports, build, features: detectWasmFeatures(), threads: pool.threads, pool };
   return loaded;

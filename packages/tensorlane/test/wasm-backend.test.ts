@@ -13,8 +13,6 @@ import type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from '../src/backend/
 import { createJsBackend } from '../src/backend/js.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
 import type { DType } from '../src/dtype.js';
-import { detectWasmFeatures } from '../src/wasm-features.js';
-import { type BuildName, loadKernels } from '../src/wasm-module.js';
 import { firstMismatch, firstUlpMismatch } from './float-compare.js';
 import {
   contiguous,
@@ -25,6 +23,7 @@ import {
   readView,
   shapeArb,
 } from './strided-view-arb.js';
+import { BUILDS_UNDER_TEST, buildSupported, loadBuild } from './wasm-builds.js';
 
 const RUNS = 100;
 
@@ -140,33 +139,15 @@ const caseArb = (n: number, broadcast = true) =>
     }),
   );
 
-const features = detectWasmFeatures();
-// The cross-runtime matrix sets the global (browsers have no env) to its cell's build.
-const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
-  (globalThis as any).TL_WASM_BUILDS) as string | undefined;
-const BUILDS: BuildName[] = requested
-  ? (requested.split(',') as BuildName[])
-  : ['relaxed', 'relaxed-threads', 'simd128', 'simd128-threads', 'baseline'];
-const LOAD = {
-  relaxed: ['relaxed', 1],
-  'relaxed-threads': ['relaxed', 2],
-  simd128: ['simd128', 1],
-  'simd128-threads': ['simd128', 2],
-  baseline: ['none', 1],
-} as const;
-const supported = (b: BuildName) =>
-  b === 'baseline' || (b.startsWith('simd128') ? features.simd128 : features.relaxedSimd);
-
-for (const build of BUILDS) {
-  const title = supported(build)
+for (const build of BUILDS_UNDER_TEST) {
+  const title = buildSupported(build)
     ? `wasm backend vs js [${build}]`
     : `wasm backend vs js [${build}] (skipped: this engine does not validate ${build}; ` +
       'wasm-relaxed.node.test.ts runs it with --experimental-wasm-relaxed-simd)';
-  describe.skipIf(!supported(build))(title, () => {
+  describe.skipIf(!buildSupported(build))(title, () => {
     let wasm: Backend;
     beforeAll(async () => {
-      const [simd, threads] = LOAD[build];
-      const loaded = await loadKernels(simd, undefined, threads);
+      const loaded = await loadBuild(build);
       expect(loaded.build).toBe(build);
       wasm = createWasmBackend();
     });

@@ -15,9 +15,8 @@ pub mod peak;
 pub mod tile_split;
 
 use crate::pool;
-use crate::scratch;
+use crate::scratch::{self, Scratch};
 use blocking::{KC, MC, NC, SMALL_M};
-use core::cell::RefCell;
 use core::sync::atomic::{AtomicU8, Ordering};
 use microkernel::{f32_gemm_tile_at, APanel, TileStore};
 use tile_split::TileSplit;
@@ -87,7 +86,12 @@ pub fn kernel() -> Kernel {
 thread_local! {
     // Packing buffers are reused across calls: allocating 1 MiB per small GEMM would
     // dominate the cost of a 5×784×10 product.
-    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: Scratch = const { Scratch::new() };
+}
+
+/// Marks this thread's packing buffer free after a trap inside a GEMM (see `tl_recover`).
+pub fn release_scratch_after_trap() {
+    scratch::release_after_trap(&SCRATCH)
 }
 
 /// Runs `f` with this thread's packing buffer of at least `len` floats.
