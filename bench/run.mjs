@@ -108,6 +108,17 @@ console.log(
   `[bench] ${files.length} files on ${machineInfo.node} (${machineInfo.cpu}, ${machineInfo.cores} cores)`,
 );
 
+// What the host was doing: the same engine as the benchmarks, in its own process.
+const REGIME_SECONDS = args.quick ? 3 : 15;
+const regimes = spawnSync(
+  node.path,
+  [...node.flags, join(benchDir, 'host-regimes.mjs'), String(REGIME_SECONDS)],
+  { cwd: root, encoding: 'utf8', timeout: (REGIME_SECONDS + 30) * 1000 },
+);
+const hostState =
+  regimes.status === 0 ? regimes.stdout.trim() : `Host state: the probe failed (${regimes.stderr})`;
+console.log(`[bench] ${hostState}`);
+
 const tmp = mkdtempSync(join(tmpdir(), 'tl-bench-'));
 const cases = [];
 const fileReports = [];
@@ -171,9 +182,9 @@ const subtitle = `${machineInfo.cpu}, ${machineInfo.node}, one thread, ${date.sl
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(
   join(resultsDir, 'latest.json'),
-  `${JSON.stringify({ date, machine: machineInfo, quick: args.quick, files: fileReports, cases, problems }, null, 2)}\n`,
+  `${JSON.stringify({ date, machine: machineInfo, hostState, quick: args.quick, files: fileReports, cases, problems }, null, 2)}\n`,
 );
-writeFileSync(join(resultsDir, 'latest.md'), `Machine: ${subtitle}\n\n${table}\n`);
+writeFileSync(join(resultsDir, 'latest.md'), `Machine: ${subtitle}\n\n${hostState}\n\n${table}\n`);
 writeFileSync(join(resultsDir, 'latest.svg'), resultsChart(groups, { subtitle }));
 console.log(`\n${table}\n`);
 for (const p of problems) console.log(`[bench] problem: ${p}`);
