@@ -87,7 +87,11 @@ mod tests {
         assert_eq!(buffer_address(), own);
         // A trap skips `Release`: the flag stays set, as here.
         KEY.with(|s| s.in_use.set(true));
-        assert_ne!(buffer_address(), own, "marked in use: a private buffer each call");
+        assert_ne!(
+            buffer_address(),
+            own,
+            "marked in use: a private buffer each call"
+        );
         release_after_trap(&KEY);
         assert_eq!(buffer_address(), own);
     }
