@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // How steady is this machine right now? On the shared 2-core VMs this project is measured
 // on, a one-thread GEMM switches every few seconds between two speeds (about 43 and 27
-// GFLOP/s at 512³) while a register-only FMA loop stays at its peak: something outside the
-// guest (another tenant on the core, or the host moving the vCPU) takes the caches, not
-// the FP units. Each result of a benchmark run inherits the mix of the two. This probe
-// alternates a 512³ GEMM (relaxed build, raw exports) with the FMA peak loop for a few
-// seconds and reports how the GEMM's fraction of peak is spread, so a results table can
-// say what the machine was doing while it was measured.
+// GFLOP/s at 512³) while a register-only FMA loop keeps its peak, and the guest shows no
+// steal time. Which resource the host takes is not known; FP work on the other vCPU slows
+// the GEMM the same way (bench/results/threads.md, session 4). Each result of a benchmark
+// run inherits the mix of the two speeds. This probe alternates a 512³ GEMM (relaxed
+// build, raw exports) with the FMA peak loop for a few seconds and reports how the GEMM's
+// fraction of peak is spread, so a results table can say what the machine was doing.
 //
 // usage: node bench/host-regimes.mjs [seconds]   (Node 22, or Node 20 with
 //        --experimental-wasm-relaxed-simd; falls back to the simd128 build)
