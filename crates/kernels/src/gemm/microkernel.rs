@@ -157,3 +157,21 @@ pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
         (6, 4)
     );
 }
+
+/// `C += alpha · A[:, p] · B[p, :]` on a stored tile's rows and columns, in scalar code:
+/// the last k step of a tile whose B row may end before its last vector does (see the
+/// in-place B path of `gemm_blocked`), so no load reaches past B's last column.
+///
+/// # Safety
+/// `a` must be valid at `i · rs` for `i < store.rows`, `b` at `0..store.cols`, and the
+/// tile's elements of C valid for reading and writing.
+pub unsafe fn add_last_k_step(store: TileStore, a: *const f32, rs: isize, b: *const f32) {
+    for i in 0..store.rows {
+        let ai = store.alpha * *a.offset(i as isize * rs);
+        let c = store.c.offset(i as isize * store.rsc);
+        for j in 0..store.cols {
+            let p = c.offset(j as isize * store.csc);
+            *p += ai * *b.add(j);
+        }
+    }
+}

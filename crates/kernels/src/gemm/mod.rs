@@ -18,7 +18,7 @@ use crate::pool;
 use crate::scratch::{self, Scratch};
 use blocking::{KC, MC, NC, SMALL_M};
 use core::sync::atomic::{AtomicU8, Ordering};
-use microkernel::{f32_gemm_tile_at, APanel, TileStore};
+use microkernel::{add_last_k_step, f32_gemm_tile_at, APanel, TileStore};
 use tile_split::TileSplit;
 
 /// One batched GEMM problem. Strides are in elements; `bs*` step between batch items.
@@ -203,33 +203,43 @@ unsafe fn scale_c(g: &GemmArgs) {
 /// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
 unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     let nr = 4 * NV;
-    let kc_max = KC.min(g.k);
-    let nc_max = NC.min(g.n).div_ceil(nr) * nr;
     // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
     // contiguous stream, and packing would cost as much as the product when n is small.
     let read_a_in_place = g.csa == 1;
+    // With a few rows, each packed B element would be read only a few times: a row-major
+    // B is then read where it lies, its last columns too (which needs rows at least 3
+    // floats apart; see the tile loop).
+    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && g.m <= SMALL_M;
+    // Nothing packed means nothing to keep in cache per depth block: longer blocks then save
+    // the C round trips and per-block calls of small products (5×784×10: one block).
+    let kc_block = if read_a_in_place && read_b_in_place {
+        4 * KC
+    } else {
+        KC
+    };
+    let kc_max = kc_block.min(g.k);
+    let nc_max = if read_b_in_place {
+        0
+    } else {
+        NC.min(g.n).div_ceil(nr) * nr
+    };
     let mc_max = if read_a_in_place {
         0
     } else {
         MC.min(g.m).div_ceil(MR) * MR
     };
-    // With a few rows, each packed B element would be read only a few times: a row-major
-    // B is then read where it lies, and only its last, partial panel is packed (zero-padded).
-    let read_b_in_place = g.csb == 1 && g.rsb > 0 && g.m <= SMALL_M;
     with_scratch(kc_max * (nc_max + mc_max), |scratch| {
         let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
         let (packed_b, packed_a) = (packed_b.as_mut_ptr(), packed_a.as_mut_ptr());
         for jc in (0..g.n).step_by(NC) {
             let nc = NC.min(g.n - jc);
-            for pc in (0..g.k).step_by(KC) {
-                let kc = KC.min(g.k - pc);
+            for pc in (0..g.k).step_by(kc_block) {
+                let kc = kc_block.min(g.k - pc);
                 // Later depth blocks add onto what the first one wrote.
                 let beta = if pc == 0 { g.beta } else { 1.0 };
                 let b = g.b.offset(pc as isize * g.rsb + jc as isize * g.csb);
-                let full = if read_b_in_place { nc / nr * nr } else { 0 };
-                if full < nc {
-                    let rest = b.offset(full as isize * g.csb);
-                    pack_b::pack_b_panels(nr, kc, nc - full, rest, g.rsb, g.csb, packed_b);
+                if !read_b_in_place {
+                    pack_b::pack_b_panels(nr, kc, nc, b, g.rsb, g.csb, packed_b);
                 }
                 for ic in (0..g.m).step_by(MC) {
                     let mc = MC.min(g.m - ic);
@@ -239,10 +249,10 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                     }
                     let c = g.c.offset(ic as isize * g.rsc + jc as isize * g.csc);
                     for jr in (0..nc).step_by(nr) {
-                        let (bp, b_step) = if jr < full {
+                        let (bp, b_step) = if read_b_in_place {
                             (b.add(jr), g.rsb as usize)
                         } else {
-                            (packed_b.add((jr - full) * kc) as *const f32, nr)
+                            (packed_b.add(jr * kc) as *const f32, nr)
                         };
                         for ir in (0..mc).step_by(MR) {
                             let ap = if read_a_in_place {
@@ -267,7 +277,18 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                                 alpha: g.alpha,
                                 beta,
                             };
-                            f32_gemm_tile_at::<MR, NV>(kc, ap, bp, b_step, store);
+                            // B in place, a last vector past B's last column: its extra
+                            // lanes read at most 3 floats past each row, which lie in the
+                            // next row (rsb ≥ 3) and feed only lanes that are never stored.
+                            // The block's last row may have no next row: it is added apart.
+                            let peel = read_b_in_place && !store.cols.is_multiple_of(4);
+                            let k_vector = if peel { kc - 1 } else { kc };
+                            f32_gemm_tile_at::<MR, NV>(k_vector, ap, bp, b_step, store);
+                            if peel {
+                                let a_last = ap.ptr.offset(k_vector as isize * ap.cs);
+                                let b_last = bp.add(k_vector * b_step);
+                                add_last_k_step(store, a_last, ap.rs, b_last);
+                            }
                         }
                     }
                 }
