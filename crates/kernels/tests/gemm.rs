@@ -264,7 +264,17 @@ fn block_edges_and_large_sizes() {
 
 #[test]
 fn gemv_shapes_in_every_layout() {
-    for (m, n) in [(1, 1), (1, 33), (1, 300), (33, 1), (300, 1)] {
+    for (m, n) in [
+        (1, 1),
+        (1, 3),
+        (1, 10),
+        (1, 16),
+        (1, 33),
+        (1, 300),
+        (10, 1),
+        (33, 1),
+        (300, 1),
+    ] {
         for k in [0, 1, 7, 300] {
             for la in INPUT_LAYOUTS {
                 for lb in INPUT_LAYOUTS {

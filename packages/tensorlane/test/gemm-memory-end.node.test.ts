@@ -2,6 +2,7 @@
  * With few rows (m ≤ 16) the GEMM reads a row-major B where it lies, its last columns too:
  * the last vector of a row may run up to 3 floats past B's last column, into the next row,
  * and the last row of each depth block is added apart so that nothing is read past B's end.
+ * The M = 1 path (y in registers, 16 columns of B at a time) does the same.
  * Here B ends at the last byte of wasm memory, so one read past it would trap. Raw module
  * instances of each single-thread build (Node only: it reads the .wasm files).
  */
@@ -31,6 +32,9 @@ describe.each(BUILDS)('GEMM with B at the end of memory [%s]', (build) => {
       [16, 1025, 7],
       [3, 2, 9],
       [7, 1, 6],
+      [1, 784, 10], // M = 1: the matrix-vector path, y in registers
+      [1, 5, 33],
+      [1, 2, 3],
     ] as const) {
       const a = x.tl_alloc!(m * k * 4);
       const c = x.tl_alloc!(m * n * 4);

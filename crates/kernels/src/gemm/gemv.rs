@@ -90,6 +90,25 @@ unsafe fn dot(a: *const f32, x: *const f32, k: usize) -> f32 {
 
 /// Column-major A: accumulate `x[p]·A[:, p]` into a contiguous buffer, then write y.
 unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
+    // y is built 16 rows at a time in registers, so no k step waits on a store to y.
+    // Columns must be 3+ floats apart for the last vector's reads past a column's end.
+    if g.k > 0 && (g.m.is_multiple_of(4) || g.csa >= 3) {
+        for i0 in (0..g.m).step_by(16) {
+            let rows = Gemv {
+                m: 16.min(g.m - i0),
+                a: g.a.offset(i0 as isize * g.rsa),
+                y: g.y.offset(i0 as isize * g.incy),
+                ..*g
+            };
+            match rows.m.div_ceil(4) {
+                1 => gemv_columns_in_registers::<1>(&rows),
+                2 => gemv_columns_in_registers::<2>(&rows),
+                3 => gemv_columns_in_registers::<3>(&rows),
+                _ => gemv_columns_in_registers::<4>(&rows),
+            }
+        }
+        return;
+    }
     let acc = &mut scratch[..g.m];
     acc.fill(0.0);
     let t = acc.as_mut_ptr();
@@ -110,5 +129,50 @@ unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
     }
     for i in 0..g.m {
         write_y(g, i, *t.add(i));
+    }
+}
+
+/// `gemv_columns` for `m ≤ 4·NV` (at most 16 rows), y in registers: two sets of accumulators over even and odd
+/// columns hide the FMA latency. The last vector of a column reads up to 3 floats past its
+/// end, into the next column (`csa ≥ 3`), feeding only lanes never written; the last
+/// column, which may have no next one, is added in scalar code.
+///
+/// # Safety
+/// As for `gemv`, with `1 ≤ m ≤ 4·NV`, `k ≥ 1`, and `csa ≥ 3` unless `m` is a multiple of 4.
+#[inline(never)]
+unsafe fn gemv_columns_in_registers<const NV: usize>(g: &Gemv) {
+    let column = |p: usize| g.a.offset(p as isize * g.csa);
+    let x_at = |p: usize| *g.x.offset(p as isize * g.incx);
+    let step = |acc: &mut [F32x4; NV], p: usize| {
+        let (col, xv) = (column(p), F32x4::splat(x_at(p)));
+        for (v, acc) in acc.iter_mut().enumerate() {
+            *acc = xv.mul_add(F32x4::load(col.add(4 * v)), *acc);
+        }
+    };
+    let full_vectors_to = if g.m.is_multiple_of(4) { g.k } else { g.k - 1 };
+    let (mut even, mut odd) = ([F32x4::splat(0.0); NV], [F32x4::splat(0.0); NV]);
+    let mut p = 0;
+    while p + 2 <= full_vectors_to {
+        step(&mut even, p);
+        step(&mut odd, p + 1);
+        p += 2;
+    }
+    if p < full_vectors_to {
+        step(&mut even, p);
+        p += 1;
+    }
+    let mut y = [0f32; 16];
+    for v in 0..NV {
+        let sum = even[v].add(odd[v]).to_array();
+        y[4 * v..4 * v + 4].copy_from_slice(&sum);
+    }
+    if p < g.k {
+        let (col, xp) = (column(p), x_at(p));
+        for (i, y) in y.iter_mut().enumerate().take(g.m) {
+            *y += xp * *col.add(i);
+        }
+    }
+    for (i, y) in y.iter().enumerate().take(g.m) {
+        write_y(g, i, *y);
     }
 }
