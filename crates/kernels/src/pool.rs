@@ -115,13 +115,7 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
             core::hint::spin_loop();
         }
     }
-    OPEN.store(0, SeqCst);
-    // A worker that saw the job open may still be about to read it: wait until it leaves.
-    while ACTIVE.load(SeqCst) != 0 {
-        core::hint::spin_loop();
-    }
-    JOB.store(0, SeqCst);
-    BUSY.store(false, SeqCst);
+    close_job();
     if abandoned {
         // The output is incomplete; later calls run serially (THREADS is 1 now).
         panic!("a worker thread died while running a task of this call");
@@ -154,7 +148,14 @@ pub fn recover_after_trap() {
         let job = unsafe { &*job };
         job.next.store(job.tasks, SeqCst);
     }
+    close_job();
+}
+
+/// Ends the open job: no worker joins it any more, and this returns once none is in it,
+/// so the job's frame may go; the pool then takes the next `parallel_for`.
+fn close_job() {
     OPEN.store(0, SeqCst);
+    // A worker that saw the job open may still be about to read it: wait until it leaves.
     while ACTIVE.load(SeqCst) != 0 {
         core::hint::spin_loop();
     }

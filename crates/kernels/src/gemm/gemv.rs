@@ -88,7 +88,8 @@ unsafe fn dot(a: *const f32, x: *const f32, k: usize) -> f32 {
     s
 }
 
-/// Column-major A: accumulate `x[p]·A[:, p]` into a contiguous buffer, then write y.
+/// Column-major A: accumulate `x[p]·A[:, p]`, 16 rows of y at a time in registers, or (for
+/// columns under 3 floats apart with `m` not a multiple of 4) into a buffer, then write y.
 unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
     // y is built 16 rows at a time in registers, so no k step waits on a store to y.
     // Columns must be 3+ floats apart for the last vector's reads past a column's end.
@@ -132,8 +133,8 @@ unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
     }
 }
 
-/// `gemv_columns` for `m ≤ 4·NV` (at most 16 rows), y in registers: two sets of accumulators over even and odd
-/// columns hide the FMA latency. The last vector of a column reads up to 3 floats past its
+/// `gemv_columns` for `m ≤ 4·NV` (at most 16 rows), y in registers: two sets of
+/// accumulators over even and odd columns hide the FMA latency. The last vector of a column reads up to 3 floats past its
 /// end, into the next column (`csa ≥ 3`), feeding only lanes never written; the last
 /// column, which may have no next one, is added in scalar code.
 ///
