@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { detectWasmFeatures } from './packages/tensorlane/src/wasm-features.js';
+import { detectWasmFeatures } from './packages/tensorlane/src/backend/wasm/features.js';
 
 export default defineConfig({
   test: {

@@ -1,4 +1,6 @@
 /** tensorlane: PyTorch-style tensors for JavaScript, with Rust kernels compiled to WebAssembly SIMD. */
+import './tensor-methods.js';
+
 export type { Backend, Storage, View } from './backend/backend.js';
 export { type BackendName, setBackend } from './backend/current.js';
 export {

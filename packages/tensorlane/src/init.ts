@@ -5,7 +5,7 @@ import {
   resetWasmBackend,
   setBackend,
 } from './backend/current.js';
-import { detectWasmFeatures, type WasmFeatures } from './wasm-features.js';
+import { detectWasmFeatures, type WasmFeatures } from './backend/wasm/features.js';
 import {
   type BuildName,
   kernelsReady,
@@ -15,7 +15,7 @@ import {
   shutdownThreads,
   type ThreadsChoice,
   type WasmSource,
-} from './wasm-module.js';
+} from './backend/wasm/load-module.js';
 
 export interface InitOptions {
   /** Force a build: `'relaxed'`, `'simd128'`, `'none'` (baseline) or `'auto'` (default). */

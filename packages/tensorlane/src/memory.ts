@@ -4,8 +4,8 @@
  * FinalizationRegistry when a tensor becomes unreachable. `memory()` reports what is live.
  */
 import type { Storage } from './backend/backend.js';
+import { createdBackend } from './backend/current.js';
 import { BYTES_OF } from './dtype.js';
-import { kernelsReady, loadedKernels } from './wasm-module.js';
 
 let liveTensors = 0;
 let liveBytes = 0;
@@ -116,7 +116,7 @@ export interface MemoryInfo {
   tensors: number;
   /** Bytes held by live storages (views share their storage's bytes). */
   bytes: number;
-  /** Size of the wasm linear memory, which never shrinks (0 before the module loads). */
+  /** Size of the wasm linear memory, which never shrinks (0 before the wasm backend is used). */
   heapBytes: number;
 }
 
@@ -128,6 +128,6 @@ export function memory(): MemoryInfo {
   return {
     tensors: liveTensors,
     bytes: liveBytes,
-    heapBytes: kernelsReady() ? loadedKernels().exports.memory.buffer.byteLength : 0,
+    heapBytes: createdBackend('wasm')?.heapBytes() ?? 0,
   };
 }

@@ -8,19 +8,42 @@ import { currentBackend } from './backend/current.js';
 import type { DType, TypedArray } from './dtype.js';
 import { DisposedError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format/format-tensor.js';
-import { getIndexed, type IndexItem, setIndexed } from './indexing.js';
+import type * as indexing from './indexing.js';
+import type { IndexItem } from './indexing.js';
 import { StorageRef, track, untrack } from './memory.js';
-import { castTo } from './ops/cast.js';
-import { binaryOp, clampOp, unaryOp } from './ops/elementwise.js';
-import { copyInto, fillInto, inplaceBinary } from './ops/inplace.js';
-import * as linalg from './ops/matmul.js';
+import type * as cast from './ops/cast.js';
+import type * as elementwise from './ops/elementwise.js';
+import type * as inplace from './ops/inplace.js';
+import type * as matmul from './ops/matmul.js';
 import type { Operand } from './ops/operands.js';
+import type * as reduce from './ops/reduce.js';
 import type { Dims } from './ops/reduce.js';
-import * as red from './ops/reduce.js';
-import * as softmaxOps from './ops/softmax.js';
+import type * as softmax from './ops/softmax.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from './shape/strides.js';
 import type { ShapeArgs } from './shape/views.js';
 import * as views from './shape/views.js';
+
+/**
+ * The op modules Tensor methods route to. They build tensors, so they import this file;
+ * `index.ts` hands them over with `installTensorOps` and this file imports them only as types,
+ * which keeps module loading free of cycles.
+ */
+export interface TensorOps {
+  readonly cast: typeof cast;
+  readonly elementwise: typeof elementwise;
+  readonly inplace: typeof inplace;
+  readonly matmul: typeof matmul;
+  readonly reduce: typeof reduce;
+  readonly softmax: typeof softmax;
+  readonly indexing: typeof indexing;
+}
+
+const op = {} as TensorOps;
+
+/** Called once by `index.ts`: gives Tensor methods the op modules. */
+export function installTensorOps(table: TensorOps): void {
+  Object.assign(op, table);
+}
 
 /** A nested array of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -262,14 +285,14 @@ export class Tensor {
    * @example c.get(null, ':') // c[None, :]; m.get(0) // m[0]; m.get(':', '1:') // m[:, 1:]
    */
   get(...items: IndexItem[]): Tensor {
-    return getIndexed(this, items);
+    return op.indexing.getIndexed(this, items);
   }
   /**
    * `t[index] = value`, writing through the view; returns `this`.
    * @example t.set([0, ':'], 5); t.set(1, tensor([1, 2, 3]))
    */
   set(index: IndexItem | readonly IndexItem[], value: Operand): this {
-    setIndexed(this, index, value);
+    op.indexing.setIndexed(this, index, value);
     return this;
   }
 
@@ -277,37 +300,37 @@ export class Tensor {
 
   /** `this += other`, broadcasting `other` to this shape. */
   add_(other: Operand): this {
-    inplaceBinary('add', this, other);
+    op.inplace.inplaceBinary('add', this, other);
     return this;
   }
   /** `this -= other`. */
   sub_(other: Operand): this {
-    inplaceBinary('sub', this, other);
+    op.inplace.inplaceBinary('sub', this, other);
     return this;
   }
   /** `this *= other`. */
   mul_(other: Operand): this {
-    inplaceBinary('mul', this, other);
+    op.inplace.inplaceBinary('mul', this, other);
     return this;
   }
   /** `this /= other` (float tensors only: int results would need a cast). */
   div_(other: Operand): this {
-    inplaceBinary('div', this, other);
+    op.inplace.inplaceBinary('div', this, other);
     return this;
   }
   /** Sets every element to `value`. */
   fill_(value: number | boolean): this {
-    fillInto(this, value);
+    op.inplace.fillInto(this, value);
     return this;
   }
   /** Sets every element to 0. */
   zero_(): this {
-    fillInto(this, 0);
+    op.inplace.fillInto(this, 0);
     return this;
   }
   /** Copies `src` (broadcast, cast) into this tensor. */
   copy_(src: Operand): this {
-    copyInto(this, src);
+    op.inplace.copyInto(this, src);
     return this;
   }
 
@@ -315,142 +338,142 @@ export class Tensor {
 
   /** `this + other` with broadcasting. @example m.add(c) // [3, 3] + [3] */
   add(other: Operand): Tensor {
-    return binaryOp('add', this, other);
+    return op.elementwise.binaryOp('add', this, other);
   }
   /** `this - other` with broadcasting. */
   sub(other: Operand): Tensor {
-    return binaryOp('sub', this, other);
+    return op.elementwise.binaryOp('sub', this, other);
   }
   /** `this * other` with broadcasting. */
   mul(other: Operand): Tensor {
-    return binaryOp('mul', this, other);
+    return op.elementwise.binaryOp('mul', this, other);
   }
   /** True division: int and bool tensors give float32. */
   div(other: Operand): Tensor {
-    return binaryOp('div', this, other);
+    return op.elementwise.binaryOp('div', this, other);
   }
   /** `this ** other` with broadcasting. */
   pow(other: Operand): Tensor {
-    return binaryOp('pow', this, other);
+    return op.elementwise.binaryOp('pow', this, other);
   }
   /** Elementwise larger value (NaN propagates). */
   maximum(other: Operand): Tensor {
-    return binaryOp('maximum', this, other);
+    return op.elementwise.binaryOp('maximum', this, other);
   }
   /** Elementwise smaller value (NaN propagates). */
   minimum(other: Operand): Tensor {
-    return binaryOp('minimum', this, other);
+    return op.elementwise.binaryOp('minimum', this, other);
   }
   /** `this == other` as a bool tensor. */
   eq(other: Operand): Tensor {
-    return binaryOp('eq', this, other);
+    return op.elementwise.binaryOp('eq', this, other);
   }
   /** `this != other` as a bool tensor. */
   ne(other: Operand): Tensor {
-    return binaryOp('ne', this, other);
+    return op.elementwise.binaryOp('ne', this, other);
   }
   /** `this < other` as a bool tensor. @example a.lt(b).float().mean() */
   lt(other: Operand): Tensor {
-    return binaryOp('lt', this, other);
+    return op.elementwise.binaryOp('lt', this, other);
   }
   /** `this <= other` as a bool tensor. */
   le(other: Operand): Tensor {
-    return binaryOp('le', this, other);
+    return op.elementwise.binaryOp('le', this, other);
   }
   /** `this > other` as a bool tensor. @example a.gt(0) */
   gt(other: Operand): Tensor {
-    return binaryOp('gt', this, other);
+    return op.elementwise.binaryOp('gt', this, other);
   }
   /** `this >= other` as a bool tensor. */
   ge(other: Operand): Tensor {
-    return binaryOp('ge', this, other);
+    return op.elementwise.binaryOp('ge', this, other);
   }
   /** `-this` (not for bool). */
   neg(): Tensor {
-    return unaryOp('neg', this);
+    return op.elementwise.unaryOp('neg', this);
   }
   /** `|this|`. */
   abs(): Tensor {
-    return unaryOp('abs', this);
+    return op.elementwise.unaryOp('abs', this);
   }
   /** Square root (ints compute as float32). */
   sqrt(): Tensor {
-    return unaryOp('sqrt', this);
+    return op.elementwise.unaryOp('sqrt', this);
   }
   /** `e ** this` (ints compute as float32). */
   exp(): Tensor {
-    return unaryOp('exp', this);
+    return op.elementwise.unaryOp('exp', this);
   }
   /** Natural log (ints compute as float32). */
   log(): Tensor {
-    return unaryOp('log', this);
+    return op.elementwise.unaryOp('log', this);
   }
   /** Sine (ints compute as float32). */
   sin(): Tensor {
-    return unaryOp('sin', this);
+    return op.elementwise.unaryOp('sin', this);
   }
   /** Cosine (ints compute as float32). */
   cos(): Tensor {
-    return unaryOp('cos', this);
+    return op.elementwise.unaryOp('cos', this);
   }
   /** Hyperbolic tangent (ints compute as float32). */
   tanh(): Tensor {
-    return unaryOp('tanh', this);
+    return op.elementwise.unaryOp('tanh', this);
   }
   /** `1 / (1 + exp(-this))` (ints compute as float32). */
   sigmoid(): Tensor {
-    return unaryOp('sigmoid', this);
+    return op.elementwise.unaryOp('sigmoid', this);
   }
   /** `max(this, 0)`, NaN kept. */
   relu(): Tensor {
-    return unaryOp('relu', this);
+    return op.elementwise.unaryOp('relu', this);
   }
   /** `this * this`. */
   square(): Tensor {
-    return unaryOp('square', this);
+    return op.elementwise.unaryOp('square', this);
   }
   /** `1 / this` (ints compute as float32). */
   reciprocal(): Tensor {
-    return unaryOp('reciprocal', this);
+    return op.elementwise.unaryOp('reciprocal', this);
   }
   /** Rounds down. */
   floor(): Tensor {
-    return unaryOp('floor', this);
+    return op.elementwise.unaryOp('floor', this);
   }
   /** Rounds up. */
   ceil(): Tensor {
-    return unaryOp('ceil', this);
+    return op.elementwise.unaryOp('ceil', this);
   }
   /** Rounds half to even, as torch. */
   round(): Tensor {
-    return unaryOp('round', this);
+    return op.elementwise.unaryOp('round', this);
   }
   /** Clamps into `[min, max]`; either bound may be null. */
   clamp(min?: number | null, max?: number | null): Tensor {
-    return clampOp(this, min, max);
+    return op.elementwise.clampOp(this, min, max);
   }
 
   // Reductions; `dim` is a number, a list, or absent for all dims.
 
   /** @example m.sum(); m.sum(0); m.sum([0, 1], true); m.sum(-1) */
   sum(dim?: Dims, keepdim = false): Tensor {
-    return red.sum(this, dim, keepdim);
+    return op.reduce.sum(this, dim, keepdim);
   }
   /** Floats only (as torch). */
   mean(dim?: Dims, keepdim = false): Tensor {
-    return red.mean(this, dim, keepdim);
+    return op.reduce.mean(this, dim, keepdim);
   }
   /** Product over `dim` (all by default); ints and bools give int32. */
   prod(dim?: Dims, keepdim = false): Tensor {
-    return red.prod(this, dim, keepdim);
+    return op.reduce.prod(this, dim, keepdim);
   }
   /** True where every element over `dim` is nonzero. */
   all(dim?: Dims, keepdim = false): Tensor {
-    return red.all(this, dim, keepdim);
+    return op.reduce.all(this, dim, keepdim);
   }
   /** True where some element over `dim` is nonzero. */
   any(dim?: Dims, keepdim = false): Tensor {
-    return red.any(this, dim, keepdim);
+    return op.reduce.any(this, dim, keepdim);
   }
   /**
    * `max()` → the largest element; `max(dim, keepdim?)` → `{ values, indices }`;
@@ -460,34 +483,34 @@ export class Tensor {
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(other: Tensor): Tensor;
   max(arg?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (arg instanceof Tensor) return binaryOp('maximum', this, arg);
-    if (arg === undefined) return red.extreme('max', this);
-    return red.extremeWithIndices('max', this, arg, keepdim);
+    if (arg instanceof Tensor) return op.elementwise.binaryOp('maximum', this, arg);
+    if (arg === undefined) return op.reduce.extreme('max', this);
+    return op.reduce.extremeWithIndices('max', this, arg, keepdim);
   }
   /** As `max`, for the smallest. */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(other: Tensor): Tensor;
   min(arg?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (arg instanceof Tensor) return binaryOp('minimum', this, arg);
-    if (arg === undefined) return red.extreme('min', this);
-    return red.extremeWithIndices('min', this, arg, keepdim);
+    if (arg instanceof Tensor) return op.elementwise.binaryOp('minimum', this, arg);
+    if (arg === undefined) return op.reduce.extreme('min', this);
+    return op.reduce.extremeWithIndices('min', this, arg, keepdim);
   }
   /** The largest values over dims (torch.amax). */
   amax(dim?: Dims, keepdim = false): Tensor {
-    return red.extreme('max', this, dim, keepdim);
+    return op.reduce.extreme('max', this, dim, keepdim);
   }
   /** The smallest values over dims (torch.amin). */
   amin(dim?: Dims, keepdim = false): Tensor {
-    return red.extreme('min', this, dim, keepdim);
+    return op.reduce.extreme('min', this, dim, keepdim);
   }
   /** int32 index of the first maximum (into the flattened tensor when `dim` is absent). */
   argmax(dim?: number | null, keepdim = false): Tensor {
-    return red.argExtreme('argmax', this, dim, keepdim);
+    return op.reduce.argExtreme('argmax', this, dim, keepdim);
   }
   /** int32 index of the first minimum (into the flattened tensor when `dim` is absent). */
   argmin(dim?: number | null, keepdim = false): Tensor {
-    return red.argExtreme('argmin', this, dim, keepdim);
+    return op.reduce.argExtreme('argmin', this, dim, keepdim);
   }
   /**
    * Variance with Bessel's correction by default.
@@ -495,92 +518,92 @@ export class Tensor {
    */
   var(...args: VarianceArgs): Tensor {
     const { dim, keepdim, options } = varianceArgs(args);
-    return red.variance(this, dim, keepdim, options);
+    return op.reduce.variance(this, dim, keepdim, options);
   }
   /** Standard deviation; arguments as `var`. */
   std(...args: VarianceArgs): Tensor {
     const { dim, keepdim, options } = varianceArgs(args);
-    return red.std(this, dim, keepdim, options);
+    return op.reduce.std(this, dim, keepdim, options);
   }
   /** Frobenius norm by default (`sqrt((t*t).sum())`); `p` may be 'fro', 2, 1 or Infinity. */
   norm(p: 'fro' | number = 'fro', dim?: Dims, keepdim = false): Tensor {
-    return red.norm(this, p, dim, keepdim);
+    return op.reduce.norm(this, p, dim, keepdim);
   }
   /** `log(sum(exp(t), dim))`, computed stably. */
   logsumexp(dim: Dims, keepdim = false): Tensor {
-    return red.logsumexp(this, dim, keepdim);
+    return op.reduce.logsumexp(this, dim, keepdim);
   }
 
   // Linear algebra and softmax (ops/matmul.ts, ops/softmax.ts).
 
   /** torch.matmul: 1-D operands promoted, batch dims broadcast. @example a.matmul(b) */
   matmul(other: Tensor): Tensor {
-    return linalg.matmul(this, other);
+    return op.matmul.matmul(this, other);
   }
   /** 2-D matrix product. */
   mm(other: Tensor): Tensor {
-    return linalg.mm(this, other);
+    return op.matmul.mm(this, other);
   }
   /** 3-D batched matrix product (equal batch sizes). */
   bmm(other: Tensor): Tensor {
-    return linalg.bmm(this, other);
+    return op.matmul.bmm(this, other);
   }
   /** Matrix (2-D) times vector (1-D). */
   mv(vec: Tensor): Tensor {
-    return linalg.mv(this, vec);
+    return op.matmul.mv(this, vec);
   }
   /** Dot product of two 1-D tensors (a 0-d tensor). */
   dot(other: Tensor): Tensor {
-    return linalg.dot(this, other);
+    return op.matmul.dot(this, other);
   }
   /** Outer product of two 1-D tensors. */
   outer(other: Tensor): Tensor {
-    return linalg.outer(this, other);
+    return op.matmul.outer(this, other);
   }
   /** Softmax along `dim` (max-subtracted). @example logits.softmax(-1) */
   softmax(dim: number, dtype?: DType): Tensor {
-    return softmaxOps.softmax(this, dim, dtype);
+    return op.softmax.softmax(this, dim, dtype);
   }
   /** Log-softmax along `dim`. */
   logSoftmax(dim: number, dtype?: DType): Tensor {
-    return softmaxOps.logSoftmax(this, dim, dtype);
+    return op.softmax.logSoftmax(this, dim, dtype);
   }
 
   // Casts.
 
   /** This tensor as `dtype` (a new handle on the same storage when it already is). */
   to(dtype: DType): Tensor {
-    return castTo(this, dtype);
+    return op.cast.castTo(this, dtype);
   }
   /** As float32. */
   float(): Tensor {
-    return castTo(this, 'float32');
+    return op.cast.castTo(this, 'float32');
   }
   /** As float64. */
   double(): Tensor {
-    return castTo(this, 'float64');
+    return op.cast.castTo(this, 'float64');
   }
   /** As int32 (floats truncate toward zero). */
   int(): Tensor {
-    return castTo(this, 'int32');
+    return op.cast.castTo(this, 'int32');
   }
   /** As bool (`x != 0`; NaN is true). */
   bool(): Tensor {
-    return castTo(this, 'bool');
+    return op.cast.castTo(this, 'bool');
   }
 }
 
 /** `var`/`std` arguments: `(dim?, keepdim?, options?)`, options possibly in any trailing slot. */
-export type VarianceArgs = (Dims | boolean | red.VarianceOptions)[];
+export type VarianceArgs = (Dims | boolean | reduce.VarianceOptions)[];
 
 function varianceArgs(args: VarianceArgs): {
   dim: Dims;
   keepdim?: boolean;
-  options: red.VarianceOptions;
+  options: reduce.VarianceOptions;
 } {
   const last = args[args.length - 1];
   const isOptions = last !== null && typeof last === 'object' && !Array.isArray(last);
-  const options = isOptions ? (last as red.VarianceOptions) : {};
+  const options = isOptions ? (last as reduce.VarianceOptions) : {};
   const rest = isOptions ? args.slice(0, -1) : args;
   const keepdim = rest[1];
   return {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectWasmFeatures } from '../src/wasm-features.js';
+import { detectWasmFeatures } from '../src/backend/wasm/features.js';
 
 type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
 

@@ -15,7 +15,7 @@ import {
   type Tensor,
   tidy,
 } from '../src/index.js';
-import { loadedKernels } from '../src/wasm-module.js';
+import { loadedKernels } from '../src/backend/wasm/load-module.js';
 import { bitsOf } from './thread-ops.js';
 
 const OPS = 10_000;

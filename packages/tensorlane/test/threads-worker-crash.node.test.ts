@@ -10,7 +10,7 @@
  */
 import { afterAll, expect, it, vi } from 'vitest';
 import { backendInfo, init, KernelTrapError } from '../src/index.js';
-import { loadedKernels } from '../src/wasm-module.js';
+import { loadedKernels } from '../src/backend/wasm/load-module.js';
 import { expectExactMatmul } from './exact-matmul-check.js';
 
 type Exports = Record<string, (...a: number[]) => number> & {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
-import { callerMayBlock } from '../src/thread-pool.js';
-import { loadedKernels } from '../src/wasm-module.js';
+import { callerMayBlock } from '../src/backend/wasm/thread-pool.js';
+import { loadedKernels } from '../src/backend/wasm/load-module.js';
 import { runSplitOps, SPLIT_OPS } from './thread-ops.js';
 
 const kernels = () =>

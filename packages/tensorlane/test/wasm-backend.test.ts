@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from '../src/backend/backend.js';
-import { createJsBackend } from '../src/backend/js.js';
-import { createWasmBackend } from '../src/backend/wasm.js';
+import { createJsBackend } from '../src/backend/js/js-backend.js';
+import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
 import type { DType } from '../src/dtype.js';
 import { firstMismatch, firstUlpMismatch } from './float-compare.js';
 import {

@@ -3,8 +3,8 @@
  * matrix sets `TL_WASM_BUILDS` (a global in browsers) to its cell's build, so a broken
  * build turns its own column red and no other; vitest, without it, covers all five.
  */
-import { detectWasmFeatures } from '../src/wasm-features.js';
-import { type BuildName, type LoadedKernels, loadKernels } from '../src/wasm-module.js';
+import { detectWasmFeatures } from '../src/backend/wasm/features.js';
+import { type BuildName, type LoadedKernels, loadKernels } from '../src/backend/wasm/load-module.js';
 
 const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
   (globalThis as any).TL_WASM_BUILDS) as string | undefined;

@@ -76,6 +76,8 @@ export interface Backend {
    * memory: do not keep it across an `alloc`, which may grow (and detach) the buffer.
    */
   array(storage: Storage): TypedArray;
+  /** Bytes of memory the backend has reserved from the engine (wasm: the linear memory). */
+  heapBytes(): number;
 
   /** `out = a` elementwise, casting to `out`'s dtype. Shapes are equal. */
   copy(a: View, out: View): void;

@@ -1,7 +1,7 @@
 /** Which backend runs ops. The wasm backend is created lazily on first use. */
 import type { Backend } from './backend.js';
-import { createJsBackend } from './js.js';
-import { createWasmBackend } from './wasm.js';
+import { createJsBackend } from './js/js-backend.js';
+import { createWasmBackend } from './wasm/wasm-backend.js';
 
 export type BackendName = 'wasm' | 'js';
 
@@ -11,6 +11,11 @@ const instances: Partial<Record<BackendName, Backend>> = {};
 /** A backend by name, created once. */
 export function backendNamed(name: BackendName): Backend {
   instances[name] ??= name === 'js' ? createJsBackend() : createWasmBackend();
+  return instances[name];
+}
+
+/** The backend named `name` if it has been created (never creates it). */
+export function createdBackend(name: BackendName): Backend | undefined {
   return instances[name];
 }
 

@@ -6,7 +6,7 @@
  * kernel that never materialises the L × S score matrix (memory O(L·E + S·E)).
  */
 import type { Backend, View } from '../backend/backend.js';
-import { forEachRow } from '../backend/strided-rows.js';
+import { forEachRow } from '../shape/strided-rows.js';
 import { type DType, isFloat } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';

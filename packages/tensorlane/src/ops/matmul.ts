@@ -7,7 +7,7 @@
  * allocated, so a failed call leaves every tensor intact.
  */
 import type { View } from '../backend/backend.js';
-import { forEachRow } from '../backend/strided-rows.js';
+import { forEachRow } from '../shape/strided-rows.js';
 import type { DType } from '../dtype.js';
 import { DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';

@@ -7,6 +7,8 @@
  * testFail(() => a.add(b), { contains: 'cannot broadcast' });
  */
 
+import '../tensor-methods.js';
+
 export type { CloseOptions } from '../ops/close-values.js';
 export { allclose, isclose } from '../ops/isclose.js';
 export { test, testEq, testNe, testNear } from './assertions.js';

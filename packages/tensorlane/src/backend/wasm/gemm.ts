@@ -3,20 +3,15 @@
  * the views' strides (no copies, batch strides of 0 for broadcast batches); int32 and
  * float64 run the reference loop over wasm memory.
  */
-import type { View } from './backend.js';
-import type { GemmFn } from './js-gemm.js';
-import type { WasmLinalgExports } from './wasm-linalg-exports.js';
-
-/** Byte address of a view's first element. */
-export function f32Address(v: View): number {
-  return (v.storage.handle as number) + v.offset * 4;
-}
+import type { View } from '../backend.js';
+import type { GemmFn } from '../js/gemm.js';
+import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `gemm`, falling back to `reference` for dtypes without a kernel.
  * @example const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
  */
-export function wasmGemm(exports: WasmLinalgExports, reference: GemmFn): GemmFn {
+export function wasmGemm(exports: KernelExports, reference: GemmFn): GemmFn {
   return (a, b, out) => {
     if (out.storage.dtype !== 'float32') return reference(a, b, out);
     const [batch, m, k] = a.shape as [number, number, number];
@@ -31,15 +26,15 @@ export function wasmGemm(exports: WasmLinalgExports, reference: GemmFn): GemmFn 
       k,
       1,
       0,
-      f32Address(a),
+      address(a),
       rsa,
       csa,
       bsa,
-      f32Address(b),
+      address(b),
       rsb,
       csb,
       bsb,
-      f32Address(out),
+      address(out),
       rsc,
       csc,
       bsc,

@@ -3,17 +3,16 @@
  * `softmax_f32` kernel (one call per run of evenly spaced rows); anything else runs the
  * reference over wasm memory. The op layer makes rows contiguous before calling.
  */
-import { coalesceDims } from '../shape/coalesce-dims.js';
-import type { SoftmaxFn } from './js-softmax.js';
-import { forEachRow } from './strided-rows.js';
-import { f32Address } from './wasm-gemm.js';
-import type { WasmLinalgExports } from './wasm-linalg-exports.js';
+import { coalesceDims } from '../../shape/coalesce-dims.js';
+import type { SoftmaxFn } from '../js/softmax.js';
+import { forEachRow } from '../../shape/strided-rows.js';
+import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `softmax`, falling back to `reference` where the kernel does not apply.
  * @example wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
  */
-export function wasmSoftmax(exports: WasmLinalgExports, reference: SoftmaxFn): SoftmaxFn {
+export function wasmSoftmax(exports: KernelExports, reference: SoftmaxFn): SoftmaxFn {
   return (a, out, log) => {
     const nd = a.shape.length;
     const n = a.shape[nd - 1] ?? 1;
@@ -23,7 +22,7 @@ export function wasmSoftmax(exports: WasmLinalgExports, reference: SoftmaxFn): S
       a.strides.slice(0, -1),
       out.strides.slice(0, -1),
     ]);
-    const [xa, xo] = [f32Address(a), f32Address(out)];
+    const [xa, xo] = [address(a), address(out)];
     const [sa, so] = [outer.strides[0]!, outer.strides[1]!];
     const [ia, io] = [sa[sa.length - 1] ?? 0, so[so.length - 1] ?? 0];
     // Each innermost run of the outer dims is `rows` evenly spaced rows: one kernel call.

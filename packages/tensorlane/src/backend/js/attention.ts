@@ -3,8 +3,8 @@
  * every key plus the mask, a max-subtracted softmax, then the weighted sum of values. One
  * row of scores at a time, so it also serves as a low-memory path.
  */
-import type { TypedArray } from '../dtype.js';
-import type { AttentionArgs, Storage, View } from './backend.js';
+import type { TypedArray } from '../../dtype.js';
+import type { AttentionArgs, Storage, View } from '../backend.js';
 
 /** `Backend.attention` over typed arrays. */
 export type AttentionFn = (q: View, k: View, v: View, out: View, args: AttentionArgs) => void;

@@ -8,16 +8,12 @@
  * SharedArrayBuffer and workers exist and more than one thread is asked for (the default
  * asks for every core).
  */
-import { InitError } from './errors.js';
-import {
-  availableCores,
-  startThreadPool,
-  type ThreadExports,
-  type ThreadPool,
-  threadsSupported,
-} from './thread-pool.js';
+import { InitError } from '../../errors.js';
+import { MODULE_URL, packageWasmUrl } from '../../package-url.js';
+import { abiMismatches, isKernelExports, type KernelExports } from './abi.js';
+import { availableCores, startThreadPool, type ThreadPool, threadsSupported } from './thread-pool.js';
 import { guardTraps } from './trap-recovery.js';
-import { detectWasmFeatures, type WasmFeatures } from './wasm-features.js';
+import { detectWasmFeatures, type WasmFeatures } from './features.js';
 
 export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'simd128-threads' | 'baseline';
 /** What `init({ threads })` accepts: a count (1 = no workers) or every core. */
@@ -26,33 +22,6 @@ export type ThreadsChoice = number | 'auto';
 export type SimdChoice = 'relaxed' | 'simd128' | 'none' | 'auto';
 /** Where the module comes from: a URL, its bytes, or an already compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
-
-/** The kernel crate's exports, as declared in `crates/kernels/src/lib.rs`. */
-export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  tl_alloc(bytes: number): number;
-  tl_free(ptr: number, bytes: number): void;
-  add_f32(a: number, b: number, out: number, n: number): void;
-  // Strided elementwise/unary/reduce/copy kernels: `dims` points at i32 shape + strides;
-  // each returns 0 when it has no kernel for the op (the caller then falls back to js).
-  binary_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
-  compare_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
-  binary_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
-  compare_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
-  unary_f32(
-    op: number,
-    ndim: number,
-    dims: number,
-    a: number,
-    out: number,
-    lo: number,
-    hi: number,
-  ): number;
-  reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
-  copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
-  tl_set_threads(threads: number, callerMayBlock: number): void;
-  readonly [name: string]: unknown;
-}
 
 export interface LoadedKernels {
   readonly exports: KernelExports;
@@ -119,9 +88,7 @@ export function wasmFileName(build: BuildName): string {
 }
 
 function defaultUrl(build: BuildName): URL {
-  // This module is bundled into dist/*.js and run from src/*.ts in tests: both sit one
-  // level below the package root, beside `wasm/`.
-  return new URL(`../wasm/${wasmFileName(build)}`, import.meta.url);
+  return packageWasmUrl(wasmFileName(build));
 }
 
 function readFileSync(url: URL): Uint8Array | undefined {
@@ -137,8 +104,15 @@ function instantiate(module: WebAssembly.Module, build: BuildName, threads: numb
   loaded?.pool?.shutdown();
   loaded = undefined;
   if (!isThreaded(build)) {
-    const exports = guardTraps<KernelExports>(new WebAssembly.Instance(module, {}).exports);
-    loaded = { exports, build, features: detectWasmFeatures(), threads: 1, pool: undefined };
+    const exports = { ...new WebAssembly.Instance(module, {}).exports };
+    if (!isKernelExports(exports, false)) throw abiError(build, exports, false);
+    loaded = {
+      exports: guardTraps(exports, false),
+      build,
+      features: detectWasmFeatures(),
+      threads: 1,
+      pool: undefined,
+    };
     return loaded;
   }
   const memory = new WebAssembly.Memory({
@@ -148,10 +122,22 @@ function instantiate(module: WebAssembly.Module, build: BuildName, threads: numb
   });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   // The memory is imported, not exported: put it where the backend looks for it.
-  const exports = { ...guardTraps<KernelExports>(instance.exports), memory };
-  const pool = startThreadPool(module, memory, exports as unknown as ThreadExports, threads);
-  loaded = { exports, build, features: detectWasmFeatures(), threads: pool.threads, pool };
+  const exports = { ...instance.exports, memory };
+  if (!isKernelExports(exports, true)) throw abiError(build, exports, true);
+  const guarded = guardTraps(exports, true);
+  const pool = startThreadPool(module, memory, guarded, threads);
+  loaded = { exports: guarded, build, features: detectWasmFeatures(), threads: pool.threads, pool };
   return loaded;
+}
+
+/** The error for a module whose exports are not this package's kernel ABI. */
+function abiError(build: BuildName, exports: Record<string, unknown>, threaded: boolean): InitError {
+  const problems = abiMismatches(exports, threaded);
+  return new InitError(
+    `init: the module given as the '${build}' build is not this version's kernel module ` +
+      `(${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}); ` +
+      'pass the .wasm file shipped with this tensorlane version',
+  );
 }
 
 async function compile(source: Uint8Array | ArrayBuffer): Promise<WebAssembly.Module> {
@@ -197,7 +183,7 @@ export async function loadKernels(
   if (source instanceof WebAssembly.Module) return done(source);
   if (source instanceof ArrayBuffer || source instanceof Uint8Array)
     return done(await compile(source));
-  const url = new URL(String(source), (globalThis as any).location?.href ?? import.meta.url);
+  const url = new URL(String(source), (globalThis as any).location?.href ?? MODULE_URL);
   const local = readFileSync(url);
   if (local) return done(await compile(local));
   const response = fetch(url);

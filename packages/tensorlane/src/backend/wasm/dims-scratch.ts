@@ -2,8 +2,8 @@
  * A reusable block of wasm memory through which shapes and strides reach the kernels (they
  * take a pointer to an i32 array, since wasm exports cannot take JS arrays).
  */
-import { OutOfMemoryError } from '../errors.js';
-import type { KernelExports } from '../wasm-module.js';
+import { OutOfMemoryError } from '../../errors.js';
+import type { KernelExports } from './abi.js';
 
 /** Writes i32 lists into wasm memory for the next kernel call. */
 export interface DimsScratch {

@@ -1,9 +1,9 @@
 /** The js backend's matrix product, softmax and attention: the plain reference loops. */
-import type { TypedArray } from '../dtype.js';
-import type { Backend, Storage } from './backend.js';
-import { arrayAttention } from './js-attention.js';
-import { arrayGemm } from './js-gemm.js';
-import { arraySoftmax } from './js-softmax.js';
+import type { TypedArray } from '../../dtype.js';
+import type { Backend, Storage } from '../backend.js';
+import { arrayAttention } from './attention.js';
+import { arrayGemm } from './gemm.js';
+import { arraySoftmax } from './softmax.js';
 
 /** `gemm`, `softmax` and `attention` over typed arrays seen through `array`. */
 export type LinalgKernels = Pick<Backend, 'gemm' | 'softmax' | 'attention'>;

@@ -6,20 +6,23 @@
  * int32 unary/reductions, all/any) run the js backend's reference kernels over typed-array
  * views of wasm memory, so every op works on this backend.
  */
-import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../dtype.js';
-import { OutOfMemoryError } from '../errors.js';
-import { coalesceDims } from '../shape/coalesce-dims.js';
-import { type KernelExports, loadedKernels } from '../wasm-module.js';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
-import { arrayKernels } from './js.js';
-import { wasmLinalgKernels } from './wasm-linalg.js';
-import { ARITH_CODE, COMPARE_CODE, KIND_CODE, REDUCE_CODE, UNARY_CODE } from './wasm-op-codes.js';
-import { createDimsScratch } from './wasm-scratch.js';
-
-/** Byte address of a view's first element. */
-function address(v: View): number {
-  return (v.storage.handle as number) + v.offset * BYTES_OF[v.storage.dtype];
-}
+import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
+import { OutOfMemoryError } from '../../errors.js';
+import { coalesceDims } from '../../shape/coalesce-dims.js';
+import {
+  ARITH_CODE,
+  address,
+  COMPARE_CODE,
+  KIND_CODE,
+  type KernelExports,
+  REDUCE_CODE,
+  UNARY_CODE,
+} from './abi.js';
+import { loadedKernels } from './load-module.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import { arrayKernels } from '../js/js-backend.js';
+import { wasmLinalgKernels } from './linalg.js';
+import { createDimsScratch } from './dims-scratch.js';
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
@@ -114,8 +117,6 @@ export function createWasmBackend(): Backend {
   }
 
   const backend: Backend = {
-    // Ops this file has no kernel for (and any the contract grows) come from the js kernels.
-    ...fallback,
     name: 'wasm',
     alloc(dtype: DType, length: number, zeroed = true): Storage {
       const bytes = length * BYTES_OF[dtype];
@@ -140,6 +141,7 @@ export function createWasmBackend(): Backend {
       bytesLive -= bytes;
     },
     array,
+    heapBytes: () => exports.memory.buffer.byteLength,
     copy,
     binary,
     unary,

@@ -7,26 +7,21 @@
  * is wrapped: a trap calls `tl_recover`, which closes the job and frees the scratch, puts
  * the stack pointer back, and surfaces as a `KernelTrapError` naming the export.
  */
-import { KernelTrapError } from './errors.js';
-
-interface RecoverableExports {
-  readonly __stack_pointer: WebAssembly.Global;
-  tl_recover(): number;
-}
+import { KernelTrapError } from '../../errors.js';
+import { type KernelExports, kernelFunctionNames } from './abi.js';
 
 /**
  * `exports` with every function wrapped so that a trap leaves the module as it was before
  * the call. Must be called while no export runs: it records the resting stack pointer.
- * @example const exports = guardTraps(new WebAssembly.Instance(module, {}).exports);
+ * @example const guarded = guardTraps(exports, false);
  */
-export function guardTraps<T>(exports: WebAssembly.Exports): T {
-  const raw = exports as unknown as RecoverableExports;
-  const restingStack = raw.__stack_pointer.value as number;
+export function guardTraps<T extends KernelExports>(exports: T, threaded: boolean): T {
+  const restingStack = exports.__stack_pointer.value as number;
   const recover = (name: string, trap: WebAssembly.RuntimeError): KernelTrapError => {
     // tl_recover first: the open job lives in the trapped frame, below the resting stack
     // pointer, and workers may still be reading it until tl_recover has waited them out.
-    raw.tl_recover();
-    raw.__stack_pointer.value = restingStack;
+    exports.tl_recover();
+    exports.__stack_pointer.value = restingStack;
     return new KernelTrapError(
       `${name}: the wasm kernel trapped (${trap.message}); the module recovered and ` +
         'tensors other than this call’s output are intact',
@@ -34,14 +29,11 @@ export function guardTraps<T>(exports: WebAssembly.Exports): T {
       trap,
     );
   };
-  const guarded: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(exports)) {
-    if (typeof value !== 'function') {
-      guarded[name] = value;
-      continue;
-    }
-    const fn = value as (...args: number[]) => unknown;
-    guarded[name] = (...args: number[]) => {
+  const guarded: T = { ...exports };
+  const table = guarded as Record<string, unknown>;
+  for (const name of kernelFunctionNames(threaded)) {
+    const fn = table[name] as (...args: number[]) => unknown;
+    table[name] = (...args: number[]) => {
       try {
         return fn(...args);
       } catch (e) {
@@ -50,5 +42,5 @@ export function guardTraps<T>(exports: WebAssembly.Exports): T {
       }
     };
   }
-  return guarded as T;
+  return guarded;
 }

@@ -3,14 +3,14 @@
  * backend is tested against, and `arrayKernels` also runs on typed-array views of wasm
  * memory for whatever the wasm build has no kernel for.
  */
-import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../dtype.js';
-import { OutOfMemoryError } from '../errors.js';
-import { coalesceDims } from '../shape/coalesce-dims.js';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
+import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
+import { OutOfMemoryError } from '../../errors.js';
+import { coalesceDims } from '../../shape/coalesce-dims.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
-import { arrayLinalgKernels } from './js-linalg.js';
-import { forEachRow } from './strided-rows.js';
+import { arrayLinalgKernels } from './linalg.js';
+import { forEachRow } from '../../shape/strided-rows.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
 export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce'>;
@@ -233,6 +233,8 @@ export function createJsBackend(): Backend {
       bytesLive -= storage.length * BYTES_OF[storage.dtype];
     },
     array,
+    // Typed arrays come from the JS heap, which the engine sizes itself.
+    heapBytes: () => 0,
     ...arrayKernels(array),
     ...arrayLinalgKernels(array),
   };

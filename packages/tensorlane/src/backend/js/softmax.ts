@@ -2,9 +2,9 @@
  * The reference softmax along the last axis of a strided view: subtract the row maximum,
  * exponentiate, normalise (log-softmax: `x − max − log Σ exp(x − max)`).
  */
-import type { TypedArray } from '../dtype.js';
-import type { Storage, View } from './backend.js';
-import { forEachRow } from './strided-rows.js';
+import type { TypedArray } from '../../dtype.js';
+import type { Storage, View } from '../backend.js';
+import { forEachRow } from '../../shape/strided-rows.js';
 
 /** `Backend.softmax` over typed arrays. */
 export type SoftmaxFn = (a: View, out: View, log: boolean) => void;

@@ -4,8 +4,8 @@
  * Results are plain numbers; storing into the output typed array rounds (float32) or wraps
  * (int32) exactly as the dtype requires.
  */
-import type { DType } from '../dtype.js';
-import type { BinaryOp, UnaryOp } from './backend.js';
+import type { DType } from '../../dtype.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
 
 export type BinaryFn = (x: number, y: number) => number | boolean;
 export type UnaryFn = (x: number, lo: number, hi: number) => number;

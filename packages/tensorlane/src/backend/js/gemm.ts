@@ -3,8 +3,8 @@
  * backend runs it for every dtype; the wasm backend runs it for dtypes without a kernel
  * (int32, float64) and tests check the wasm kernel against it.
  */
-import type { TypedArray } from '../dtype.js';
-import type { Storage, View } from './backend.js';
+import type { TypedArray } from '../../dtype.js';
+import type { Storage, View } from '../backend.js';
 
 /** `Backend.gemm` over typed arrays. */
 export type GemmFn = (a: View, b: View, out: View) => void;

@@ -4,8 +4,8 @@
  * spell each op out. Semantics equal `element-ops.ts` (the generic path handles the rest:
  * bool operands, int32 mul/div/pow, pow).
  */
-import type { TypedArray } from '../dtype.js';
-import type { BinaryOp } from './backend.js';
+import type { TypedArray } from '../../dtype.js';
+import type { BinaryOp } from '../backend.js';
 
 type Out = { [i: number]: number | boolean };
 

@@ -9,18 +9,10 @@
  * script exits by itself); browsers use Web Workers from a Blob URL. Either way no worker
  * file has to be found next to a bundle. `shutdown()` ends the workers explicitly.
  */
+import type { ThreadedKernelExports } from './abi.js';
 
 /** Bytes of each worker's shadow stack (the kernels keep little on it). */
 const WORKER_STACK_BYTES = 512 * 1024;
-
-/** The exports the pool needs (beyond the kernels). */
-export interface ThreadExports {
-  tl_alloc(bytes: number): number;
-  tl_set_threads(threads: number, callerMayBlock: number): void;
-  tl_shutdown_threads(): void;
-  readonly __tls_size: WebAssembly.Global;
-  readonly __tls_align: WebAssembly.Global;
-}
 
 export interface ThreadPool {
   /** Participants, the calling thread included. */
@@ -171,7 +163,7 @@ function readyOrTimeout(started: Promise<unknown>): Promise<void> {
 export function startThreadPool(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
-  exports: ThreadExports,
+  exports: ThreadedKernelExports,
   threads: number,
 ): ThreadPool {
   const tlsSize = exports.__tls_size.value as number;

@@ -2,15 +2,14 @@
  * `Backend.attention` on the wasm backend: float32 runs the fused `attention_f32` kernel
  * (tiles of K/V with an online softmax, never the L × S scores); float64 runs the reference.
  */
-import type { AttentionFn } from './js-attention.js';
-import { f32Address } from './wasm-gemm.js';
-import type { WasmLinalgExports } from './wasm-linalg-exports.js';
+import type { AttentionFn } from '../js/attention.js';
+import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `attention`, falling back to `reference` for dtypes without a kernel.
  * @example wasmAttention(exports, arrayAttention(array))(q, k, v, out, { scale: 0.125, causal: true })
  */
-export function wasmAttention(exports: WasmLinalgExports, reference: AttentionFn): AttentionFn {
+export function wasmAttention(exports: KernelExports, reference: AttentionFn): AttentionFn {
   return (q, k, v, out, args) => {
     if (out.storage.dtype !== 'float32') return reference(q, k, v, out, args);
     const [batch, l, e] = q.shape as [number, number, number];
@@ -25,23 +24,23 @@ export function wasmAttention(exports: WasmLinalgExports, reference: AttentionFn
       ev,
       args.scale,
       args.causal ? 1 : 0,
-      f32Address(q),
+      address(q),
       q.strides[0]!,
       q.strides[1]!,
       q.strides[2]!,
-      f32Address(k),
+      address(k),
       k.strides[0]!,
       k.strides[1]!,
       k.strides[2]!,
-      f32Address(v),
+      address(v),
       v.strides[0]!,
       v.strides[1]!,
       v.strides[2]!,
-      m ? f32Address(m) : 0,
+      m ? address(m) : 0,
       m?.strides[0] ?? 0,
       m?.strides[1] ?? 0,
       m?.strides[2] ?? 0,
-      f32Address(out),
+      address(out),
       out.strides[0]!,
       out.strides[1]!,
       out.strides[2]!,

@@ -1,0 +1,262 @@
+/**
+ * The kernel module's ABI, declared once: every export of `crates/kernels/src/lib.rs` (and
+ * the linker globals `scripts/build-wasm.mjs` exports) with its arguments, the op codes the
+ * kernels take, and the byte address of a view. Pointers and sizes are wasm32 byte
+ * addresses and element counts; strides are in elements. A test
+ * (`test/abi-op-codes.test.ts`) checks the op codes against the Rust enums.
+ */
+import type { DType } from '../../dtype.js';
+import type { BinaryOp, ReduceOp, UnaryOp, View } from '../backend.js';
+import { BYTES_OF } from '../../dtype.js';
+
+/** Every export of every build (the threaded builds add the `__tls_*` globals). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  /** The shadow stack pointer, put back after a trap (`trap-recovery.ts`). */
+  readonly __stack_pointer: WebAssembly.Global;
+
+  // Memory.
+  /** 16-aligned block of `bytes` bytes, or 0 when memory cannot grow. */
+  tl_alloc(bytes: number): number;
+  tl_free(ptr: number, bytes: number): void;
+
+  // Thread pool (`crates/kernels/src/pool.rs`); single-thread builds keep one participant.
+  tl_set_threads(threads: number, callerMayBlock: number): void;
+  tl_worker_loop(): void;
+  tl_worker_tasks(): number;
+  tl_worker_failed(): number;
+  tl_pool_failed(): number;
+  tl_shutdown_threads(): void;
+  /** After a trap: closes the open job, waits out the workers, frees the scratch. */
+  tl_recover(): number;
+
+  // Strided elementwise, reduction and copy kernels. `dims` points at the i32 shape
+  // followed by each operand's strides; each returns 0 when it has no kernel for the op
+  // (the caller then runs the js reference kernel).
+  binary_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  compare_f32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  binary_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  compare_i32(op: number, ndim: number, dims: number, a: number, b: number, out: number): number;
+  unary_f32(
+    op: number,
+    ndim: number,
+    dims: number,
+    a: number,
+    out: number,
+    lo: number,
+    hi: number,
+  ): number;
+  reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
+  copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
+
+  // Linear algebra: row, column and batch strides per operand.
+  gemm_f32(
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    beta: number,
+    a: number,
+    rsa: number,
+    csa: number,
+    bsa: number,
+    b: number,
+    rsb: number,
+    csb: number,
+    bsb: number,
+    c: number,
+    rsc: number,
+    csc: number,
+    bsc: number,
+  ): void;
+  softmax_f32(
+    rows: number,
+    n: number,
+    x: number,
+    rsx: number,
+    out: number,
+    rso: number,
+    log: number,
+  ): void;
+  attention_f32(
+    batch: number,
+    l: number,
+    s: number,
+    e: number,
+    ev: number,
+    scale: number,
+    causal: number,
+    q: number,
+    bsq: number,
+    rsq: number,
+    csq: number,
+    k: number,
+    bsk: number,
+    rsk: number,
+    csk: number,
+    v: number,
+    bsv: number,
+    rsv: number,
+    csv: number,
+    mask: number,
+    bsm: number,
+    rsm: number,
+    csm: number,
+    out: number,
+    bso: number,
+    rso: number,
+    cso: number,
+  ): void;
+
+  // Benchmark-only (`bench/`), not API: the FMA peak loops and the GEMM kernel switch.
+  bench_peak_fma(iters: number, m: number, c: number): number;
+  bench_peak_muladd(iters: number, m: number, c: number): number;
+  bench_peak_flops_per_iter(): number;
+  bench_gemm_set_kernel(id: number): number;
+}
+
+/** The linker globals a threaded build adds, which each worker instance needs. */
+export interface ThreadedKernelExports extends KernelExports {
+  readonly __tls_size: WebAssembly.Global;
+  readonly __tls_align: WebAssembly.Global;
+  readonly __tls_base: WebAssembly.Global;
+  __wasm_init_tls(tls: number): void;
+}
+
+/** `binary::ArithOp`. */
+export const ARITH_CODE: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  maximum: 5,
+  minimum: 6,
+};
+
+/** `binary::CmpOp`. */
+export const COMPARE_CODE: Partial<Record<BinaryOp, number>> = {
+  eq: 0,
+  ne: 1,
+  lt: 2,
+  le: 3,
+  gt: 4,
+  ge: 5,
+};
+
+/** `unary::UnaryOp`. */
+export const UNARY_CODE: Record<UnaryOp, number> = {
+  neg: 0,
+  abs: 1,
+  sqrt: 2,
+  exp: 3,
+  log: 4,
+  sin: 5,
+  cos: 6,
+  tanh: 7,
+  sigmoid: 8,
+  relu: 9,
+  square: 10,
+  reciprocal: 11,
+  floor: 12,
+  ceil: 13,
+  round: 14,
+  clamp: 15,
+};
+
+/** `reduce::ReduceOp` (float32 only; all/any and other dtypes use the js kernels). */
+export const REDUCE_CODE: Partial<Record<ReduceOp, number>> = {
+  sum: 0,
+  prod: 1,
+  max: 2,
+  min: 3,
+  argmax: 4,
+  argmin: 5,
+};
+
+/** `copy::Kind`: how each dtype's elements are stored. */
+export const KIND_CODE: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+
+/**
+ * Byte address of a view's first element in wasm memory.
+ * @example exports.softmax_f32(rows, n, address(a), rsa, address(out), rso, 0);
+ */
+export function address(v: View): number {
+  return (v.storage.handle as number) + v.offset * BYTES_OF[v.storage.dtype];
+}
+
+type FunctionName<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+
+/**
+ * How many arguments each exported function takes. The compiler holds this list to the
+ * interfaces above (a missing or extra name fails `tsc`); `bindKernelExports` holds the
+ * module to it, so a stale or foreign `.wasm` fails at load, not in the middle of an op.
+ */
+const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
+  tl_alloc: 1,
+  tl_free: 2,
+  tl_set_threads: 2,
+  tl_worker_loop: 0,
+  tl_worker_tasks: 0,
+  tl_worker_failed: 0,
+  tl_pool_failed: 0,
+  tl_shutdown_threads: 0,
+  tl_recover: 0,
+  binary_f32: 6,
+  compare_f32: 6,
+  binary_i32: 6,
+  compare_i32: 6,
+  unary_f32: 7,
+  reduce_f32: 6,
+  copy_cast: 6,
+  gemm_f32: 18,
+  softmax_f32: 7,
+  attention_f32: 27,
+  bench_peak_fma: 3,
+  bench_peak_muladd: 3,
+  bench_peak_flops_per_iter: 0,
+  bench_gemm_set_kernel: 1,
+  __wasm_init_tls: 1,
+};
+
+/** The functions only threaded builds export. */
+const THREADED_ONLY = new Set<string>(['__wasm_init_tls']);
+const GLOBALS = ['__stack_pointer'] as const;
+const THREADED_GLOBALS = ['__tls_size', '__tls_align', '__tls_base'] as const;
+
+/** The names of the exported functions, for wrapping each one (`trap-recovery.ts`). */
+export function kernelFunctionNames(threaded: boolean): string[] {
+  return Object.keys(ARITY).filter((name) => threaded || !THREADED_ONLY.has(name));
+}
+
+/**
+ * What is wrong with `exports` as a kernel module's exports (empty when nothing is): each
+ * missing export, or function taking another number of arguments than this ABI says.
+ */
+export function abiMismatches(exports: Record<string, unknown>, threaded: boolean): string[] {
+  const problems: string[] = [];
+  if (!(exports.memory instanceof WebAssembly.Memory)) problems.push('memory: missing');
+  for (const name of [...GLOBALS, ...(threaded ? THREADED_GLOBALS : [])])
+    if (!(exports[name] instanceof WebAssembly.Global)) problems.push(`${name}: missing global`);
+  for (const name of kernelFunctionNames(threaded)) {
+    const fn = exports[name];
+    const want = ARITY[name as keyof typeof ARITY];
+    if (typeof fn !== 'function') problems.push(`${name}: missing function`);
+    else if (fn.length !== want) problems.push(`${name}: takes ${fn.length} arguments, not ${want}`);
+  }
+  return problems;
+}
+
+/** True when `exports` matches this ABI (see `abiMismatches`). */
+export function isKernelExports(
+  exports: Record<string, unknown>,
+  threaded: false,
+): exports is Record<string, unknown> & KernelExports;
+export function isKernelExports(
+  exports: Record<string, unknown>,
+  threaded: true,
+): exports is Record<string, unknown> & ThreadedKernelExports;
+export function isKernelExports(exports: Record<string, unknown>, threaded: boolean): boolean {
+  return abiMismatches(exports, threaded).length === 0;
+}

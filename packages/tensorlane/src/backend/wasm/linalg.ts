@@ -1,0 +1,26 @@
+/** The wasm backend's matrix product, softmax and attention, with reference fallbacks. */
+import type { TypedArray } from '../../dtype.js';
+import type { Storage } from '../backend.js';
+import type { KernelExports } from './abi.js';
+import { arrayAttention } from '../js/attention.js';
+import { arrayGemm } from '../js/gemm.js';
+import type { LinalgKernels } from '../js/linalg.js';
+import { arraySoftmax } from '../js/softmax.js';
+import { wasmAttention } from './attention.js';
+import { wasmGemm } from './gemm.js';
+import { wasmSoftmax } from './softmax.js';
+
+/**
+ * `gemm`, `softmax` and `attention` for the wasm backend (`array` views wasm memory).
+ * @example const k = wasmLinalgKernels(loadedKernels().exports, array);
+ */
+export function wasmLinalgKernels(
+  exports: KernelExports,
+  array: (s: Storage) => TypedArray,
+): LinalgKernels {
+  return {
+    gemm: wasmGemm(exports, arrayGemm(array)),
+    softmax: wasmSoftmax(exports, arraySoftmax(array)),
+    attention: wasmAttention(exports, arrayAttention(array)),
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Gives `Tensor` methods their op modules (`TensorOps` in tensor.ts). Both entry points
+ * (`index.ts`, `testing/index.ts`) import this file for its effect, so a tensor never exists
+ * without its methods.
+ */
+import * as indexing from './indexing.js';
+import * as cast from './ops/cast.js';
+import * as elementwise from './ops/elementwise.js';
+import * as inplace from './ops/inplace.js';
+import * as matmul from './ops/matmul.js';
+import * as reduce from './ops/reduce.js';
+import * as softmax from './ops/softmax.js';
+import { installTensorOps } from './tensor.js';
+
+installTensorOps({ cast, elementwise, inplace, matmul, reduce, softmax, indexing });
