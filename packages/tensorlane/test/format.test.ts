@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor } from '../src/creation.js';
+import { arange, tensor } from '../src/index.js';
 import { formatTensor } from '../src/format/format-tensor.js';
 import type { PrintOptions } from '../src/format/print-options.js';
 import { pyExp, pyFixed } from '../src/format/python-float.js';
