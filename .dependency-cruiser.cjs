@@ -47,7 +47,13 @@ module.exports = {
       comment: 'Backends run kernels on views; they never build tensors or call ops.',
       from: { path: `${SRC}backend/` },
       to: {
-        path: [`${SRC}ops/`, `${SRC}einsum/`, `${SRC}tensor\\.ts$`, `${SRC}creation\\.ts$`, `${SRC}index\\.ts$`],
+        path: [
+          `${SRC}ops/`,
+          `${SRC}einsum/`,
+          `${SRC}tensor\\.ts$`,
+          `${SRC}creation\\.ts$`,
+          `${SRC}index\\.ts$`,
+        ],
       },
     },
     {

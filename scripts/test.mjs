@@ -97,6 +97,11 @@ step('tsc --noEmit (strict)', node, [
   '--noEmit',
 ]);
 step('biome check', bin('biome'), ['check', '.']);
+step('layer rules (dependency-cruiser)', bin('depcruise'), [
+  'packages/tensorlane/src',
+  '--config',
+  '.dependency-cruiser.cjs',
+]);
 const vitestJson = join(mkdtempSync(join(tmpdir(), 'tl-vitest-')), 'report.json');
 step(
   'vitest',

@@ -8,6 +8,8 @@ export class TensorlaneError extends Error {
     this.name = new.target.name;
   }
 }
+/** An argument of the wrong kind or out of its range: a string for a number, a negative tolerance. */
+export class ArgumentError extends TensorlaneError {}
 export class ShapeError extends TensorlaneError {}
 export class IndexError extends TensorlaneError {}
 export class DtypeError extends TensorlaneError {}

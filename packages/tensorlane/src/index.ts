@@ -26,6 +26,7 @@ export {
 } from './einsum/einsum-path.js';
 export type { OptimizeStrategy } from './einsum/einsum-plan.js';
 export {
+  ArgumentError,
   DisposedError,
   DtypeError,
   EinsumError,

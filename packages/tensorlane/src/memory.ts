@@ -3,9 +3,11 @@
  * freed by `dispose()`, `[Symbol.dispose]`, `tidy` scopes, or — as a backstop — a
  * FinalizationRegistry when a tensor becomes unreachable. `memory()` reports what is live.
  */
+
 import type { Storage } from './backend/backend.js';
 import { createdBackend } from './backend/current.js';
 import { BYTES_OF } from './dtype.js';
+import { ArgumentError } from './errors.js';
 
 let liveTensors = 0;
 let liveBytes = 0;
@@ -78,7 +80,7 @@ export function tidy<T>(fn: () => T): T {
   }
   scopes.pop();
   if (result instanceof Promise)
-    throw new TypeError('tidy: fn returned a Promise; tidy scopes only synchronous code');
+    throw new ArgumentError('tidy: fn returned a Promise; tidy scopes only synchronous code');
   const returned = new Set<object>();
   collectTensors(result, returned, new Set());
   const parent = scopes[scopes.length - 1];

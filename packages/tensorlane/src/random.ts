@@ -17,7 +17,7 @@
 
 import { fromFlat, type ShapeAndOptions, shapeAndOptions } from './creation.js';
 import type { DType } from './dtype.js';
-import { DtypeError, ShapeError } from './errors.js';
+import { ArgumentError, DtypeError, ShapeError } from './errors.js';
 import { numelOf } from './shape/strides.js';
 import { parseShape } from './shape/views.js';
 import type { Tensor } from './tensor.js';
@@ -43,7 +43,7 @@ function splitmix32(seed: number): () => number {
  */
 export function manualSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new RangeError(`manualSeed: seed must be an integer in [0, 2^53), got ${seed}`);
+    throw new ArgumentError(`manualSeed: seed must be an integer in [0, 2^53), got ${seed}`);
   initialSeed = seed;
   const next = splitmix32(seed % 2 ** 32);
   for (let i = 0; i < 4; i++) state[i] = next();

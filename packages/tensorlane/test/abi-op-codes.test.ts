@@ -14,7 +14,10 @@ import {
 } from '../src/backend/wasm/abi.js';
 
 const kernelSource = (file: string) =>
-  readFileSync(fileURLToPath(new URL(`../../../crates/kernels/src/${file}`, import.meta.url)), 'utf8');
+  readFileSync(
+    fileURLToPath(new URL(`../../../crates/kernels/src/${file}`, import.meta.url)),
+    'utf8',
+  );
 
 /** `Variant = N` pairs of `enum name { … }` in a Rust source file. */
 function rustEnum(file: string, name: string): Record<string, number> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor } from '../src/index.js';
 import { formatTensor } from '../src/format/format-tensor.js';
 import type { PrintOptions } from '../src/format/print-options.js';
 import { pyExp, pyFixed } from '../src/format/python-float.js';
+import { arange, tensor } from '../src/index.js';
 import cases from './fixtures/format-cases.json' with { type: 'json' };
 
 // Fixtures come from fixtures/gen-format-cases.py, a Python re-derivation of torch's

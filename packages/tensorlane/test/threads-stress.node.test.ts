@@ -6,6 +6,7 @@
  * seconds, which the matrix's 35 cells should not pay each.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadedKernels } from '../src/backend/wasm/load-module.js';
 import {
   backendInfo,
   init,
@@ -15,7 +16,6 @@ import {
   type Tensor,
   tidy,
 } from '../src/index.js';
-import { loadedKernels } from '../src/backend/wasm/load-module.js';
 import { bitsOf } from './thread-ops.js';
 
 const OPS = 10_000;

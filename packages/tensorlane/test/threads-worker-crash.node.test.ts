@@ -9,8 +9,8 @@
  * happens. Node only (vitest): a crashed worker leaves the pool broken until the next `init`.
  */
 import { afterAll, expect, it, vi } from 'vitest';
-import { backendInfo, init, KernelTrapError } from '../src/index.js';
 import { loadedKernels } from '../src/backend/wasm/load-module.js';
+import { backendInfo, init, KernelTrapError } from '../src/index.js';
 import { expectExactMatmul } from './exact-matmul-check.js';
 
 type Exports = Record<string, (...a: number[]) => number> & {

@@ -4,9 +4,9 @@
  * `shutdown` ends them with later ops still working.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
-import { callerMayBlock } from '../src/backend/wasm/thread-pool.js';
 import { loadedKernels } from '../src/backend/wasm/load-module.js';
+import { callerMayBlock } from '../src/backend/wasm/thread-pool.js';
+import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
 import { runSplitOps, SPLIT_OPS } from './thread-ops.js';
 
 const kernels = () =>

@@ -8,8 +8,8 @@
  * race there.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KernelTrapError, tensor } from '../src/index.js';
 import type { KernelExports } from '../src/backend/wasm/abi.js';
+import { KernelTrapError, tensor } from '../src/index.js';
 import { expectExactMatmul } from './exact-matmul-check.js';
 import { BUILDS_UNDER_TEST, buildSupported, loadBuild } from './wasm-builds.js';
 

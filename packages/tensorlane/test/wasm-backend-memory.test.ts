@@ -6,9 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
+import { loadKernels } from '../src/backend/wasm/load-module.js';
 import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
 import { OutOfMemoryError } from '../src/errors.js';
-import { loadKernels } from '../src/backend/wasm/load-module.js';
 
 describe('wasm backend storage', () => {
   let wasm: Backend;

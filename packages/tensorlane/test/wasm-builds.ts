@@ -4,7 +4,11 @@
  * build turns its own column red and no other; vitest, without it, covers all five.
  */
 import { detectWasmFeatures } from '../src/backend/wasm/features.js';
-import { type BuildName, type LoadedKernels, loadKernels } from '../src/backend/wasm/load-module.js';
+import {
+  type BuildName,
+  type LoadedKernels,
+  loadKernels,
+} from '../src/backend/wasm/load-module.js';
 
 const requested = ((globalThis as any).process?.env?.TL_WASM_BUILDS ??
   (globalThis as any).TL_WASM_BUILDS) as string | undefined;

@@ -6,12 +6,12 @@
  * kernel that never materialises the L × S score matrix (memory O(L·E + S·E)).
  */
 import type { Backend, View } from '../backend/backend.js';
-import { forEachRow } from '../shape/strided-rows.js';
 import { type DType, isFloat } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';
-import { broadcastStrides } from '../shape/broadcast.js';
+import { broadcastAll, broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
+import { forEachRow } from '../shape/strided-rows.js';
 import { contiguousStrides } from '../shape/strides.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { asTensor, disposeAll } from './operands.js';
@@ -27,22 +27,6 @@ export interface AttentionOptions {
 }
 
 const OP = 'scaledDotProductAttention';
-
-function broadcastAll(shapes: readonly (readonly number[])[], describe: () => string): number[] {
-  const n = Math.max(...shapes.map((s) => s.length));
-  const out = new Array<number>(n).fill(1);
-  for (const s of shapes) {
-    for (let i = 1; i <= s.length; i++) {
-      const [have, d] = [out[n - i]!, s[s.length - i]!];
-      if (have !== d && have !== 1 && d !== 1)
-        throw new ShapeError(
-          `${OP}: ${describe()}: batch dimensions cannot broadcast (${have} vs ${d})`,
-        );
-      if (have === 1) out[n - i] = d;
-    }
-  }
-  return out;
-}
 
 /**
  * Scaled dot-product attention: q `[..., L, E]`, k `[..., S, E]`, v `[..., S, Ev]` →
@@ -82,7 +66,8 @@ export function scaledDotProductAttention(
   }
   const batch = broadcastAll(
     [batchOf(q), batchOf(k), batchOf(v), mask && mask.ndim > 2 ? maskShape.slice(0, -2) : []],
-    describe,
+    ({ sizes }) =>
+      `${OP}: ${describe()}: batch dimensions cannot broadcast (${sizes[0]} vs ${sizes[1]})`,
   );
   let dtype: DType = promoteTypes(promoteTypes(q.dtype, k.dtype), v.dtype);
   if (!isFloat(dtype)) dtype = 'float32';

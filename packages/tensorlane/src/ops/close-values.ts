@@ -2,6 +2,7 @@
  * The closeness rule shared by `isclose`/`allclose` and `tensorlane/testing`'s `near`:
  * numpy's `|a − b| ≤ atol + rtol·|b|`, asymmetric in `b` (the reference value).
  */
+import { ArgumentError } from '../errors.js';
 
 /** Tolerances for closeness checks. */
 export interface CloseOptions {
@@ -33,6 +34,6 @@ export function closeValues(
 
 /** Throws a `RangeError` naming `op` when a tolerance is negative or NaN, as torch does. */
 export function checkTolerances(op: string, rtol: number, atol: number): void {
-  if (!(rtol >= 0)) throw new RangeError(`${op}: rtol must be ≥ 0, got ${rtol}`);
-  if (!(atol >= 0)) throw new RangeError(`${op}: atol must be ≥ 0, got ${atol}`);
+  if (!(rtol >= 0)) throw new ArgumentError(`${op}: rtol must be ≥ 0, got ${rtol}`);
+  if (!(atol >= 0)) throw new ArgumentError(`${op}: atol must be ≥ 0, got ${atol}`);
 }

@@ -6,7 +6,7 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { currentBackend } from '../backend/current.js';
 import { type DType, isFloat } from '../dtype.js';
-import { DtypeError, fmtShape } from '../errors.js';
+import { ArgumentError, DtypeError, fmtShape } from '../errors.js';
 import { resultType } from '../promote.js';
 import { broadcastShapes } from '../shape/broadcast.js';
 import { outputTensor, Tensor } from '../tensor.js';
@@ -107,7 +107,7 @@ export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtyp
  */
 export function clampOp(t: Tensor, min?: number | null, max?: number | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null))
-    throw new TypeError("clamp: at least one of 'min' or 'max' must be given");
+    throw new ArgumentError("clamp: at least one of 'min' or 'max' must be given");
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   const bounds = [min, max].filter((x): x is number => typeof x === 'number');

@@ -7,12 +7,12 @@
  * allocated, so a failed call leaves every tensor intact.
  */
 import type { View } from '../backend/backend.js';
-import { forEachRow } from '../shape/strided-rows.js';
 import type { DType } from '../dtype.js';
 import { DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';
-import { broadcastStrides } from '../shape/broadcast.js';
+import { broadcastAll, broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
+import { forEachRow } from '../shape/strided-rows.js';
 import { contiguousStrides } from '../shape/strides.js';
 import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
 import { asTensor, disposeAll } from './operands.js';
@@ -68,28 +68,6 @@ function productDtype(op: string, a: Tensor, b: Tensor): DType {
   return dtype;
 }
 
-/** The broadcast of two batch shapes, or a ShapeError naming both full shapes. */
-function broadcastBatch(
-  op: string,
-  a: Tensor,
-  b: Tensor,
-  x: readonly number[],
-  y: readonly number[],
-): number[] {
-  const n = Math.max(x.length, y.length);
-  const out = new Array<number>(n);
-  for (let i = 1; i <= n; i++) {
-    const dx = x[x.length - i] ?? 1;
-    const dy = y[y.length - i] ?? 1;
-    if (dx !== dy && dx !== 1 && dy !== 1)
-      throw new ShapeError(
-        `${describePair(op, a, b)}: batch dimensions ${fmtShape(x)} and ${fmtShape(y)} cannot broadcast (${dx} vs ${dy})`,
-      );
-    out[n - i] = dx === 1 ? dy : dx;
-  }
-  return out;
-}
-
 /**
  * The batched product of `a` and `b` seen as matrices, into a new tensor of `outShape`
  * (the batch, then `m` unless `dropM`, then `n` unless `dropN`).
@@ -110,7 +88,11 @@ function batchedProduct(
     throw new ShapeError(
       `${describePair(op, a, b)}: inner dimensions differ (${ma.cols} vs ${mb.rows})`,
     );
-  const batch = broadcastBatch(op, a, b, ma.batch, mb.batch);
+  const batch = broadcastAll(
+    [ma.batch, mb.batch],
+    ({ sizes }) =>
+      `${describePair(op, a, b)}: batch dimensions ${fmtShape(ma.batch)} and ${fmtShape(mb.batch)} cannot broadcast (${sizes[0]} vs ${sizes[1]})`,
+  );
   const [m, n, k] = [ma.rows, mb.cols, ma.cols];
   const outShape = [...batch, ...(drop.m ? [] : [m]), ...(drop.n ? [] : [n])];
   const backend = a.backend;

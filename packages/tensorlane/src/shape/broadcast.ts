@@ -1,24 +1,45 @@
 /** NumPy/PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1. */
 import { fmtShape, ShapeError } from '../errors.js';
 
+/** Two sizes of one dim that do not broadcast: `dim` counts from the end (-1 is the last). */
+export interface BroadcastConflict {
+  readonly dim: number;
+  readonly sizes: readonly [number, number];
+}
+
+/**
+ * The shape every one of `shapes` broadcasts to, or a `ShapeError` whose message is
+ * `describe(conflict)` for the first pair of sizes that disagree (earlier shapes first).
+ * @example broadcastAll([[2, 1], [3], [1, 1, 1]], () => 'no') // → [1, 2, 3]
+ */
+export function broadcastAll(
+  shapes: readonly (readonly number[])[],
+  describe: (conflict: BroadcastConflict) => string,
+): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(n).fill(1);
+  for (const s of shapes) {
+    for (let i = 1; i <= s.length; i++) {
+      const [have, d] = [out[n - i]!, s[s.length - i]!];
+      if (have !== d && have !== 1 && d !== 1)
+        throw new ShapeError(describe({ dim: -i, sizes: [have, d] }));
+      if (have === 1) out[n - i] = d;
+    }
+  }
+  return out;
+}
+
 /**
  * The broadcast shape of `a` and `b`, or a `ShapeError` naming the op, both shapes and the
  * first incompatible dim (counted from the end, as the rule is applied).
  * @example broadcastShapes('add', [3, 1], [4]) // → [3, 4]
  */
 export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 1; i <= n; i++) {
-    const da = i <= a.length ? a[a.length - i]! : 1;
-    const db = i <= b.length ? b[b.length - i]! : 1;
-    if (da !== db && da !== 1 && db !== 1)
-      throw new ShapeError(
-        `${op}: ${fmtShape(a)} and ${fmtShape(b)}: shapes cannot broadcast (dim -${i}: ${da} vs ${db})`,
-      );
-    out[n - i] = da === 1 ? db : da;
-  }
-  return out;
+  return broadcastAll(
+    [a, b],
+    ({ dim, sizes }) =>
+      `${op}: ${fmtShape(a)} and ${fmtShape(b)}: shapes cannot broadcast (dim ${dim}: ${sizes[0]} vs ${sizes[1]})`,
+  );
 }
 
 /**

@@ -6,11 +6,11 @@
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
 import { OutOfMemoryError } from '../../errors.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
+import { forEachRow } from '../../shape/strided-rows.js';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './linalg.js';
-import { forEachRow } from '../../shape/strided-rows.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
 export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce'>;

@@ -3,8 +3,8 @@
  * exponentiate, normalise (log-softmax: `x − max − log Σ exp(x − max)`).
  */
 import type { TypedArray } from '../../dtype.js';
-import type { Storage, View } from '../backend.js';
 import { forEachRow } from '../../shape/strided-rows.js';
+import type { Storage, View } from '../backend.js';
 
 /** `Backend.softmax` over typed arrays. */
 export type SoftmaxFn = (a: View, out: View, log: boolean) => void;

@@ -6,8 +6,8 @@
  * (`test/abi-op-codes.test.ts`) checks the op codes against the Rust enums.
  */
 import type { DType } from '../../dtype.js';
-import type { BinaryOp, ReduceOp, UnaryOp, View } from '../backend.js';
 import { BYTES_OF } from '../../dtype.js';
+import type { BinaryOp, ReduceOp, UnaryOp, View } from '../backend.js';
 
 /** Every export of every build (the threaded builds add the `__tls_*` globals). */
 export interface KernelExports {
@@ -186,7 +186,9 @@ export function address(v: View): number {
   return (v.storage.handle as number) + v.offset * BYTES_OF[v.storage.dtype];
 }
 
-type FunctionName<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+type FunctionName<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof T];
 
 /**
  * How many arguments each exported function takes. The compiler holds this list to the
@@ -243,7 +245,8 @@ export function abiMismatches(exports: Record<string, unknown>, threaded: boolea
     const fn = exports[name];
     const want = ARITY[name as keyof typeof ARITY];
     if (typeof fn !== 'function') problems.push(`${name}: missing function`);
-    else if (fn.length !== want) problems.push(`${name}: takes ${fn.length} arguments, not ${want}`);
+    else if (fn.length !== want)
+      problems.push(`${name}: takes ${fn.length} arguments, not ${want}`);
   }
   return problems;
 }

@@ -3,7 +3,6 @@
  * the views' strides (no copies, batch strides of 0 for broadcast batches); int32 and
  * float64 run the reference loop over wasm memory.
  */
-import type { View } from '../backend.js';
 import type { GemmFn } from '../js/gemm.js';
 import { address, type KernelExports } from './abi.js';
 

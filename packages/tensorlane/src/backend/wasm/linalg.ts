@@ -1,11 +1,11 @@
 /** The wasm backend's matrix product, softmax and attention, with reference fallbacks. */
 import type { TypedArray } from '../../dtype.js';
 import type { Storage } from '../backend.js';
-import type { KernelExports } from './abi.js';
 import { arrayAttention } from '../js/attention.js';
 import { arrayGemm } from '../js/gemm.js';
 import type { LinalgKernels } from '../js/linalg.js';
 import { arraySoftmax } from '../js/softmax.js';
+import type { KernelExports } from './abi.js';
 import { wasmAttention } from './attention.js';
 import { wasmGemm } from './gemm.js';
 import { wasmSoftmax } from './softmax.js';

@@ -11,9 +11,14 @@
 import { InitError } from '../../errors.js';
 import { MODULE_URL, packageWasmUrl } from '../../package-url.js';
 import { abiMismatches, isKernelExports, type KernelExports } from './abi.js';
-import { availableCores, startThreadPool, type ThreadPool, threadsSupported } from './thread-pool.js';
-import { guardTraps } from './trap-recovery.js';
 import { detectWasmFeatures, type WasmFeatures } from './features.js';
+import {
+  availableCores,
+  startThreadPool,
+  type ThreadPool,
+  threadsSupported,
+} from './thread-pool.js';
+import { guardTraps } from './trap-recovery.js';
 
 export type BuildName = 'relaxed' | 'relaxed-threads' | 'simd128' | 'simd128-threads' | 'baseline';
 /** What `init({ threads })` accepts: a count (1 = no workers) or every core. */
@@ -131,7 +136,11 @@ function instantiate(module: WebAssembly.Module, build: BuildName, threads: numb
 }
 
 /** The error for a module whose exports are not this package's kernel ABI. */
-function abiError(build: BuildName, exports: Record<string, unknown>, threaded: boolean): InitError {
+function abiError(
+  build: BuildName,
+  exports: Record<string, unknown>,
+  threaded: boolean,
+): InitError {
   const problems = abiMismatches(exports, threaded);
   return new InitError(
     `init: the module given as the '${build}' build is not this version's kernel module ` +

@@ -4,8 +4,8 @@
  * reference over wasm memory. The op layer makes rows contiguous before calling.
  */
 import { coalesceDims } from '../../shape/coalesce-dims.js';
-import type { SoftmaxFn } from '../js/softmax.js';
 import { forEachRow } from '../../shape/strided-rows.js';
+import type { SoftmaxFn } from '../js/softmax.js';
 import { address, type KernelExports } from './abi.js';
 
 /**

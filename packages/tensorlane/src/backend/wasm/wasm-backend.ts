@@ -9,20 +9,20 @@
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
 import { OutOfMemoryError } from '../../errors.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import { arrayKernels } from '../js/js-backend.js';
 import {
   ARITH_CODE,
   address,
   COMPARE_CODE,
-  KIND_CODE,
   type KernelExports,
+  KIND_CODE,
   REDUCE_CODE,
   UNARY_CODE,
 } from './abi.js';
-import { loadedKernels } from './load-module.js';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
-import { arrayKernels } from '../js/js-backend.js';
-import { wasmLinalgKernels } from './linalg.js';
 import { createDimsScratch } from './dims-scratch.js';
+import { wasmLinalgKernels } from './linalg.js';
+import { loadedKernels } from './load-module.js';
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
