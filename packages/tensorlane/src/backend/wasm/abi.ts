@@ -3,7 +3,7 @@
  * the linker globals `scripts/build-wasm.mjs` exports) with its arguments, the op codes the
  * kernels take, and the byte address of a view. Pointers and sizes are wasm32 byte
  * addresses and element counts; strides are in elements. A test
- * (`test/abi-op-codes.test.ts`) checks the op codes against the Rust enums.
+ * (`test/abi.test.ts`) checks the op codes against the Rust enums.
  */
 import type { DType } from '../../dtype.js';
 import { BYTES_OF } from '../../dtype.js';
@@ -108,8 +108,13 @@ export interface KernelExports {
     rso: number,
     cso: number,
   ): void;
+}
 
-  // Benchmark-only (`bench/`), not API: the FMA peak loops and the GEMM kernel switch.
+/**
+ * Exports that exist only for `bench/` (FMA peak loops, the GEMM microkernel switch): not
+ * API, so the library neither calls nor requires them.
+ */
+export interface BenchKernelExports {
   bench_peak_fma(iters: number, m: number, c: number): number;
   bench_peak_muladd(iters: number, m: number, c: number): number;
   bench_peak_flops_per_iter(): number;
@@ -215,10 +220,6 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   gemm_f32: 18,
   softmax_f32: 7,
   attention_f32: 27,
-  bench_peak_fma: 3,
-  bench_peak_muladd: 3,
-  bench_peak_flops_per_iter: 0,
-  bench_gemm_set_kernel: 1,
   __wasm_init_tls: 1,
 };
 

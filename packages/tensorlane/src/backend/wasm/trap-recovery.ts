@@ -33,7 +33,7 @@ export function guardTraps<T extends KernelExports>(exports: T, threaded: boolea
   const table = guarded as Record<string, unknown>;
   for (const name of kernelFunctionNames(threaded)) {
     const fn = table[name] as (...args: number[]) => unknown;
-    table[name] = (...args: number[]) => {
+    const wrapped = (...args: number[]) => {
       try {
         return fn(...args);
       } catch (e) {
@@ -41,6 +41,8 @@ export function guardTraps<T extends KernelExports>(exports: T, threaded: boolea
         throw e;
       }
     };
+    // Keep the export's arity, which the ABI check reads.
+    table[name] = Object.defineProperty(wrapped, 'length', { value: fn.length });
   }
   return guarded;
 }

@@ -1,17 +1,21 @@
 /**
- * The op codes in backend/wasm/abi.ts against the Rust enums they mirror: the kernels read
- * a code as a variant, so a code that differs on one side runs another op (or none).
+ * backend/wasm/abi.ts against the module it declares: the op codes against the Rust enums
+ * they mirror (the kernels read a code as a variant, so a code that differs on one side runs
+ * another op, or none), and the load-time check of the exports' names and arities.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ARITH_CODE,
+  abiMismatches,
   COMPARE_CODE,
   KIND_CODE,
   REDUCE_CODE,
   UNARY_CODE,
 } from '../src/backend/wasm/abi.js';
+import { loadKernels } from '../src/backend/wasm/load-module.js';
+import { InitError } from '../src/errors.js';
 
 const kernelSource = (file: string) =>
   readFileSync(
@@ -52,5 +56,31 @@ describe('kernel ABI op codes match the Rust enums', () => {
   it('copy.rs Kind', () => {
     const rename = (dtype: string) => KIND_VARIANT[dtype as keyof typeof KIND_VARIANT];
     expect(asVariants(KIND_CODE, rename)).toEqual(rustEnum('copy.rs', 'Kind'));
+  });
+});
+
+describe('kernel ABI exports are checked at load', () => {
+  it('a loaded build has every declared export with its arity', async () => {
+    const { exports, build } = await loadKernels('simd128', undefined, 1);
+    expect(build).toBe('simd128');
+    expect(abiMismatches({ ...exports }, false)).toEqual([]);
+  });
+
+  it('a missing export or a wrong arity is named', async () => {
+    const { exports } = await loadKernels('simd128', undefined, 1);
+    const stale: Record<string, unknown> = { ...exports, gemm_f32: (a: number) => a };
+    delete stale.tl_recover;
+    expect(abiMismatches(stale, false)).toEqual([
+      'tl_recover: missing function',
+      'gemm_f32: takes 1 arguments, not 18',
+    ]);
+  });
+
+  it('a module that is not the kernel module fails init with an InitError', async () => {
+    // The smallest valid wasm module: magic number and version, no exports.
+    const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    const error = await loadKernels('simd128', empty, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InitError);
+    expect(String(error)).toMatch(/not this version's kernel module \(memory: missing/);
   });
 });
