@@ -17,7 +17,8 @@ interface RecoverableExports {
 /**
  * `exports` with every function wrapped so that a trap leaves the module as it was before
  * the call. Must be called while no export runs: it records the resting stack pointer.
- * @example const exports = guardTraps(new WebAssembly.Instance(module, {}).exports);
+ * @example // not run: needs a compiled kernels module
+ * const exports = guardTraps(new WebAssembly.Instance(module, {}).exports);
  */
 export function guardTraps<T>(exports: WebAssembly.Exports): T {
   const raw = exports as unknown as RecoverableExports;

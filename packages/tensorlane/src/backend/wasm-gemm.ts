@@ -14,7 +14,8 @@ export function f32Address(v: View): number {
 
 /**
  * A wasm `gemm`, falling back to `reference` for dtypes without a kernel.
- * @example const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
+ * @example // not run: needs the loaded module's exports and backend views
+ * const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
  */
 export function wasmGemm(exports: WasmLinalgExports, reference: GemmFn): GemmFn {
   return (a, b, out) => {

@@ -11,7 +11,8 @@ import type { WasmLinalgExports } from './wasm-linalg-exports.js';
 
 /**
  * A wasm `softmax`, falling back to `reference` where the kernel does not apply.
- * @example wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
+ * @example // not run: needs the loaded module's exports and backend views
+ * wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
  */
 export function wasmSoftmax(exports: WasmLinalgExports, reference: SoftmaxFn): SoftmaxFn {
   return (a, out, log) => {
