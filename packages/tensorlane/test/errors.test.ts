@@ -1,4 +1,4 @@
-/** Every typed error of DESIGN.md §5 that the tensor core raises, with its message. */
+/** Every typed error of docs/errors.md that the tensor core raises, with its message. */
 import { expect } from 'vitest';
 import {
   DisposedError,
