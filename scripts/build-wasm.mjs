@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds crates/kernels five times for wasm32 (relaxed, simd128 and baseline, and threaded
 // twins of the first two) into
-// packages/tensorlane/wasm/. Works offline: see DESIGN.md §2 for the toolchain order.
+// packages/tensorlane/wasm/. Works offline: see docs/builds-and-threads.md for the toolchain order.
 // Skips cargo entirely when the sources, flags and toolchain are unchanged.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -3,7 +3,8 @@
 //! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
 
 // The threaded build parks workers with `memory.atomic.wait32`, still unstable in
-// core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std (DESIGN.md §2).
+// core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std
+// (docs/builds-and-threads.md).
 #![cfg_attr(
     all(target_arch = "wasm32", target_feature = "atomics"),
     feature(stdarch_wasm_atomic_wait)

@@ -177,7 +177,9 @@ export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
 /**
  * `[start, end)` in steps: `arange(end)`, `arange(start, end, step?)`; int32 when every
  * argument is an integer, else float32.
- * @example arange(5) // [0, 1, 2, 3, 4]; arange(0, 1, 0.25) // [0, 0.25, 0.5, 0.75]
+ * @example
+ * arange(5) // → tensor([0, 1, 2, 3, 4], dtype=torch.int32)
+ * arange(0, 1, 0.25) // → tensor([0.0000, 0.2500, 0.5000, 0.7500])
  */
 export function arange(...args: (number | CreationOptions)[]): Tensor {
   const last = args[args.length - 1];

@@ -78,7 +78,7 @@ export function backendInfo(): BackendInfo {
 /**
  * Ends the kernel worker threads (later ops run on the calling thread). Node, Bun and
  * Deno scripts exit without it; call it to free the threads early.
- * @example await init({ threads: 2 }); … ; shutdown();
+ * @example await init({ threads: 2 }); matmul(randn(512, 512), randn(512, 512)); shutdown();
  */
 export function shutdown(): void {
   shutdownThreads();

@@ -124,7 +124,7 @@ export interface MemoryInfo {
 
 /**
  * A snapshot of live memory.
- * @example const before = memory().bytes; x.dispose(); memory().bytes < before; // true
+ * @example const before = memory().bytes; x.dispose(); memory().bytes < before; // → true
  */
 export function memory(): MemoryInfo {
   return {

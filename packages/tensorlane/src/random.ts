@@ -39,7 +39,7 @@ function splitmix32(seed: number): () => number {
 
 /**
  * Seeds the global generator (an integer in [0, 2^53)).
- * @example manualSeed(42); const a = randn(3); manualSeed(42); randn(3) // equals a
+ * @example manualSeed(42); const a = randn(3); manualSeed(42); testEq(randn(3), a)
  */
 export function manualSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0)
@@ -124,7 +124,7 @@ export function randn(...args: ShapeAndOptions): Tensor {
 
 /**
  * Uniform integers in [low, high): `randint(high, shape)` or `randint(low, high, shape)`.
- * @example randint(0, 10, [2, 3]) // int32
+ * @example randint(0, 10, [2, 3]).dtype // → 'int32'
  */
 export function randint(
   lowOrHigh: number,

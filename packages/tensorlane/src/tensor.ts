@@ -235,7 +235,7 @@ export class Tensor {
   reshape(...shape: ShapeArgs): Tensor {
     return views.reshape(this, shape);
   }
-  /** Inserts a size-1 dim. @example tensor([1, 2, 3]).unsqueeze(0).shape // [1, 3] */
+  /** Inserts a size-1 dim. @example tensor([1, 2, 3]).unsqueeze(0).shape // → [1, 3] */
   unsqueeze(dim: number): Tensor {
     return views.unsqueeze(this, dim);
   }
@@ -255,7 +255,7 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
-  /** Reorders dims. @example t.permute(2, 0, 1) */
+  /** Reorders dims. @example zeros(2, 3, 4).permute(2, 0, 1).shape // → [4, 2, 3] */
   permute(...dims: ShapeArgs): Tensor {
     return views.permute(this, dims);
   }

@@ -56,7 +56,8 @@ export function expectedOutputs(code: string): string[] {
   return outputs;
 }
 
-function isContinuation(line: string, column: number): boolean {
+/** Whether `line` continues an output whose text starts at `column`. */
+export function isContinuation(line: string, column: number): boolean {
   const head = line.slice(0, column);
   return /^\s*\/\/\s*$/.test(head) && line.slice(column).trim() !== '' && !line.includes(ARROW);
 }

@@ -1,5 +1,5 @@
 /**
- * Runs every ts/js code block of the repository's README.md against the library source
+ * Runs every ts/js code block of the repository's README.md and docs/*.md against the library source
  * (not the built dist), so an example that stops working fails `pnpm test`; checks that
  * what each block prints is what its `// →` comments say (see `readme-blocks.ts`); and
  * type-checks every block under the project's strict compiler options, as a reader who
@@ -10,7 +10,7 @@
  * and repo-relative (`./…`) imports pointed at the real files, then imported, so vitest
  * compiles it like any test file. Node-only: it reads and writes files.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +21,15 @@ import { setBackend } from '../src/index.js';
 import { expectedOutputs, outputMatches, type ReadmeBlock, readmeBlocks } from './readme-blocks.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+/** The Markdown files whose blocks run: the README and every doc, by repo-relative path. */
+const docFiles = [
+  'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+const texts = new Map(docFiles.map((f) => [f, readFileSync(join(repoRoot, f), 'utf8')]));
 // `.js` specifiers, as the package's own sources import each other (vitest and tsc map them to `.ts`).
 const srcIndex = join(repoRoot, 'packages/tensorlane/src/index.js');
 const srcTesting = join(repoRoot, 'packages/tensorlane/src/testing/index.js');
@@ -76,7 +84,10 @@ function typeErrors(files: string[]): { file?: string; line: number; text: strin
   });
 }
 
-const blocks = readmeBlocks(readme);
+/** Every block of every doc, with the doc it is in. */
+const blocks: (ReadmeBlock & { doc: string })[] = docFiles.flatMap((doc) =>
+  readmeBlocks(texts.get(doc)!).map((b) => ({ ...b, doc })),
+);
 const dir = mkdtempSync(join(tmpdir(), 'tensorlane-readme-'));
 const fileOf = (i: number, block: ReadmeBlock) =>
   join(dir, `block-${i + 1}.${block.lang.startsWith('t') ? 'ts' : 'mjs'}`);
@@ -93,10 +104,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // A block may switch backends (as the README shows); the next one starts on wasm again.
 afterEach(() => setBackend('wasm'));
 
-describe('README.md code blocks', () => {
+describe('README.md and docs/*.md code blocks', () => {
   it('are all found: every ts/js fence is closed, tags are known, there are examples', () => {
-    const opened = readme.match(/^```(ts|js|typescript|javascript)\b/gm) ?? [];
-    expect(blocks.length).toBe(opened.length);
+    for (const doc of docFiles) {
+      const opened = texts.get(doc)!.match(/^```(ts|js|typescript|javascript)\b/gm) ?? [];
+      expect(blocks.filter((b) => b.doc === doc).length, doc).toBe(opened.length);
+    }
     expect(blocks.filter((b) => !b.tags.includes('browser')).length).toBeGreaterThan(5);
     for (const b of blocks) for (const tag of b.tags) expect(['browser']).toContain(tag);
   });
@@ -106,7 +119,7 @@ describe('README.md code blocks', () => {
     // A block's code starts on the line after its fence.
     const where = (file: string | undefined, line: number) => {
       const i = file === undefined ? -1 : files.indexOf(file);
-      return i < 0 ? `${file ?? 'tsc'}:${line}` : `README.md:${blocks[i]!.line + line}`;
+      return i < 0 ? `${file ?? 'tsc'}:${line}` : `${blocks[i]!.doc}:${blocks[i]!.line + line}`;
     };
     const errors = typeErrors([urlModules, ...files]).map(
       (e) => `${where(e.file, e.line)}: ${e.text}`,
@@ -116,7 +129,7 @@ describe('README.md code blocks', () => {
 
   for (const [i, block] of blocks.entries()) {
     if (block.tags.includes('browser')) continue;
-    it(`block ${i + 1} (README.md line ${block.line}) runs and prints what its comments say`, async () => {
+    it(`${block.doc} line ${block.line} runs and prints what its comments say`, async () => {
       const printed = await runModule(fileOf(i, block));
       const expected = expectedOutputs(block.code);
       const report = `printed:\n${printed.join('\n---\n')}\n\npromised:\n${expected.join('\n---\n')}`;

@@ -65,8 +65,9 @@ const exp3 = (x: number) => x.toExponential(3).replace(/e([+-])(\d)$/, 'e$10$2')
  *
  * @example
  * const info = einsumPath('ij,jk,kl->il', [1000, 2], [2, 1000], [1000, 3]);
- * info.path // [[1, 2], [0, 1]]: contract jk,kl first
- * console.log(String(info)); // NumPy-style table
+ * info.path // → [[1, 2], [0, 1]]
+ * console.log(String(info)); // NumPy's table, from
+ * // →   Complete contraction:  ij,jk,kl->il …
  */
 export function einsumPath(
   equation: string,

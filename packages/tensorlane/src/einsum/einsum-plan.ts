@@ -137,7 +137,7 @@ const cache = new Map<string, EinsumPlan>();
  * The plan for `equation` on operands of `shapes`, cached (the oldest plans are dropped
  * past 512).
  *
- * @example einsumPlan('ij,jk,kl->il', [[2, 3], [3, 4], [4, 5]]).path // [[0, 1], [0, 1]]
+ * @example einsumPlan('ij,jk,kl->il', [[2, 3], [3, 4], [4, 5]]).path // → [[0, 1], [0, 1]]
  */
 export function einsumPlan(
   equation: string,

@@ -58,7 +58,7 @@ function ellipsisWidth(eq: string, term: ParsedTerm, shape: readonly number[], n
  * `...` in the output only when an input has it. Implicit mode outputs the ellipsis dims
  * followed by the letters seen exactly once, in ASCII order (uppercase first), like NumPy.
  *
- * @example einsumSpec('ii->i', [[3, 3]]).outputShape // [3]
+ * @example einsumSpec('ii->i', [[3, 3]]).outputShape // → [3]
  */
 export function einsumSpec(equation: string, shapes: readonly (readonly number[])[]): EinsumSpec {
   const parsed = parseEquation(equation);

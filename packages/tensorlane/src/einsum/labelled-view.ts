@@ -23,7 +23,10 @@ export interface LabelledView {
  * repeated dims' strides, so `'ii->i'` reads `t[k, k]` at `k·(s0 + s1)`), and size-1 dims
  * stretched to their label's broadcast size with stride 0.
  *
- * @example labels [i, i] on a [3, 3] tensor with strides [3, 1] give shape [3], strides [4]
+ * @example
+ * // labels [i, i] on a [3, 3] tensor with strides [3, 1]:
+ * const { view } = diagonalView(zeros(3, 3), [0, 0], [3]);
+ * [view.shape, view.strides] // → [[3], [4]]
  */
 export function diagonalView(
   t: Tensor,

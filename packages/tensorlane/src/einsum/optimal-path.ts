@@ -18,7 +18,7 @@ export type ContractionPath = number[][];
  * elements. When no such path exists it drops the limit rather than fall back to one
  * n-ary contraction, which is what NumPy does instead.
  *
- * @example optimalPath([labelSet([0, 1]), labelSet([1, 2]), labelSet([2])], labelSet([0]), [9, 9, 9], 81) // [[1, 2], [0, 1]]
+ * @example optimalPath([labelSet([0, 1]), labelSet([1, 2]), labelSet([2])], labelSet([0]), [9, 9, 9], 81) // → [[1, 2], [0, 1]]
  */
 export function optimalPath(
   inputs: readonly LabelSet[],

@@ -49,7 +49,7 @@ class TermBuilder {
  * Splits an equation into terms, rejecting bad characters, a misplaced `->`, a malformed
  * or repeated `...`, and a comma after `->`.
  *
- * @example parseEquation('ij,jk->ik').inputs[1].labels // ['j', 'k']
+ * @example parseEquation('ij,jk->ik').inputs[1].labels // → ['j', 'k']
  */
 export function parseEquation(equation: string): ParsedEquation {
   const inputs: ParsedTerm[] = [];

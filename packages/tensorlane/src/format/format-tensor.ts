@@ -129,8 +129,11 @@ function withSuffixes(body: string, suffixes: readonly string[], linewidth: numb
 /**
  * A tensor printed as PyTorch prints it (precision 4, threshold 1000, edgeitems 3,
  * linewidth 80 unless overridden).
- * @example formatTensor(tensor([[1, 2], [3, 4]])) // 'tensor([[1., 2.],\n        [3., 4.]])'
- * @example formatTensor(tensor([1, 2], { dtype: 'int32' })) // 'tensor([1, 2], dtype=torch.int32)'
+ * @example
+ * console.log(formatTensor(tensor([[1, 2], [3, 4]], { dtype: 'float32' })));
+ * // → tensor([[1., 2.],
+ * //           [3., 4.]])
+ * @example formatTensor(tensor([1, 2], { dtype: 'int32' })) // → 'tensor([1, 2], dtype=torch.int32)'
  */
 export function formatTensor(t: FormattableTensor, options: Partial<PrintOptions> = {}): string {
   const opts: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, ...options };

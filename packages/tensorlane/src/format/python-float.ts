@@ -54,7 +54,9 @@ function nonFinite(x: number): string | undefined {
 
 /**
  * Python's `format(x, '.{precision}f')`.
- * @example pyFixed(0.03125, 4) // '0.0312'; pyFixed(-0, 0) // '-0'
+ * @example
+ * pyFixed(0.03125, 4) // → '0.0312'
+ * pyFixed(-0, 0) // → '-0'
  */
 export function pyFixed(x: number, precision: number): string {
   const special = nonFinite(x);
@@ -70,7 +72,9 @@ export function pyFixed(x: number, precision: number): string {
 /**
  * Python's `format(x, '.{precision}e')`: one digit before the point, exponent signed and
  * at least two digits.
- * @example pyExp(1e-5, 4) // '1.0000e-05'; pyExp(123456, 2) // '1.23e+05'
+ * @example
+ * pyExp(1e-5, 4) // → '1.0000e-05'
+ * pyExp(123456, 2) // → '1.23e+05'
  */
 export function pyExp(x: number, precision: number): string {
   const special = nonFinite(x);

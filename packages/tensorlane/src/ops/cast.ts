@@ -5,7 +5,7 @@ import { outputTensor, type Tensor } from '../tensor.js';
 /**
  * `t` as `dtype`: a new handle on the same storage when the dtype already matches, otherwise
  * a converted copy (floats → int32 truncate toward zero; anything → bool is `x != 0`).
- * @example tensor([1.7, -1.7]).to('int32') // → tensor([1, -1], dtype=torch.int32)
+ * @example tensor([1.7, -1.7]).to('int32') // → tensor([ 1, -1], dtype=torch.int32)
  */
 export function castTo(t: Tensor, dtype: DType): Tensor {
   t.live('to');

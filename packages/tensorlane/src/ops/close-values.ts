@@ -18,7 +18,7 @@ export interface CloseOptions {
  * Whether `a` is within `atol + rtol·|b|` of `b`. Equal values are always close, so
  * `Infinity` is close to `Infinity` of the same sign only; any other non-finite pair is
  * not (numpy guards the formula the same way: `|x − ∞| ≤ rtol·∞` would otherwise pass).
- * @example closeValues(1.0005, 1, 1e-3, 1e-5, false) // true
+ * @example closeValues(1.0005, 1, 1e-3, 1e-5, false) // → true
  */
 export function closeValues(
   a: number,

@@ -44,7 +44,7 @@ function describe(x: Operand): string {
 
 /**
  * `a op b` with broadcasting. Comparisons give bool; `div` gives float.
- * @example binaryOp('add', tensor([[1, 2]]), tensor([[10], [20]])) // shape [2, 2]
+ * @example binaryOp('add', tensor([[1, 2]]), tensor([[10], [20]])).shape // → [2, 2]
  */
 export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const anchor = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;

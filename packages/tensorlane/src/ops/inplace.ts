@@ -37,7 +37,7 @@ function aliases(t: Tensor, x: Operand): boolean {
 /**
  * `t = t op other` in place (as torch's `add_`): the result dtype must be castable to
  * `t.dtype` and `other` must broadcast to `t.shape`. Returns `t`.
- * @example const t = zeros(3); t.add_(1); // t is now [1, 1, 1]
+ * @example const t = zeros(3); t.add_(1) // → tensor([1., 1., 1.])
  */
 export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
   const name = `${op}_`;

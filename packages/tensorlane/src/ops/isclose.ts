@@ -58,7 +58,7 @@ function resolve(op: string, opts: CloseOptions) {
 
 /**
  * A bool tensor, true where `a` is close to `b` (broadcast together).
- * @example isclose(tensor([1, 1.1]), 1) // tensor([ True, False])
+ * @example isclose(tensor([1, 1.1]), 1) // → tensor([ True, False])
  */
 export function isclose(a: Tensor, b: Tensor | number, opts: CloseOptions = {}): Tensor {
   const { rtol, atol, equalNan } = resolve('isclose', opts);
@@ -75,7 +75,7 @@ export function isclose(a: Tensor, b: Tensor | number, opts: CloseOptions = {}):
 
 /**
  * True when every element of `a` is close to `b` (broadcast together), as `torch.allclose`.
- * @example allclose(tensor([1, 2]), tensor([1, 2.00001])) // true
+ * @example allclose(tensor([1, 2]), tensor([1, 2.00001])) // → true
  */
 export function allclose(a: Tensor, b: Tensor | number, opts: CloseOptions = {}): boolean {
   const { rtol, atol, equalNan } = resolve('allclose', opts);

@@ -141,7 +141,7 @@ function batchedProduct(
  * `torch.matmul`: dot product for 1-D·1-D (a 0-d tensor), matrix product for 2-D, and a
  * broadcast batched product beyond; a 1-D operand gets a dim (prepended on the left,
  * appended on the right) that is removed from the result.
- * @example matmul(zeros(2, 1, 3, 4), zeros(5, 4, 6)).shape // [2, 5, 3, 6]
+ * @example matmul(zeros(2, 1, 3, 4), zeros(5, 4, 6)).shape // → [2, 5, 3, 6]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.live('matmul').ndim === 0 || b.live('matmul').ndim === 0)
@@ -156,7 +156,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /**
  * Matrix product of two 2-D tensors (no broadcasting).
- * @example mm(ones(2, 3), ones(3, 4)).shape // [2, 4]
+ * @example mm(ones(2, 3), ones(3, 4)).shape // → [2, 4]
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.live('mm').ndim !== 2 || b.live('mm').ndim !== 2)
@@ -166,7 +166,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /**
  * Batched matrix product of two 3-D tensors with the same batch size (no broadcasting).
- * @example bmm(ones(8, 2, 3), ones(8, 3, 4)).shape // [8, 2, 4]
+ * @example bmm(ones(8, 2, 3), ones(8, 3, 4)).shape // → [8, 2, 4]
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.live('bmm').ndim !== 3 || b.live('bmm').ndim !== 3)
@@ -180,7 +180,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 
 /**
  * Matrix-vector product: a 2-D `a` times a 1-D `v`.
- * @example mv(ones(2, 3), ones(3)).shape // [2]
+ * @example mv(ones(2, 3), ones(3)).shape // → [2]
  */
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.live('mv').ndim !== 2 || v.live('mv').ndim !== 1)
@@ -190,7 +190,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 
 /**
  * Dot product of two 1-D tensors of the same length, as a 0-d tensor.
- * @example dot(tensor([1, 2]), tensor([3, 4])).item() // 11
+ * @example dot(tensor([1, 2]), tensor([3, 4])).item() // → 11
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.live('dot').ndim !== 1 || b.live('dot').ndim !== 1)
@@ -204,7 +204,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /**
  * Outer product of two 1-D tensors: `outer(a, b)[i][j] = a[i]·b[j]`.
- * @example outer(tensor([1, 2]), tensor([3, 4, 5])).shape // [2, 3]
+ * @example outer(tensor([1, 2]), tensor([3, 4, 5])).shape // → [2, 3]
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.live('outer').ndim !== 1 || b.live('outer').ndim !== 1)

@@ -103,7 +103,7 @@ function countOver(t: Tensor, axes: readonly number[]): number {
   return axes.reduce((n, d) => n * t.shape[d]!, 1);
 }
 
-/** Sum over `dim` (all by default). @example tensor([[1, 2], [3, 4]]).sum(0) // → [4, 6] */
+/** Sum over `dim` (all by default). @example tensor([[1, 2], [3, 4]]).sum(0) // → tensor([4, 6], dtype=torch.int32) */
 export function sum(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normDims('sum', dim, t.live('sum').ndim);
   const dtype = isFloat(t.dtype) ? t.dtype : 'int32';
@@ -188,7 +188,10 @@ export interface VarianceOptions {
 
 /**
  * Variance over `dim` with `Σ(x−mean)² / max(0, N − correction)`.
- * @example tensor([1., 2, 3, 4]).var() // 1.6667; .var({ correction: 0 }) // 1.25
+ * @example
+ * const x = tensor([1, 2, 3, 4], { dtype: 'float32' });
+ * x.var() // → tensor(1.6667)
+ * x.var({ correction: 0 }) // → tensor(1.2500)
  */
 export function variance(
   t: Tensor,
@@ -229,7 +232,7 @@ export function std(
 /**
  * Vector/Frobenius norm over `dim` (all by default): p = 'fro' or 2 → sqrt(Σx²), 1 → Σ|x|,
  * Infinity → max|x|.
- * @example tensor([[3., 4.]]).norm() // → 5
+ * @example tensor([[3, 4]], { dtype: 'float32' }).norm() // → tensor(5.)
  */
 export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim = false): Tensor {
   requireFloat('norm', t.live('norm'));

@@ -14,8 +14,8 @@ export interface CoalescedDims {
  * Drops size-1 dims and merges dim `d` into its outer neighbour when, for every operand,
  * `stride[outer] === shape[d] * stride[d]`. A shape with a zero dim becomes `[0]`; a shape
  * of one element becomes `[]`.
- * @example coalesceDims([2, 3], [[3, 1], [0, 1]]) // → { shape: [2, 3], strides: [[3, 1], [0, 1]] }
- * @example coalesceDims([2, 3], [[3, 1]]) // → { shape: [6], strides: [[1]] }
+ * @example coalesceDims([2, 3], [[3, 1], [0, 1]]) // → {shape: [2, 3], strides: [[3, 1], [0, 1]]}
+ * @example coalesceDims([2, 3], [[3, 1]]) // → {shape: [6], strides: [[1]]}
  */
 export function coalesceDims(
   shape: readonly number[],

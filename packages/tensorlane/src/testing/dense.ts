@@ -13,7 +13,7 @@ export interface Dense {
 /**
  * The dense form of `x`, or `undefined` when `x` is not numeric or is ragged.
  * Booleans become 1/0, as bool tensors store them.
- * @example toDense([[1, 2], [3, 4]]) // { shape: [2, 2], values: [1, 2, 3, 4] }
+ * @example toDense([[1, 2], [3, 4]]) // → {shape: [2, 2], values: [1, 2, 3, 4]}
  */
 export function toDense(x: unknown): Dense | undefined {
   if (typeof x === 'number') return { shape: [], values: [x] };
@@ -43,7 +43,7 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-/** The multi-index of row-major position `flat` in `shape`. @example unravel(5, [2, 3]) // [1, 2] */
+/** The multi-index of row-major position `flat` in `shape`. @example unravel(5, [2, 3]) // → [1, 2] */
 export function unravel(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {

@@ -56,7 +56,7 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 /**
  * Why `a` and `b` are not equal, or `undefined` when they are.
- * @example mismatch([1, 2], [1, 3]) // 'at [1]: 2 vs 3'
+ * @example mismatch([1, 2], [1, 3]) // → 'at [1]: 2 vs 3'
  */
 export function mismatch(a: unknown, b: unknown, path = ''): string | undefined {
   const where = path === '' ? '' : `at ${path}: `;
@@ -97,7 +97,9 @@ export function mismatch(a: unknown, b: unknown, path = ''): string | undefined 
 
 /**
  * Deep equality as `testEq` checks it (see the module comment).
- * @example equals(tensor([[1, 2]]), [[1, 2]]) // true; equals([1, 1], 1) // false
+ * @example
+ * equals(tensor([[1, 2]]), [[1, 2]]) // → true
+ * equals([1, 1], 1) // → false
  */
 export function equals(a: unknown, b: unknown): boolean {
   return mismatch(a, b) === undefined;

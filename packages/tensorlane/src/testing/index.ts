@@ -4,7 +4,7 @@
  * import { testEq, testNear, testFail } from 'tensorlane/testing';
  * testEq(c.shape, [3]);
  * testNear(matmul(m1, m2), m1.matmul(m2));
- * testFail(() => a.add(b), { contains: 'cannot broadcast' });
+ * testFail(() => a.add(zeros(2)), { contains: 'cannot broadcast' });
  */
 
 import '../tensor-methods.js';

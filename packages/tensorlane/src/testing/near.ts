@@ -59,7 +59,7 @@ export function nearMismatch(a: unknown, b: unknown, opts: CloseOptions = {}): s
 /**
  * True when `a` and `b` have the same shape and every element satisfies
  * `|a − b| ≤ atol + rtol·|b|` (defaults rtol 1e-3, atol 1e-5). NaN is never near a number.
- * @example near(tensor([1.0001, 2]), [1, 2]) // true
+ * @example near(tensor([1.0001, 2]), [1, 2]) // → true
  */
 export function near(a: unknown, b: unknown, opts: CloseOptions = {}): boolean {
   return nearMismatch(a, b, opts) === undefined;

@@ -27,7 +27,7 @@ function showTensor(t: TensorLike): string {
 
 /**
  * A value as failure messages print it.
- * @example show([1, 'a', new Float32Array([0.5])]) // "[1, 'a', Float32Array [0.5]]"
+ * @example console.log(show([1, 'a', new Float32Array([0.5])])); // → [1, 'a', Float32Array [0.5]]
  */
 export function show(x: unknown): string {
   if (typeof x === 'number') return showNumber(x);

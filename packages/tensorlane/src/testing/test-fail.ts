@@ -41,8 +41,8 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 /**
  * Passes when `fn` throws (or its promise rejects) with an error that matches `opts`.
  * Returns a promise, to be awaited, when `fn` returns one.
- * @example testFail(() => a.matmul(b), { contains: 'inner dimensions differ', type: ShapeError })
- * @example await testFail(() => init({ simd: 'bogus' }), { contains: 'simd' })
+ * @example testFail(() => a.matmul(zeros(2, 2)), { contains: 'inner dimensions differ', type: ShapeError })
+ * @example await testFail(async () => zeros(2).add(zeros(3)), { contains: 'broadcast' })
  */
 export function testFail(fn: () => PromiseLike<unknown>, opts?: TestFailOptions): Promise<void>;
 export function testFail(fn: () => unknown, opts?: TestFailOptions): void;

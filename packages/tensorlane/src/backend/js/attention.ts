@@ -12,7 +12,8 @@ export type AttentionFn = (q: View, k: View, v: View, out: View, args: Attention
 /**
  * An `attention` that reads storages through `array`. A query whose every key is masked
  * out gets NaN, as torch's math path does.
- * @example arrayAttention((s) => s.handle as TypedArray)(q, k, v, out, { scale: 0.125, causal: false })
+ * @example // not run: q, k, v and out are backend views (no public constructor)
+ * arrayAttention((s) => s.handle as TypedArray)(q, k, v, out, { scale: 0.125, causal: false })
  */
 export function arrayAttention(array: (s: Storage) => TypedArray): AttentionFn {
   return (q, k, v, out, { scale, causal, mask }) => {

@@ -12,7 +12,8 @@ export type GemmFn = (a: View, b: View, out: View) => void;
 /**
  * A `gemm` that reads storages through `array`. Floats accumulate in a JS number (double),
  * int32 wraps at every step as an int32 multiply-add does.
- * @example const gemm = arrayGemm((s) => s.handle as TypedArray); gemm(a, b, out);
+ * @example // not run: a, b and out are backend views (no public constructor)
+ * const gemm = arrayGemm((s) => s.handle as TypedArray); gemm(a, b, out);
  */
 export function arrayGemm(array: (s: Storage) => TypedArray): GemmFn {
   return (a, b, out) => {

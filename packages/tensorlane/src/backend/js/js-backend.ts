@@ -20,7 +20,8 @@ export const JS_MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * Reference kernels over typed arrays (`array(storage)` is called once per op and not kept).
- * @example const k = arrayKernels((s) => s.handle as TypedArray); k.copy(src, dst);
+ * @example // not run: src and dst are backend views (no public constructor)
+ * const k = arrayKernels((s) => s.handle as TypedArray); k.copy(src, dst);
  */
 export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
   function copy(a: View, out: View): void {

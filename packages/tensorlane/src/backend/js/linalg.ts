@@ -10,7 +10,8 @@ export type LinalgKernels = Pick<Backend, 'gemm' | 'softmax' | 'attention'>;
 
 /**
  * The reference linear-algebra kernels for a backend whose storages `array` can view.
- * @example const k = arrayLinalgKernels((s) => s.handle as TypedArray); k.gemm(a, b, out);
+ * @example // not run: a, b and out are backend views (no public constructor)
+ * const k = arrayLinalgKernels((s) => s.handle as TypedArray); k.gemm(a, b, out);
  */
 export function arrayLinalgKernels(array: (s: Storage) => TypedArray): LinalgKernels {
   return { gemm: arrayGemm(array), softmax: arraySoftmax(array), attention: arrayAttention(array) };

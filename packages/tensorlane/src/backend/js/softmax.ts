@@ -12,7 +12,8 @@ export type SoftmaxFn = (a: View, out: View, log: boolean) => void;
 /**
  * A `softmax` that reads storages through `array`. A row of all −Infinity gives NaN, as
  * torch does; +Infinity or NaN in a row gives NaN for that row.
- * @example arraySoftmax((s) => s.handle as TypedArray)(x, out, false)
+ * @example // not run: x and out are backend views (no public constructor)
+ * arraySoftmax((s) => s.handle as TypedArray)(x, out, false)
  */
 export function arraySoftmax(array: (s: Storage) => TypedArray): SoftmaxFn {
   return (a, out, log) => {

@@ -185,7 +185,8 @@ export const KIND_CODE: Record<DType, number> = { float32: 0, float64: 1, int32:
 
 /**
  * Byte address of a view's first element in wasm memory.
- * @example exports.softmax_f32(rows, n, address(a), rsa, address(out), rso, 0);
+ * @example // not run: needs backend views
+ * exports.softmax_f32(rows, n, address(a), rsa, address(out), rso, 0);
  */
 export function address(v: View): number {
   return (v.storage.handle as number) + v.offset * BYTES_OF[v.storage.dtype];

@@ -7,7 +7,8 @@ import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `attention`, falling back to `reference` for dtypes without a kernel.
- * @example wasmAttention(exports, arrayAttention(array))(q, k, v, out, { scale: 0.125, causal: true })
+ * @example // not run: needs the loaded module's exports and backend views
+ * wasmAttention(exports, arrayAttention(array))(q, k, v, out, { scale: 0.125, causal: true })
  */
 export function wasmAttention(exports: KernelExports, reference: AttentionFn): AttentionFn {
   return (q, k, v, out, args) => {

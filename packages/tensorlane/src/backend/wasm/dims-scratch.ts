@@ -13,7 +13,8 @@ export interface DimsScratch {
 
 /**
  * One scratch block per backend, grown (never shrunk) when a call needs more entries.
- * @example const ptr = scratch.write([...shape, ...stridesA, ...stridesOut]);
+ * @example // not run: needs the loaded module's exports
+ * const ptr = scratch.write([...shape, ...stridesA, ...stridesOut]);
  */
 export function createDimsScratch(exports: KernelExports): DimsScratch {
   let capacity = 0;

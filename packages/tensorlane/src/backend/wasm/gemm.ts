@@ -8,7 +8,8 @@ import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `gemm`, falling back to `reference` for dtypes without a kernel.
- * @example const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
+ * @example // not run: needs the loaded module's exports and backend views
+ * const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
  */
 export function wasmGemm(exports: KernelExports, reference: GemmFn): GemmFn {
   return (a, b, out) => {

@@ -12,7 +12,8 @@ import { wasmSoftmax } from './softmax.js';
 
 /**
  * `gemm`, `softmax` and `attention` for the wasm backend (`array` views wasm memory).
- * @example const k = wasmLinalgKernels(loadedKernels().exports, array);
+ * @example // not run: needs the loaded module's exports
+ * const k = wasmLinalgKernels(loadedKernels().exports, array);
  */
 export function wasmLinalgKernels(
   exports: KernelExports,

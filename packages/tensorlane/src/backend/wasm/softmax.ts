@@ -10,7 +10,8 @@ import { address, type KernelExports } from './abi.js';
 
 /**
  * A wasm `softmax`, falling back to `reference` where the kernel does not apply.
- * @example wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
+ * @example // not run: needs the loaded module's exports and backend views
+ * wasmSoftmax(exports, arraySoftmax(array))(x, out, false)
  */
 export function wasmSoftmax(exports: KernelExports, reference: SoftmaxFn): SoftmaxFn {
   return (a, out, log) => {

@@ -158,7 +158,8 @@ function readyOrTimeout(started: Promise<unknown>): Promise<void> {
 
 /**
  * Starts `threads - 1` workers over `memory` and tells the kernels to split for `threads`.
- * @example const pool = startThreadPool(module, memory, exports, 2); await pool.ready;
+ * @example // not run: starts workers over a module and memory of its own
+ * const pool = startThreadPool(module, memory, exports, 2); await pool.ready;
  */
 export function startThreadPool(
   module: WebAssembly.Module,

@@ -13,7 +13,8 @@ import { type KernelExports, kernelFunctionNames } from './abi.js';
 /**
  * `exports` with every function wrapped so that a trap leaves the module as it was before
  * the call. Must be called while no export runs: it records the resting stack pointer.
- * @example const guarded = guardTraps(exports, false);
+ * @example // not run: needs a compiled kernels module
+ * const guarded = guardTraps(exports, false);
  */
 export function guardTraps<T extends KernelExports>(exports: T, threaded: boolean): T {
   const restingStack = exports.__stack_pointer.value as number;
