@@ -3,7 +3,7 @@
  * the linker globals `scripts/build-wasm.mjs` exports) with its arguments, the op codes the
  * kernels take, and the byte address of a view. Pointers and sizes are wasm32 byte
  * addresses and element counts; strides are in elements. A test
- * (`test/abi.test.ts`) checks the op codes against the Rust enums.
+ * (`test/abi.node.test.ts`) checks the op codes against the Rust enums.
  */
 import type { DType } from '../../dtype.js';
 import { BYTES_OF } from '../../dtype.js';
