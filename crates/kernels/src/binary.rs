@@ -26,42 +26,28 @@ pub unsafe fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
     }
 }
 
-/// Float32 arithmetic ops, numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArithOp {
-    Add = 0,
-    Sub = 1,
-    Mul = 2,
-    Div = 3,
-    Pow = 4,
-    Maximum = 5,
-    Minimum = 6,
-}
-
-impl ArithOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use ArithOp::*;
-        [Add, Sub, Mul, Div, Pow, Maximum, Minimum]
-            .get(code as usize)
-            .copied()
+op_code_enum! {
+    /// Float32 arithmetic ops, numbered as the ABI passes them.
+    pub enum ArithOp {
+        Add = 0,
+        Sub = 1,
+        Mul = 2,
+        Div = 3,
+        Pow = 4,
+        Maximum = 5,
+        Minimum = 6,
     }
 }
 
-/// Comparisons (output bool bytes), numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    Eq = 0,
-    Ne = 1,
-    Lt = 2,
-    Le = 3,
-    Gt = 4,
-    Ge = 5,
-}
-
-impl CmpOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use CmpOp::*;
-        [Eq, Ne, Lt, Le, Gt, Ge].get(code as usize).copied()
+op_code_enum! {
+    /// Comparisons (output bool bytes), numbered as the ABI passes them.
+    pub enum CmpOp {
+        Eq = 0,
+        Ne = 1,
+        Lt = 2,
+        Le = 3,
+        Gt = 4,
+        Ge = 5,
     }
 }
 

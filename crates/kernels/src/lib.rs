@@ -9,23 +9,67 @@
     feature(stdarch_wasm_atomic_wait)
 )]
 
-pub mod attention;
-pub mod binary;
-pub mod copy;
-pub mod exp_shifted;
-pub mod gemm;
-pub mod lanes;
-pub mod memory;
-pub mod pool;
-pub mod reduce;
-pub mod scalar;
-pub mod scratch;
-pub mod simd;
-pub mod simd_ext;
-pub mod simd_math;
-pub mod softmax;
-pub mod strided;
-pub mod unary;
+#[macro_use]
+mod op_code;
+
+pub(crate) mod attention;
+pub(crate) mod binary;
+pub(crate) mod copy;
+pub(crate) mod exp_shifted;
+pub(crate) mod gemm;
+pub(crate) mod lanes;
+pub(crate) mod memory;
+pub(crate) mod pool;
+pub(crate) mod reduce;
+pub(crate) mod scalar;
+pub(crate) mod scratch;
+pub(crate) mod simd;
+pub(crate) mod simd_ext;
+pub(crate) mod simd_math;
+pub(crate) mod softmax;
+pub(crate) mod strided;
+pub(crate) mod unary;
+
+/// What the integration tests in `crates/kernels/tests/` reach, and nothing else: the
+/// modules above are crate-private, and the C ABI below is the crate's only interface.
+#[doc(hidden)]
+pub mod testing {
+    pub mod attention {
+        pub use crate::attention::{attention, AttentionArgs, Strided3};
+    }
+    pub mod binary {
+        pub use crate::binary::{arith_f32, arith_i32, compare_f32, compare_i32, ArithOp, CmpOp};
+    }
+    pub mod copy {
+        pub use crate::copy::{copy_cast, Kind};
+    }
+    pub mod exp_shifted {
+        pub use crate::exp_shifted::exp_nonpositive;
+    }
+    pub mod gemm {
+        pub use crate::gemm::{gemm_with, GemmArgs, Kernel};
+    }
+    pub mod pool {
+        pub use crate::pool::{
+            chunk, failed, parallel_for, set_threads, shutdown, threads, worker_failed, worker_loop,
+        };
+    }
+    pub mod reduce {
+        pub use crate::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+    }
+    pub mod simd {
+        pub use crate::simd::F32x4;
+    }
+    pub mod simd_math {
+        pub use crate::simd_math::{cos, exp, log, sigmoid, sin, tanh};
+    }
+    pub mod softmax {
+        pub use crate::softmax::{softmax_rows, SoftmaxRows};
+    }
+    pub mod unary {
+        pub use crate::unary::{unary_f32, UnaryOp};
+    }
+}
 
 /// Allocates `bytes` bytes aligned to 16; returns 0 when memory cannot grow.
 #[no_mangle]

@@ -13,23 +13,15 @@ use crate::simd::F32x4;
 use crate::simd_ext as x;
 use crate::strided::{element_count, for_each_row, split_outer_sized};
 
-/// Reductions, numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReduceOp {
-    Sum = 0,
-    Prod = 1,
-    Max = 2,
-    Min = 3,
-    Argmax = 4,
-    Argmin = 5,
-}
-
-impl ReduceOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use ReduceOp::*;
-        [Sum, Prod, Max, Min, Argmax, Argmin]
-            .get(code as usize)
-            .copied()
+op_code_enum! {
+    /// Reductions, numbered as the ABI passes them.
+    pub enum ReduceOp {
+        Sum = 0,
+        Prod = 1,
+        Max = 2,
+        Min = 3,
+        Argmax = 4,
+        Argmin = 5,
     }
 }
 

@@ -6,13 +6,13 @@
 //! is addressed by element strides (any sign, 0 for broadcast), so transposed and
 //! expanded views never need a copy; batch strides of 0 broadcast a whole matrix.
 
-pub mod blocking;
-pub mod gemv;
-pub mod microkernel;
-pub mod pack_a;
-pub mod pack_b;
-pub mod peak;
-pub mod tile_split;
+mod blocking;
+mod gemv;
+mod microkernel;
+mod pack_a;
+mod pack_b;
+pub(crate) mod peak;
+mod tile_split;
 
 use crate::pool;
 use crate::scratch::{self, Scratch};
