@@ -1,5 +1,5 @@
-//! Elementwise binary kernels: `add_f32` over contiguous arrays, and the strided n-d float32
-//! ops (arithmetic and comparisons) with fast rows for contiguous operands, a scalar operand
+//! Elementwise binary kernels: the strided n-d float32 and int32 ops (arithmetic and
+//! comparisons) with fast rows for contiguous operands, a scalar operand
 //! (stride 0 along the row) and row broadcast (stride 0 in an outer dim: each row is
 //! contiguous, so it takes the contiguous path).
 
@@ -7,24 +7,6 @@ use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
 use crate::strided::{for_each_row, inner_strides};
-
-/// `out[i] = a[i] + b[i]`; SIMD in the simd128/relaxed builds, four scalar lanes otherwise.
-///
-/// # Safety
-/// `a`, `b` and `out` must be valid for `n` floats; `out` may alias `a` or `b` exactly.
-pub unsafe fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
-    let mut i = 0;
-    while i + 4 <= n {
-        F32x4::load(a.add(i))
-            .add(F32x4::load(b.add(i)))
-            .store(out.add(i));
-        i += 4;
-    }
-    while i < n {
-        *out.add(i) = *a.add(i) + *b.add(i);
-        i += 1;
-    }
-}
 
 op_code_enum! {
     /// Float32 arithmetic ops, numbered as the ABI passes them.

@@ -1,6 +1,7 @@
-//! The exported C ABI of tensorlane's kernels: one thin function per kernel, nothing else.
-//! Pointers are byte offsets into this module's linear memory; the TypeScript package owns
-//! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
+//! The exported C ABI of tensorlane's kernels: one thin function per kernel. Pointers are
+//! byte offsets into this module's linear memory; the TypeScript package owns allocation
+//! (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies. At the end,
+//! a few exports for `bench/` only; `testing` opens internals to the native tests only.
 
 // The threaded build parks workers with `memory.atomic.wait32`, still unstable in
 // core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std (DESIGN.md §2).
@@ -140,15 +141,6 @@ pub extern "C" fn tl_shutdown_threads() {
     pool::shutdown()
 }
 
-/// `out[i] = a[i] + b[i]` for `i < n` (contiguous float32).
-///
-/// # Safety
-/// All three pointers must be valid for `n` floats; `out` may alias `a` or `b`.
-#[no_mangle]
-pub unsafe extern "C" fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
-    binary::add_f32(a, b, out, n)
-}
-
 /// Batched strided GEMM: `C[t] = alpha·A[t]·B[t] + beta·C[t]` for `t < batch`, with
 /// A `m×k`, B `k×n`, C `m×n`. Strides are in elements (`rs*` rows, `cs*` columns, `bs*`
 /// batch; any sign, 0 broadcasts). `beta == 0` overwrites C without reading it.
@@ -199,36 +191,6 @@ pub unsafe extern "C" fn gemm_f32(
         bsc,
     };
     gemm::gemm(&args)
-}
-
-/// Selects the GEMM microkernel (0 = 4×8, 1 = 6×8, 2 = 4×16); returns 0 for an unknown id.
-#[no_mangle]
-pub extern "C" fn gemm_set_kernel(id: u32) -> u32 {
-    match gemm::Kernel::from_id(id) {
-        Some(kernel) => {
-            gemm::set_kernel(kernel);
-            1
-        }
-        None => 0,
-    }
-}
-
-/// Peak-measurement loop of independent f32x4 `mul_add`s (relaxed FMA in the relaxed build).
-#[no_mangle]
-pub extern "C" fn peak_fma(iters: u32, m: f32, c: f32) -> f32 {
-    gemm::peak::peak_fma(iters, m, c)
-}
-
-/// Peak-measurement loop of independent f32x4 multiplies followed by adds (never fused).
-#[no_mangle]
-pub extern "C" fn peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
-    gemm::peak::peak_muladd(iters, m, c)
-}
-
-/// Flops one iteration of `peak_fma`/`peak_muladd` performs.
-#[no_mangle]
-pub extern "C" fn peak_flops_per_iter() -> u32 {
-    gemm::peak::FLOPS_PER_ITER as u32
 }
 
 // Elementwise, unary, reduction and copy kernels over coalesced strided layouts. `dims` points
@@ -517,4 +479,39 @@ pub unsafe extern "C" fn attention_f32(
         cso,
     };
     attention::attention(&args)
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark-only exports. They exist for the scripts in `bench/` (microkernel comparisons
+// and the in-process FMA peak that GEMM results are reported against) and are not part of
+// the API: the TypeScript package does not rely on them and they may change or go.
+
+/// Selects the GEMM microkernel (0 = 4×8, 1 = 6×8, 2 = 4×16); returns 0 for an unknown id.
+#[no_mangle]
+pub extern "C" fn bench_gemm_set_kernel(id: u32) -> u32 {
+    match gemm::Kernel::from_id(id) {
+        Some(kernel) => {
+            gemm::set_kernel(kernel);
+            1
+        }
+        None => 0,
+    }
+}
+
+/// Peak-measurement loop of independent f32x4 `mul_add`s (relaxed FMA in the relaxed build).
+#[no_mangle]
+pub extern "C" fn bench_peak_fma(iters: u32, m: f32, c: f32) -> f32 {
+    gemm::peak::peak_fma(iters, m, c)
+}
+
+/// Peak-measurement loop of independent f32x4 multiplies followed by adds (never fused).
+#[no_mangle]
+pub extern "C" fn bench_peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
+    gemm::peak::peak_muladd(iters, m, c)
+}
+
+/// Flops one iteration of `bench_peak_fma`/`bench_peak_muladd` performs.
+#[no_mangle]
+pub extern "C" fn bench_peak_flops_per_iter() -> u32 {
+    gemm::peak::FLOPS_PER_ITER as u32
 }

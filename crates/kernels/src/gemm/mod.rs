@@ -59,7 +59,7 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    /// Maps the id used by `gemm_set_kernel` to a kernel.
+    /// Maps the id used by `bench_gemm_set_kernel` to a kernel.
     pub fn from_id(id: u32) -> Option<Kernel> {
         match id {
             0 => Some(Kernel::F32Gemm4x8),
