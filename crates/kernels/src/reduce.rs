@@ -226,6 +226,14 @@ unsafe fn reduce_rows(
     n: usize,
     out: *mut f32,
 ) {
+    // `combine` knows sum, max and min; max and min start from the first reduced row, so
+    // they need one (a sum of nothing is the zeros `acc` starts with).
+    debug_assert!(matches!(op, ReduceOp::Sum | ReduceOp::Max | ReduceOp::Min));
+    debug_assert!(
+        op == ReduceOp::Sum || element_count(red_shape) > 0,
+        "{op:?} over no reduced elements"
+    );
+    debug_assert!(n >= 1);
     let rs = red_strides.last().copied().unwrap_or(0);
     let combine = |acc: F32x4, v: F32x4| match op {
         ReduceOp::Max => x::max_nan(acc, v),

@@ -12,6 +12,11 @@ pub fn for_each_row<const K: usize>(
     mut row: impl FnMut([isize; K], usize),
 ) {
     let ndim = shape.len();
+    // The odometer steps every operand by its stride in each outer dim.
+    debug_assert!(
+        strides.iter().all(|s| s.len() == ndim),
+        "every operand needs one stride per dim"
+    );
     if ndim == 0 {
         row([0; K], 1);
         return;
