@@ -94,8 +94,8 @@ pub unsafe fn attention(g: &AttentionArgs) {
 }
 
 /// Query rows per task: `BR`, or half of it when full tiles would make fewer than
-/// `MIN_TASKS` tasks (one head of a short sequence), so two threads both get work. (Smaller
-/// tiles cost more: each re-packs every key tile; quarter tiles ran 20% slower.)
+/// `MIN_TASKS` tasks (one head of a short sequence), so two threads both get work. (Not
+/// smaller: each tile re-packs every key tile, so smaller tiles cost more.)
 /// It depends on the shape alone, never on the thread count, so neither do the results.
 fn query_tile_rows(g: &AttentionArgs) -> usize {
     if g.batch * g.l.div_ceil(BR) >= MIN_TASKS {

@@ -3,8 +3,9 @@
 //! (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies. At the end,
 //! a few exports for `bench/` only; `testing` opens internals to the native tests only.
 
-// The threaded build parks workers with `memory.atomic.wait32`, still unstable in
-// core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std (DESIGN.md §2).
+// The threaded builds park workers with `memory.atomic.wait32`, still unstable in
+// core::arch; those builds already need RUSTC_BOOTSTRAP for -Zbuild-std (see
+// scripts/build-wasm.mjs).
 #![cfg_attr(
     all(target_arch = "wasm32", target_feature = "atomics"),
     feature(stdarch_wasm_atomic_wait)
@@ -89,8 +90,8 @@ pub unsafe extern "C" fn tl_free(ptr: *mut u8, bytes: usize) {
 
 /// Splits later kernels over `threads` participants (this caller plus `threads - 1`
 /// workers parked in `tl_worker_loop`). `caller_may_block` is 0 on a browser main thread,
-/// which must spin instead of `memory.atomic.wait`. Only the `relaxed-threads` build has
-/// workers; elsewhere it is called with 1.
+/// which must spin instead of `memory.atomic.wait`. Only the threaded builds
+/// (`relaxed-threads`, `simd128-threads`) have workers; the others are called with 1.
 #[no_mangle]
 pub extern "C" fn tl_set_threads(threads: u32, caller_may_block: u32) {
     pool::set_threads(threads as usize, caller_may_block != 0)

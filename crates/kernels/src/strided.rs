@@ -83,7 +83,8 @@ pub fn element_count(shape: &[isize]) -> usize {
     shape.iter().map(|&s| s.max(0) as usize).product()
 }
 
-/// Below this many elements an elementwise op stays on one thread (~50 µs of work).
+/// Below this many elements an elementwise op stays on one thread: the fork-join would
+/// cost more than the work it shares.
 pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 17;
 
 /// Runs `f(shape, offsets)` on pieces of an n-d problem cut along its outermost dim, split

@@ -3,8 +3,9 @@
 //!
 //! `F32x4::mul_add` is one `f32x4.relaxed_madd` in the relaxed build, mul+add in the
 //! simd128 build and four scalar lanes in the baseline build, so one source serves all.
-//! Edge tiles run the same vector code on zero-padded panels and only the store is partial,
-//! so there is no scalar slow path.
+//! Edge tiles run the same vector code with a smaller register tile; scalar code is left
+//! only where a vector cannot be used: the store of a partial or strided tile of C, and
+//! `add_last_k_step`, the last k step of a tile whose B is read in place and ends mid-vector.
 
 use crate::simd::F32x4;
 

@@ -70,7 +70,7 @@ impl Kernel {
     }
 }
 
-// 4×8 fits V8's 15 usable xmm registers (8 accumulators + 2 B + 1 A); see ANCHORS.md.
+// 4×8 fits V8's 15 usable xmm registers on x64 (8 accumulators + 2 B + 1 A).
 static KERNEL: AtomicU8 = AtomicU8::new(Kernel::F32Gemm4x8 as u8);
 
 /// Selects the microkernel used from now on (a tuning hook for the benchmark).
