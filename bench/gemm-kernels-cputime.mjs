@@ -44,15 +44,15 @@ function fill(ptr, n) {
   for (let i = 0; i < n; i++) f[i] = Math.random() - 0.5;
 }
 
-const flopsPerIter = w.peak_flops_per_iter();
+const flopsPerIter = w.bench_peak_flops_per_iter();
 const peak = (fn) => (1e6 * flopsPerIter) / (timeIt(() => w[fn](1e6, 0.999, 0.001)) * 1e6);
 // The peak loops are re-measured between rows and the median is the reference: on this
 // shared machine one peak sample swung 36–48 GFLOP/s between runs, which alone moved every
 // fraction by ±0.1 while the GEMM figures stayed put.
 const peaks = { fma: [], muladd: [] };
 function samplePeaks() {
-  peaks.fma.push(peak('peak_fma'));
-  peaks.muladd.push(peak('peak_muladd'));
+  peaks.fma.push(peak('bench_peak_fma'));
+  peaks.muladd.push(peak('bench_peak_muladd'));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
@@ -78,7 +78,7 @@ for (const [batch, m, k, n] of GEMMS) {
   fill(a, batch * m * k);
   fill(b, batch * k * n);
   const row = kernels.map((id) => {
-    w.gemm_set_kernel(id);
+    w.bench_gemm_set_kernel(id);
     const ms = timeIt(() =>
       w.gemm_f32(batch, m, n, k, 1, 0, a, k, 1, m * k, b, n, 1, k * n, c, n, 1, m * n),
     );
@@ -95,7 +95,7 @@ for (const [batch, m, k, n] of GEMMS) {
   w.tl_free(b, batch * k * n * 4);
   w.tl_free(c, batch * m * n * 4);
 }
-w.gemm_set_kernel(0);
+w.bench_gemm_set_kernel(0);
 
 for (const [h, L, d] of [
   [12, 256, 64],

@@ -6,7 +6,7 @@
 // The machine is noisy, so each workload is measured as rounds in which every contender
 // runs once in turn (alternating), and the medians are compared. Right before and after
 // each workload the wasm peak is measured in the same process: a loop of independent
-// f32x4 FMAs (relaxed build) and one of mul+adds (peak_fma / peak_muladd exports), and
+// f32x4 FMAs (relaxed build) and one of mul+adds (bench_peak_fma / bench_peak_muladd exports), and
 // each tensorlane result is reported as a fraction of it.
 //
 // Also: fused attention at seq 4096, d 64, one head, against the unfused path
@@ -59,7 +59,7 @@ function peakInstance(build) {
 
 /** GFLOP/s of one peak loop: median of five ~10 ms runs after a warm-up call. */
 function peakGflops(x, fn) {
-  const flopsPerIter = x.peak_flops_per_iter();
+  const flopsPerIter = x.bench_peak_flops_per_iter();
   x[fn](100_000, 0.999, 0.001);
   let iters = 100_000;
   for (;;) {
@@ -361,8 +361,8 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
     for (const [bi, build] of builds.entries()) {
       await lib.init({ simd: build, threads: 1 });
       const peakBefore = {
-        fma: peakGflops(peakX[build], 'peak_fma'),
-        muladd: peakGflops(peakX[build], 'peak_muladd'),
+        fma: peakGflops(peakX[build], 'bench_peak_fma'),
+        muladd: peakGflops(peakX[build], 'bench_peak_muladd'),
       };
       // Peers are alternated with the first build; later builds alternate with the js loop only.
       const withPeers = bi === 0;
@@ -373,8 +373,8 @@ export async function run({ quick = false, budgetMs = 180_000, log = console.log
       const ms = await alternate(set.tasks, { rounds, sampleMs, warmupMs });
       for (const c of set.cleanup) c();
       const peakAfter = {
-        fma: peakGflops(peakX[build], 'peak_fma'),
-        muladd: peakGflops(peakX[build], 'peak_muladd'),
+        fma: peakGflops(peakX[build], 'bench_peak_fma'),
+        muladd: peakGflops(peakX[build], 'bench_peak_muladd'),
       };
       // The larger of the two peaks: fractions are never flattered by a slow peak sample.
       const peak = {

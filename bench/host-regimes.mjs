@@ -50,7 +50,7 @@ export function measureHostRegimes(seconds = 15) {
     f[b / 4 + i] = Math.random() - 0.5;
   }
   const product = () => x.gemm_f32(1, n, n, n, 1, 0, a, n, 1, 0, b, n, 1, 0, c, n, 1, 0);
-  const peakLoop = build === 'relaxed' ? x.peak_fma : x.peak_muladd;
+  const peakLoop = build === 'relaxed' ? x.bench_peak_fma : x.bench_peak_muladd;
   const flops = 2 * n ** 3;
   product(); // tier-up and scratch growth
   const gflops = [];
@@ -64,7 +64,7 @@ export function measureHostRegimes(seconds = 15) {
     const iters = 2e6;
     t = performance.now();
     peakLoop(iters, 1.0000001, 0.999);
-    peaks.push((x.peak_flops_per_iter() * iters) / (performance.now() - t) / 1e6);
+    peaks.push((x.bench_peak_flops_per_iter() * iters) / (performance.now() - t) / 1e6);
   }
   const peak = quantile(peaks, 0.5);
   const fractions = gflops.map((g) => g / peak);

@@ -41,11 +41,11 @@ const compiled = (build) =>
 /** A worker that runs the relaxed build's FMA peak loop once on a signal and posts its ms. */
 const PEAK_WORKER = `const { parentPort, workerData: d } = require('node:worker_threads');
 const x = new WebAssembly.Instance(d.module, {}).exports;
-x.peak_fma(100000, 0.999, 0.001);
+x.bench_peak_fma(100000, 0.999, 0.001);
 parentPort.postMessage('ready');
 Atomics.wait(new Int32Array(d.go), 0, 0);
 const t = performance.now();
-x.peak_fma(d.iters, 0.999, 0.001);
+x.bench_peak_fma(d.iters, 0.999, 0.001);
 parentPort.postMessage(performance.now() - t);`;
 
 /**
@@ -56,7 +56,7 @@ parentPort.postMessage(performance.now() - t);`;
  */
 async function twoCoreCapacity(module, peak) {
   const iters = Math.round(
-    (0.1 * peak * 1e9) / new WebAssembly.Instance(module, {}).exports.peak_flops_per_iter(),
+    (0.1 * peak * 1e9) / new WebAssembly.Instance(module, {}).exports.bench_peak_flops_per_iter(),
   );
   const go = new SharedArrayBuffer(4);
   const workers = [0, 1].map(

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds crates/kernels five times for wasm32 (relaxed, simd128 and baseline, and threaded
 // twins of the first two) into
-// packages/tensorlane/wasm/. Works offline: see docs/builds-and-threads.md for the toolchain order.
+// packages/tensorlane/wasm/. Works offline: `detectToolchain` tries (1) rustup with the
+// wasm32 target, (2) a rustc that ships its library source (-Zbuild-std), (3) installing
+// Debian's packages for (2) when root.
 // Skips cargo entirely when the sources, flags and toolchain are unchanged.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -137,24 +137,24 @@ export function pairedRatio(a, b) {
 }
 
 /**
- * One-thread wasm FMA peak in GFLOP/s (the relaxed build's `peak_fma` loop, median of five
+ * One-thread wasm FMA peak in GFLOP/s (the relaxed build's `bench_peak_fma` loop, median of five
  * ~10 ms runs): says how fast this engine runs wasm here, so Node and the page compare.
  */
 export function peakFmaGflops(relaxedModule) {
   const x = new WebAssembly.Instance(relaxedModule, {}).exports;
-  const flopsPerIter = x.peak_flops_per_iter();
-  x.peak_fma(100_000, 0.999, 0.001);
+  const flopsPerIter = x.bench_peak_flops_per_iter();
+  x.bench_peak_fma(100_000, 0.999, 0.001);
   let iters = 100_000;
   for (;;) {
     const t = now();
-    x.peak_fma(iters, 0.999, 0.001);
+    x.bench_peak_fma(iters, 0.999, 0.001);
     if (now() - t > 8) break;
     iters *= 2;
   }
   const samples = [];
   for (let r = 0; r < 5; r++) {
     const t = now();
-    x.peak_fma(iters, 0.999, 0.001);
+    x.bench_peak_fma(iters, 0.999, 0.001);
     samples.push((iters * flopsPerIter) / ((now() - t) * 1e6));
   }
   return median(samples);

@@ -71,6 +71,13 @@ pub unsafe fn attention(g: &AttentionArgs) {
     if g.l == 0 || g.ev == 0 {
         return;
     }
+    // Each task writes its own rows of `out`: its elements must be distinct.
+    debug_assert!(g.ev == 1 || g.cso != 0, "out columns share a stride of 0");
+    debug_assert!(g.l == 1 || g.rso != 0, "out rows share a stride of 0");
+    debug_assert!(
+        g.batch <= 1 || g.bso != 0,
+        "out batch items share a stride of 0"
+    );
     // One task per (batch item, query tile): each owns its rows of `out`, and its result
     // does not depend on which thread runs it.
     let rows = query_tile_rows(g);
@@ -87,8 +94,8 @@ pub unsafe fn attention(g: &AttentionArgs) {
 }
 
 /// Query rows per task: `BR`, or half of it when full tiles would make fewer than
-/// `MIN_TASKS` tasks (one head of a short sequence), so two threads both get work. (Smaller
-/// tiles cost more: each re-packs every key tile; quarter tiles ran 20% slower.)
+/// `MIN_TASKS` tasks (one head of a short sequence), so two threads both get work. (Not
+/// smaller: each tile re-packs every key tile, so smaller tiles cost more.)
 /// It depends on the shape alone, never on the thread count, so neither do the results.
 fn query_tile_rows(g: &AttentionArgs) -> usize {
     if g.batch * g.l.div_ceil(BR) >= MIN_TASKS {
@@ -123,6 +130,9 @@ thread_local! {
 
 unsafe fn query_tile_in(g: &AttentionArgs, tile: &QueryTile, scores: &mut [f32], acc: &mut [f32]) {
     let QueryTile { t, i0, br } = *tile;
+    // Per-row state lives in BR-long arrays; `scores` holds BR rows of BC, `acc` br of ev.
+    debug_assert!((1..=BR).contains(&br), "query tile of {br} rows");
+    debug_assert!(scores.len() >= br * BC && acc.len() == br * g.ev);
     let mut row_max = [f32::NEG_INFINITY; BR];
     let mut row_sum = [0f32; BR];
     // Causal: keys past the tile's last query are masked for every row in it.
@@ -219,6 +229,7 @@ unsafe fn online_softmax_step(
     row_sum: &mut [f32; BR],
     acc: &mut [f32],
 ) {
+    debug_assert!((1..=BC).contains(&bc), "key tile of {bc} columns");
     for r in 0..tile.br {
         let row = &mut scores[r * BC..r * BC + bc];
         // A NaN score need not survive the max: exp(NaN − m) makes the sum, and so the

@@ -1,5 +1,5 @@
-//! Elementwise binary kernels: `add_f32` over contiguous arrays, and the strided n-d float32
-//! ops (arithmetic and comparisons) with fast rows for contiguous operands, a scalar operand
+//! Elementwise binary kernels: the strided n-d float32 and int32 ops (arithmetic and
+//! comparisons) with fast rows for contiguous operands, a scalar operand
 //! (stride 0 along the row) and row broadcast (stride 0 in an outer dim: each row is
 //! contiguous, so it takes the contiguous path).
 
@@ -8,60 +8,28 @@ use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
 use crate::strided::{for_each_row, inner_strides};
 
-/// `out[i] = a[i] + b[i]`; SIMD in the simd128/relaxed builds, four scalar lanes otherwise.
-///
-/// # Safety
-/// `a`, `b` and `out` must be valid for `n` floats; `out` may alias `a` or `b` exactly.
-pub unsafe fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
-    let mut i = 0;
-    while i + 4 <= n {
-        F32x4::load(a.add(i))
-            .add(F32x4::load(b.add(i)))
-            .store(out.add(i));
-        i += 4;
-    }
-    while i < n {
-        *out.add(i) = *a.add(i) + *b.add(i);
-        i += 1;
+op_code_enum! {
+    /// Float32 arithmetic ops, numbered as the ABI passes them.
+    pub enum ArithOp {
+        Add = 0,
+        Sub = 1,
+        Mul = 2,
+        Div = 3,
+        Pow = 4,
+        Maximum = 5,
+        Minimum = 6,
     }
 }
 
-/// Float32 arithmetic ops, numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArithOp {
-    Add = 0,
-    Sub = 1,
-    Mul = 2,
-    Div = 3,
-    Pow = 4,
-    Maximum = 5,
-    Minimum = 6,
-}
-
-impl ArithOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use ArithOp::*;
-        [Add, Sub, Mul, Div, Pow, Maximum, Minimum]
-            .get(code as usize)
-            .copied()
-    }
-}
-
-/// Comparisons (output bool bytes), numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    Eq = 0,
-    Ne = 1,
-    Lt = 2,
-    Le = 3,
-    Gt = 4,
-    Ge = 5,
-}
-
-impl CmpOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use CmpOp::*;
-        [Eq, Ne, Lt, Le, Gt, Ge].get(code as usize).copied()
+op_code_enum! {
+    /// Comparisons (output bool bytes), numbered as the ABI passes them.
+    pub enum CmpOp {
+        Eq = 0,
+        Ne = 1,
+        Lt = 2,
+        Le = 3,
+        Gt = 4,
+        Ge = 5,
     }
 }
 

@@ -6,20 +6,17 @@
 use crate::scalar::to_int32;
 use crate::strided::{for_each_row, inner_strides};
 
-/// Storage element kinds, numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    F32 = 0,
-    F64 = 1,
-    I32 = 2,
-    Bool = 3,
+op_code_enum! {
+    /// Storage element kinds, numbered as the ABI passes them.
+    pub enum Kind {
+        F32 = 0,
+        F64 = 1,
+        I32 = 2,
+        Bool = 3,
+    }
 }
 
 impl Kind {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use Kind::*;
-        [F32, F64, I32, Bool].get(code as usize).copied()
-    }
     /// Bytes per element.
     pub fn bytes(self) -> isize {
         match self {

@@ -9,6 +9,7 @@ use crate::simd::F32x4;
 /// `p + i·stride` must be readable for `i < count`.
 #[inline(always)]
 pub unsafe fn gather(p: *const f32, stride: isize, count: usize) -> F32x4 {
+    debug_assert!(count <= 4, "gather of {count} lanes");
     if count == 4 && stride == 1 {
         return F32x4::load(p);
     }
@@ -25,6 +26,7 @@ pub unsafe fn gather(p: *const f32, stride: isize, count: usize) -> F32x4 {
 /// `p + i·stride` must be writable for `i < count`.
 #[inline(always)]
 pub unsafe fn scatter(v: F32x4, p: *mut f32, stride: isize, count: usize) {
+    debug_assert!(count <= 4, "scatter of {count} lanes");
     if count == 4 && stride == 1 {
         return v.store(p);
     }

@@ -1,32 +1,77 @@
-//! The exported C ABI of tensorlane's kernels: one thin function per kernel, nothing else.
-//! Pointers are byte offsets into this module's linear memory; the TypeScript package owns
-//! allocation (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies.
+//! The exported C ABI of tensorlane's kernels: one thin function per kernel. Pointers are
+//! byte offsets into this module's linear memory; the TypeScript package owns allocation
+//! (through `tl_alloc`/`tl_free`) so tensors stay resident and no call copies. At the end,
+//! a few exports for `bench/` only; `testing` opens internals to the native tests only.
 
-// The threaded build parks workers with `memory.atomic.wait32`, still unstable in
-// core::arch; that build already needs RUSTC_BOOTSTRAP for -Zbuild-std
-// (docs/builds-and-threads.md).
+// The threaded builds park workers with `memory.atomic.wait32`, still unstable in
+// core::arch; those builds already need RUSTC_BOOTSTRAP for -Zbuild-std (see
+// scripts/build-wasm.mjs).
 #![cfg_attr(
     all(target_arch = "wasm32", target_feature = "atomics"),
     feature(stdarch_wasm_atomic_wait)
 )]
 
-pub mod attention;
-pub mod binary;
-pub mod copy;
-pub mod exp_shifted;
-pub mod gemm;
-pub mod lanes;
-pub mod memory;
-pub mod pool;
-pub mod reduce;
-pub mod scalar;
-pub mod scratch;
-pub mod simd;
-pub mod simd_ext;
-pub mod simd_math;
-pub mod softmax;
-pub mod strided;
-pub mod unary;
+#[macro_use]
+mod op_code;
+
+pub(crate) mod attention;
+pub(crate) mod binary;
+pub(crate) mod copy;
+pub(crate) mod exp_shifted;
+pub(crate) mod gemm;
+pub(crate) mod lanes;
+pub(crate) mod memory;
+pub(crate) mod pool;
+pub(crate) mod reduce;
+pub(crate) mod scalar;
+pub(crate) mod scratch;
+pub(crate) mod simd;
+pub(crate) mod simd_ext;
+pub(crate) mod simd_math;
+pub(crate) mod softmax;
+pub(crate) mod strided;
+pub(crate) mod unary;
+
+/// What the integration tests in `crates/kernels/tests/` reach, and nothing else: the
+/// modules above are crate-private, and the C ABI below is the crate's only interface.
+#[doc(hidden)]
+pub mod testing {
+    pub mod attention {
+        pub use crate::attention::{attention, AttentionArgs, Strided3};
+    }
+    pub mod binary {
+        pub use crate::binary::{arith_f32, arith_i32, compare_f32, compare_i32, ArithOp, CmpOp};
+    }
+    pub mod copy {
+        pub use crate::copy::{copy_cast, Kind};
+    }
+    pub mod exp_shifted {
+        pub use crate::exp_shifted::exp_nonpositive;
+    }
+    pub mod gemm {
+        pub use crate::gemm::{gemm_with, GemmArgs, Kernel};
+    }
+    pub mod pool {
+        pub use crate::pool::{
+            chunk, failed, parallel_for, set_threads, shutdown, threads, worker_failed, worker_loop,
+        };
+    }
+    pub mod reduce {
+        pub use crate::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+    }
+    pub mod simd {
+        pub use crate::simd::F32x4;
+    }
+    pub mod simd_math {
+        pub use crate::simd_math::{cos, exp, log, sigmoid, sin, tanh};
+    }
+    pub mod softmax {
+        pub use crate::softmax::{softmax_rows, SoftmaxRows};
+    }
+    pub mod unary {
+        pub use crate::unary::{unary_f32, UnaryOp};
+    }
+}
 
 /// Allocates `bytes` bytes aligned to 16; returns 0 when memory cannot grow.
 #[no_mangle]
@@ -45,8 +90,8 @@ pub unsafe extern "C" fn tl_free(ptr: *mut u8, bytes: usize) {
 
 /// Splits later kernels over `threads` participants (this caller plus `threads - 1`
 /// workers parked in `tl_worker_loop`). `caller_may_block` is 0 on a browser main thread,
-/// which must spin instead of `memory.atomic.wait`. Only the `relaxed-threads` build has
-/// workers; elsewhere it is called with 1.
+/// which must spin instead of `memory.atomic.wait`. Only the threaded builds
+/// (`relaxed-threads`, `simd128-threads`) have workers; the others are called with 1.
 #[no_mangle]
 pub extern "C" fn tl_set_threads(threads: u32, caller_may_block: u32) {
     pool::set_threads(threads as usize, caller_may_block != 0)
@@ -95,15 +140,6 @@ pub extern "C" fn tl_recover() -> u32 {
 #[no_mangle]
 pub extern "C" fn tl_shutdown_threads() {
     pool::shutdown()
-}
-
-/// `out[i] = a[i] + b[i]` for `i < n` (contiguous float32).
-///
-/// # Safety
-/// All three pointers must be valid for `n` floats; `out` may alias `a` or `b`.
-#[no_mangle]
-pub unsafe extern "C" fn add_f32(a: *const f32, b: *const f32, out: *mut f32, n: usize) {
-    binary::add_f32(a, b, out, n)
 }
 
 /// Batched strided GEMM: `C[t] = alpha·A[t]·B[t] + beta·C[t]` for `t < batch`, with
@@ -156,36 +192,6 @@ pub unsafe extern "C" fn gemm_f32(
         bsc,
     };
     gemm::gemm(&args)
-}
-
-/// Selects the GEMM microkernel (0 = 4×8, 1 = 6×8, 2 = 4×16); returns 0 for an unknown id.
-#[no_mangle]
-pub extern "C" fn gemm_set_kernel(id: u32) -> u32 {
-    match gemm::Kernel::from_id(id) {
-        Some(kernel) => {
-            gemm::set_kernel(kernel);
-            1
-        }
-        None => 0,
-    }
-}
-
-/// Peak-measurement loop of independent f32x4 `mul_add`s (relaxed FMA in the relaxed build).
-#[no_mangle]
-pub extern "C" fn peak_fma(iters: u32, m: f32, c: f32) -> f32 {
-    gemm::peak::peak_fma(iters, m, c)
-}
-
-/// Peak-measurement loop of independent f32x4 multiplies followed by adds (never fused).
-#[no_mangle]
-pub extern "C" fn peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
-    gemm::peak::peak_muladd(iters, m, c)
-}
-
-/// Flops one iteration of `peak_fma`/`peak_muladd` performs.
-#[no_mangle]
-pub extern "C" fn peak_flops_per_iter() -> u32 {
-    gemm::peak::FLOPS_PER_ITER as u32
 }
 
 // Elementwise, unary, reduction and copy kernels over coalesced strided layouts. `dims` points
@@ -474,4 +480,39 @@ pub unsafe extern "C" fn attention_f32(
         cso,
     };
     attention::attention(&args)
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark-only exports. They exist for the scripts in `bench/` (microkernel comparisons
+// and the in-process FMA peak that GEMM results are reported against) and are not part of
+// the API: the TypeScript package does not rely on them and they may change or go.
+
+/// Selects the GEMM microkernel (0 = 4×8, 1 = 6×8, 2 = 4×16); returns 0 for an unknown id.
+#[no_mangle]
+pub extern "C" fn bench_gemm_set_kernel(id: u32) -> u32 {
+    match gemm::Kernel::from_id(id) {
+        Some(kernel) => {
+            gemm::set_kernel(kernel);
+            1
+        }
+        None => 0,
+    }
+}
+
+/// Peak-measurement loop of independent f32x4 `mul_add`s (relaxed FMA in the relaxed build).
+#[no_mangle]
+pub extern "C" fn bench_peak_fma(iters: u32, m: f32, c: f32) -> f32 {
+    gemm::peak::peak_fma(iters, m, c)
+}
+
+/// Peak-measurement loop of independent f32x4 multiplies followed by adds (never fused).
+#[no_mangle]
+pub extern "C" fn bench_peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
+    gemm::peak::peak_muladd(iters, m, c)
+}
+
+/// Flops one iteration of `bench_peak_fma`/`bench_peak_muladd` performs.
+#[no_mangle]
+pub extern "C" fn bench_peak_flops_per_iter() -> u32 {
+    gemm::peak::FLOPS_PER_ITER as u32
 }

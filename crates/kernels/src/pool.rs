@@ -1,8 +1,9 @@
-//! Fork-join over the worker threads that share this module's memory (the `relaxed-threads`
-//! build). The calling thread opens a job (`parallel_for`), every participant grabs task
-//! indices from one atomic counter until none are left, and the caller returns only when
-//! every task has finished and no worker still looks at the job. Task `t` always does the
-//! same work whoever runs it, so results never depend on the number of threads.
+//! Fork-join over the worker threads that share this module's memory (the threaded builds,
+//! `relaxed-threads` and `simd128-threads`). The calling thread opens a job (`parallel_for`),
+//! every participant grabs task indices from one atomic counter until none are left, and the
+//! caller returns only when every task has finished and no worker still looks at the job.
+//! Task `t` always does the same work whoever runs it, so results never depend on the number
+//! of threads.
 //!
 //! Workers are plain JS workers parked in `worker_loop` (`memory.atomic.wait32`); the TS
 //! pool starts them and calls `set_threads`. In builds without atomics `threads()` stays 1
@@ -203,8 +204,8 @@ pub fn worker_loop() {
         }
         if now == seen {
             if spins < SPINS_BEFORE_PARK {
-                // Ops often come back to back: waking from a park takes tens to hundreds of
-                // µs (a VM's idle vCPU longest), more than a small op's whole share.
+                // Ops often come back to back, and waking from a park (slowest on a VM's
+                // idle vCPU) takes longer than a small op's whole share.
                 spins += 1;
                 core::hint::spin_loop();
             } else {

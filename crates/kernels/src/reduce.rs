@@ -13,23 +13,15 @@ use crate::simd::F32x4;
 use crate::simd_ext as x;
 use crate::strided::{element_count, for_each_row, split_outer_sized};
 
-/// Reductions, numbered as the ABI passes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReduceOp {
-    Sum = 0,
-    Prod = 1,
-    Max = 2,
-    Min = 3,
-    Argmax = 4,
-    Argmin = 5,
-}
-
-impl ReduceOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use ReduceOp::*;
-        [Sum, Prod, Max, Min, Argmax, Argmin]
-            .get(code as usize)
-            .copied()
+op_code_enum! {
+    /// Reductions, numbered as the ABI passes them.
+    pub enum ReduceOp {
+        Sum = 0,
+        Prod = 1,
+        Max = 2,
+        Min = 3,
+        Argmax = 4,
+        Argmin = 5,
     }
 }
 
@@ -234,6 +226,14 @@ unsafe fn reduce_rows(
     n: usize,
     out: *mut f32,
 ) {
+    // `combine` knows sum, max and min; max and min start from the first reduced row, so
+    // they need one (a sum of nothing is the zeros `acc` starts with).
+    debug_assert!(matches!(op, ReduceOp::Sum | ReduceOp::Max | ReduceOp::Min));
+    debug_assert!(
+        op == ReduceOp::Sum || element_count(red_shape) > 0,
+        "{op:?} over no reduced elements"
+    );
+    debug_assert!(n >= 1);
     let rs = red_strides.last().copied().unwrap_or(0);
     let combine = |acc: F32x4, v: F32x4| match op {
         ReduceOp::Max => x::max_nan(acc, v),

@@ -1,7 +1,9 @@
 //! Scalar helpers with JavaScript's semantics, so portable lanes and scalar paths give the
 //! same answers as the js backend (`Math.max`, `Math.min`, `ToInt32`).
 
-/// `Math.max` on f32: NaN if either is NaN; `+0` beats `-0`.
+/// `Math.max` on f32: NaN if either is NaN; `+0` beats `-0`. (The portable lanes' max; the
+/// simd128 builds compute it with vector instructions in `simd_ext`.)
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub fn max_nan(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
@@ -16,7 +18,8 @@ pub fn max_nan(a: f32, b: f32) -> f32 {
     }
 }
 
-/// `Math.min` on f32: NaN if either is NaN; `-0` beats `+0`.
+/// `Math.min` on f32: NaN if either is NaN; `-0` beats `+0`. (Portable lanes only, as above.)
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub fn min_nan(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {

@@ -52,10 +52,6 @@ mod imp {
             I32x4(i32x4_shr(self.0, N))
         }
         #[inline(always)]
-        pub fn lt(self, o: Self) -> Self {
-            I32x4(i32x4_lt(self.0, o.0))
-        }
-        #[inline(always)]
         pub fn eq(self, o: Self) -> Self {
             I32x4(i32x4_eq(self.0, o.0))
         }
@@ -220,10 +216,6 @@ mod imp {
         #[inline(always)]
         pub fn shr<const N: u32>(self) -> Self {
             I32x4(self.0.map(|a| a >> N))
-        }
-        #[inline(always)]
-        pub fn lt(self, o: Self) -> Self {
-            self.zip(o, |a, b| -((a < b) as i32))
         }
         #[inline(always)]
         pub fn eq(self, o: Self) -> Self {

@@ -30,6 +30,14 @@ unsafe impl Sync for SoftmaxRows {}
 /// Every row of `x` must be readable and every row of `out` writable for `n` floats; an
 /// output row may be its own input row (in place) but must not overlap other rows.
 pub unsafe fn softmax_rows(s: &SoftmaxRows) {
+    // Output rows are written independently (by several threads when large): none may
+    // overlap another. Input rows may (a broadcast input has `rsx == 0`).
+    debug_assert!(
+        s.rows <= 1 || s.rso.unsigned_abs() >= s.n,
+        "output rows {} floats apart overlap (n = {})",
+        s.rso,
+        s.n
+    );
     let shape = [s.rows as isize, s.n as isize];
     let (rsx, rso) = ([s.rsx, 1], [s.rso, 1]);
     // Rows are independent: blocks of whole rows go to the pool when the input is large.

@@ -12,6 +12,11 @@ pub fn for_each_row<const K: usize>(
     mut row: impl FnMut([isize; K], usize),
 ) {
     let ndim = shape.len();
+    // The odometer steps every operand by its stride in each outer dim.
+    debug_assert!(
+        strides.iter().all(|s| s.len() == ndim),
+        "every operand needs one stride per dim"
+    );
     if ndim == 0 {
         row([0; K], 1);
         return;
@@ -78,7 +83,8 @@ pub fn element_count(shape: &[isize]) -> usize {
     shape.iter().map(|&s| s.max(0) as usize).product()
 }
 
-/// Below this many elements an elementwise op stays on one thread (~50 µs of work).
+/// Below this many elements an elementwise op stays on one thread: the fork-join would
+/// cost more than the work it shares.
 pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 17;
 
 /// Runs `f(shape, offsets)` on pieces of an n-d problem cut along its outermost dim, split

@@ -8,36 +8,25 @@ use crate::simd_ext as x;
 use crate::simd_math;
 use crate::strided::{for_each_row, inner_strides};
 
-/// Unary ops, numbered as the ABI passes them (the order of the TypeScript `UnaryOp` list).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnaryOp {
-    Neg = 0,
-    Abs = 1,
-    Sqrt = 2,
-    Exp = 3,
-    Log = 4,
-    Sin = 5,
-    Cos = 6,
-    Tanh = 7,
-    Sigmoid = 8,
-    Relu = 9,
-    Square = 10,
-    Reciprocal = 11,
-    Floor = 12,
-    Ceil = 13,
-    Round = 14,
-    Clamp = 15,
-}
-
-impl UnaryOp {
-    pub fn from_code(code: u32) -> Option<Self> {
-        use UnaryOp::*;
-        [
-            Neg, Abs, Sqrt, Exp, Log, Sin, Cos, Tanh, Sigmoid, Relu, Square, Reciprocal, Floor,
-            Ceil, Round, Clamp,
-        ]
-        .get(code as usize)
-        .copied()
+op_code_enum! {
+    /// Unary ops, numbered as the ABI passes them (the order of the TypeScript `UnaryOp` list).
+    pub enum UnaryOp {
+        Neg = 0,
+        Abs = 1,
+        Sqrt = 2,
+        Exp = 3,
+        Log = 4,
+        Sin = 5,
+        Cos = 6,
+        Tanh = 7,
+        Sigmoid = 8,
+        Relu = 9,
+        Square = 10,
+        Reciprocal = 11,
+        Floor = 12,
+        Ceil = 13,
+        Round = 14,
+        Clamp = 15,
     }
 }
 

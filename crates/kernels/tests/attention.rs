@@ -4,7 +4,7 @@
 
 mod common;
 use common::Rng;
-use tensorlane_kernels::attention::{attention, AttentionArgs, Strided3};
+use tensorlane_kernels::testing::attention::{attention, AttentionArgs, Strided3};
 
 /// A row-major `[batch, rows, cols]` operand, or its last two dims transposed in memory.
 fn strided(ptr: *const f32, rows: usize, cols: usize, transposed: bool) -> Strided3 {

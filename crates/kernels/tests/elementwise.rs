@@ -3,8 +3,10 @@
 
 mod common;
 use common::{layout, offsets, same, shape, Rng};
-use tensorlane_kernels::binary::{arith_f32, arith_i32, compare_f32, compare_i32, ArithOp, CmpOp};
-use tensorlane_kernels::unary::{unary_f32, UnaryOp};
+use tensorlane_kernels::testing::binary::{
+    arith_f32, arith_i32, compare_f32, compare_i32, ArithOp, CmpOp,
+};
+use tensorlane_kernels::testing::unary::{unary_f32, UnaryOp};
 
 /// `Math.max`: NaN wins, then the larger, and +0 over -0.
 fn js_max(a: f32, b: f32) -> f32 {

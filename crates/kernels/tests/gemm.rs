@@ -3,7 +3,7 @@
 //! operands, expanded (stride 0) rows, batch strides including 0, and C prefilled with
 //! NaN to prove `beta = 0` overwrites.
 
-use tensorlane_kernels::gemm::{gemm_with, GemmArgs, Kernel};
+use tensorlane_kernels::testing::gemm::{gemm_with, GemmArgs, Kernel};
 
 const KERNELS: [Kernel; 3] = [Kernel::F32Gemm4x8, Kernel::F32Gemm6x8, Kernel::F32Gemm4x16];
 

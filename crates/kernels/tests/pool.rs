@@ -9,8 +9,8 @@ mod common;
 use common::Rng;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
-use tensorlane_kernels::gemm::{gemm_with, GemmArgs, Kernel};
-use tensorlane_kernels::pool;
+use tensorlane_kernels::testing::gemm::{gemm_with, GemmArgs, Kernel};
+use tensorlane_kernels::testing::pool;
 
 struct Problem {
     batch: usize,

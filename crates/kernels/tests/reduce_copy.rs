@@ -3,8 +3,8 @@
 
 mod common;
 use common::{layout, offsets, same, shape, Rng};
-use tensorlane_kernels::copy::{copy_cast, Kind};
-use tensorlane_kernels::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+use tensorlane_kernels::testing::copy::{copy_cast, Kind};
+use tensorlane_kernels::testing::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
 
 /// Splits `shape`/`strides` into kept and reduced parts (reduced dims in their order).
 fn split(shape: &[isize], strides: &[isize], reduced: &[bool]) -> [Vec<isize>; 4] {

@@ -1,8 +1,8 @@
 //! The f32 transcendental approximations against f64 references rounded to f32, in ulps,
 //! over a sweep of bit patterns that covers every binade (negative, subnormal, huge).
 
-use tensorlane_kernels::simd::F32x4;
-use tensorlane_kernels::simd_math;
+use tensorlane_kernels::testing::simd::F32x4;
+use tensorlane_kernels::testing::simd_math;
 
 /// Distance in representable f32 values; NaN matches only NaN, and ±0 are one value.
 fn ulps(a: f32, b: f32) -> u64 {

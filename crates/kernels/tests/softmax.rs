@@ -4,7 +4,7 @@
 
 mod common;
 use common::Rng;
-use tensorlane_kernels::softmax::{softmax_rows, SoftmaxRows};
+use tensorlane_kernels::testing::softmax::{softmax_rows, SoftmaxRows};
 
 fn reference(row: &[f32], log: bool) -> Vec<f64> {
     let max = row.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x as f64));
@@ -117,8 +117,8 @@ fn in_place_rows() {
 
 #[test]
 fn exp_nonpositive_is_within_two_ulp_and_flushes_below_the_normal_range() {
-    use tensorlane_kernels::exp_shifted::exp_nonpositive;
-    use tensorlane_kernels::simd::F32x4;
+    use tensorlane_kernels::testing::exp_shifted::exp_nonpositive;
+    use tensorlane_kernels::testing::simd::F32x4;
     let ulps = |a: f32, b: f32| (a.to_bits() as i64 - b.to_bits() as i64).abs();
     let mut x = -87.3f32;
     while x <= 0.0 {

@@ -1,4 +1,4 @@
-//! Cache blocking parameters of the BLIS loops (see ANCHORS.md §1).
+//! Cache blocking parameters of the BLIS loops (see docs/ARCHITECTURE.md).
 //!
 //! With KC = 256 one packed B micro-panel (KC × NR floats, 8 KiB for NR = 8) stays in L1
 //! while the MR-row A micro-panels stream from the MC × KC block (72 KiB) held in L2; the

@@ -26,6 +26,9 @@ pub struct Gemv {
 /// All operands must be valid at every index the shapes and strides reach; `y` must not
 /// overlap `a` or `x`.
 pub unsafe fn gemv(g: &Gemv, scratch: &mut [f32]) -> bool {
+    debug_assert!(scratch.len() >= g.m.max(g.k), "gemv scratch too small");
+    // y's elements must be distinct: each is written once from its own dot product.
+    debug_assert!(g.m <= 1 || g.incy != 0, "y elements share a stride of 0");
     if g.csa == 1 {
         gemv_rows(g, scratch);
         true
@@ -49,6 +52,7 @@ unsafe fn write_y(g: &Gemv, i: usize, dot: f32) {
 
 /// Row-major A: one vectorised dot product per row against a contiguous copy of x.
 unsafe fn gemv_rows(g: &Gemv, scratch: &mut [f32]) {
+    debug_assert_eq!(g.csa, 1, "rows are read as contiguous vectors");
     let x: *const f32 = if g.incx == 1 {
         g.x
     } else {
@@ -91,6 +95,7 @@ unsafe fn dot(a: *const f32, x: *const f32, k: usize) -> f32 {
 /// Column-major A: accumulate `x[p]·A[:, p]`, 16 rows of y at a time in registers, or (for
 /// columns under 3 floats apart with `m` not a multiple of 4) into a buffer, then write y.
 unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
+    debug_assert_eq!(g.rsa, 1, "columns are read as contiguous vectors");
     // y is built 16 rows at a time in registers, so no k step waits on a store to y.
     // Columns must be 3+ floats apart for the last vector's reads past a column's end.
     if g.k > 0 && (g.m.is_multiple_of(4) || g.csa >= 3) {
@@ -134,14 +139,25 @@ unsafe fn gemv_columns(g: &Gemv, scratch: &mut [f32]) {
 }
 
 /// `gemv_columns` for `m ≤ 4·NV` (at most 16 rows), y in registers: two sets of
-/// accumulators over even and odd columns hide the FMA latency. The last vector of a column reads up to 3 floats past its
-/// end, into the next column (`csa ≥ 3`), feeding only lanes never written; the last
-/// column, which may have no next one, is added in scalar code.
+/// accumulators over even and odd columns hide the FMA latency. The last vector of a column
+/// reads up to 3 floats past its end, into the next column (`csa ≥ 3`), feeding only lanes
+/// never written; the last column, which may have no next one, is added in scalar code.
 ///
 /// # Safety
 /// As for `gemv`, with `1 ≤ m ≤ 4·NV`, `k ≥ 1`, and `csa ≥ 3` unless `m` is a multiple of 4.
 #[inline(never)]
 unsafe fn gemv_columns_in_registers<const NV: usize>(g: &Gemv) {
+    debug_assert!(
+        NV <= 4 && (1..=4 * NV).contains(&g.m),
+        "{} rows for {NV} vectors",
+        g.m
+    );
+    debug_assert!(g.k >= 1 && g.rsa == 1);
+    debug_assert!(
+        g.m.is_multiple_of(4) || g.csa >= 3,
+        "columns {} floats apart: the last vector would read past the next column",
+        g.csa
+    );
     let column = |p: usize| g.a.offset(p as isize * g.csa);
     let x_at = |p: usize| *g.x.offset(p as isize * g.incx);
     let step = |acc: &mut [F32x4; NV], p: usize| {

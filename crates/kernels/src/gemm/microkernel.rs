@@ -3,8 +3,9 @@
 //!
 //! `F32x4::mul_add` is one `f32x4.relaxed_madd` in the relaxed build, mul+add in the
 //! simd128 build and four scalar lanes in the baseline build, so one source serves all.
-//! Edge tiles run the same vector code on zero-padded panels and only the store is partial,
-//! so there is no scalar slow path.
+//! Edge tiles run the same vector code with a smaller register tile; scalar code is left
+//! only where a vector cannot be used: the store of a partial or strided tile of C, and
+//! `add_last_k_step`, the last k step of a tile whose B is read in place and ends mid-vector.
 
 use crate::simd::F32x4;
 
@@ -73,6 +74,13 @@ pub struct TileStore {
 /// when `beta != 0`).
 #[inline(always)]
 pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s: TileStore) {
+    debug_assert!(
+        s.rows <= MR && s.cols <= 4 * NV,
+        "store of {}x{} from a {MR}x{} tile",
+        s.rows,
+        s.cols,
+        4 * NV
+    );
     let alpha = F32x4::splat(s.alpha);
     if s.rows == MR && s.cols == 4 * NV && s.csc == 1 {
         for (i, row) in acc.iter().enumerate() {
@@ -105,7 +113,9 @@ pub unsafe fn store_tile<const MR: usize, const NV: usize>(acc: &Tile<MR, NV>, s
 /// register tile that covers it, so edge tiles waste little work and stay vectorised.
 ///
 /// # Safety
-/// As for `f32_gemm_tile` and `store_tile`.
+/// As for `f32_gemm_tile` and `store_tile`. When `cols` is not a multiple of 4 the last
+/// vector of each B row reads up to 3 floats past column `cols`: into zero padding (packed
+/// B) or into the next row, so B's rows must then be at least 3 floats apart.
 #[inline(always)]
 pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
     kc: usize,
@@ -114,6 +124,17 @@ pub unsafe fn f32_gemm_tile_at<const MR: usize, const NV: usize>(
     b_step: usize,
     store: TileStore,
 ) {
+    debug_assert!(
+        (1..=MR).contains(&store.rows) && (1..=4 * NV).contains(&store.cols),
+        "tile {}x{} beyond {MR}x{}",
+        store.rows,
+        store.cols,
+        4 * NV
+    );
+    debug_assert!(
+        store.cols.is_multiple_of(4) || b_step >= 3,
+        "B rows {b_step} floats apart: the last partial vector would read past the next row"
+    );
     let vecs = store.cols.div_ceil(4);
     if store.rows == MR && vecs == NV {
         let tile = f32_gemm_tile::<MR, NV>(kc, a, b, b_step);

@@ -6,13 +6,13 @@
 //! is addressed by element strides (any sign, 0 for broadcast), so transposed and
 //! expanded views never need a copy; batch strides of 0 broadcast a whole matrix.
 
-pub mod blocking;
-pub mod gemv;
-pub mod microkernel;
-pub mod pack_a;
-pub mod pack_b;
-pub mod peak;
-pub mod tile_split;
+mod blocking;
+mod gemv;
+mod microkernel;
+mod pack_a;
+mod pack_b;
+pub(crate) mod peak;
+mod tile_split;
 
 use crate::pool;
 use crate::scratch::{self, Scratch};
@@ -59,7 +59,7 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    /// Maps the id used by `gemm_set_kernel` to a kernel.
+    /// Maps the id used by `bench_gemm_set_kernel` to a kernel.
     pub fn from_id(id: u32) -> Option<Kernel> {
         match id {
             0 => Some(Kernel::F32Gemm4x8),
@@ -70,7 +70,7 @@ impl Kernel {
     }
 }
 
-// 4×8 fits V8's 15 usable xmm registers (8 accumulators + 2 B + 1 A); see ANCHORS.md.
+// 4×8 fits V8's 15 usable xmm registers on x64 (8 accumulators + 2 B + 1 A).
 static KERNEL: AtomicU8 = AtomicU8::new(Kernel::F32Gemm4x8 as u8);
 
 /// Selects the microkernel used from now on (a tuning hook for the benchmark).
@@ -118,6 +118,13 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
     if g.m == 0 || g.n == 0 || g.batch == 0 {
         return;
     }
+    // C's elements must be distinct: tiles and tasks write them independently.
+    debug_assert!(g.m == 1 || g.rsc != 0, "C rows share a stride of 0");
+    debug_assert!(g.n == 1 || g.csc != 0, "C columns share a stride of 0");
+    debug_assert!(
+        g.batch == 1 || g.bsc != 0,
+        "C batch items share a stride of 0"
+    );
     let split = TileSplit::plan(g, pool::threads());
     pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
 }
@@ -190,6 +197,18 @@ fn as_gemv(g: &GemmArgs) -> gemv::Gemv {
     }
 }
 
+/// Debug check that a pack buffer holds `lines` rows (or columns) in panels of `width`,
+/// the last one zero-padded, `kc` deep.
+#[inline(always)]
+fn debug_assert_pack_len(out: &[f32], lines: usize, width: usize, kc: usize) {
+    let need = lines.div_ceil(width) * width * kc;
+    debug_assert!(
+        out.len() >= need,
+        "pack buffer of {} floats, panels need {need}",
+        out.len()
+    );
+}
+
 /// `C = beta·C` (zeros when `beta == 0`, whatever C held): the product is empty.
 unsafe fn scale_c(g: &GemmArgs) {
     for i in 0..g.m {
@@ -230,7 +249,6 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     };
     with_scratch(kc_max * (nc_max + mc_max), |scratch| {
         let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
-        let (packed_b, packed_a) = (packed_b.as_mut_ptr(), packed_a.as_mut_ptr());
         for jc in (0..g.n).step_by(NC) {
             let nc = NC.min(g.n - jc);
             for pc in (0..g.k).step_by(kc_block) {
@@ -252,7 +270,7 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                         let (bp, b_step) = if read_b_in_place {
                             (b.add(jr), g.rsb as usize)
                         } else {
-                            (packed_b.add(jr * kc) as *const f32, nr)
+                            (packed_b.as_ptr().add(jr * kc), nr)
                         };
                         for ir in (0..mc).step_by(MR) {
                             let ap = if read_a_in_place {
@@ -263,7 +281,7 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
                                 }
                             } else {
                                 APanel {
-                                    ptr: packed_a.add(ir * kc),
+                                    ptr: packed_a.as_ptr().add(ir * kc),
                                     rs: 1,
                                     cs: MR as isize,
                                 }

@@ -4,10 +4,11 @@
 
 use crate::simd::F32x4;
 
-/// Packs `B[0..kc, 0..nc]` into `nr`-wide panels (`nr` a multiple of 4) (element `(p, j)` at `b + p·rsb + j·csb`) into `out`.
+/// Packs `B[0..kc, 0..nc]` (element `(p, j)` at `b + p·rsb + j·csb`) into `out` as
+/// `nr`-wide panels, `nr` a multiple of 4 up to 16 (the partial-panel dispatch below).
 ///
 /// # Safety
-/// `b` must be valid at every `(p, j)` in range; `out` must hold `ceil(nc/nr)·nr·kc` floats.
+/// `b` must be valid at every `(p, j)` in range.
 pub unsafe fn pack_b_panels(
     nr: usize,
     kc: usize,
@@ -15,9 +16,14 @@ pub unsafe fn pack_b_panels(
     b: *const f32,
     rsb: isize,
     csb: isize,
-    out: *mut f32,
+    out: &mut [f32],
 ) {
-    let mut out = out;
+    debug_assert!(
+        nr.is_multiple_of(4) && (4..=16).contains(&nr),
+        "panel width {nr}"
+    );
+    super::debug_assert_pack_len(out, nc, nr, kc);
+    let mut out = out.as_mut_ptr();
     let mut j0 = 0;
     while j0 < nc {
         let cols = nr.min(nc - j0);

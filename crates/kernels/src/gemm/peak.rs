@@ -1,6 +1,6 @@
-//! In-process peak measurement for the benchmark: loops of independent f32x4 FMAs or
-//! mul+adds with nothing else in them, so GEMM results can be reported as a fraction of
-//! what this engine and machine actually reach in the same process.
+//! In-process peak measurement for the benchmarks (the `bench_peak_*` exports): loops of
+//! independent f32x4 FMAs or mul+adds with nothing else in them, so GEMM results can be
+//! reported as a fraction of what this engine and machine actually reach in the same process.
 
 use crate::simd::F32x4;
 

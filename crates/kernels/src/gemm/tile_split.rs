@@ -8,8 +8,8 @@
 use super::{gemm_batch_item, gemm_tiles, GemmArgs, Kernel};
 use crate::pool::chunk;
 
-/// Below this many multiply-adds the fork-join costs more than it saves (~150 µs of work;
-/// 128³ ran slower on 2 threads than on 1, 256³ 1.45× faster).
+/// Below this many multiply-adds the fork-join costs more than it saves (2²² sits between
+/// 128³, measured slower on two threads than on one, and 256³, measured faster).
 pub const PARALLEL_MIN_MACS: usize = 1 << 22;
 /// Row blocks start on multiples of this (lcm of the MRs 4 and 6).
 const ROW_ALIGN: usize = 12;
