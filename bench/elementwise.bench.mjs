@@ -9,33 +9,12 @@
 // zeroes) its result, as `a + b` does; the kernel row writes into an output allocated once;
 // `add_` writes into `a` (one stream fewer in cache).
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
-import { Bench } from 'tinybench';
+import { medians } from './runner/medians.mjs';
 
 const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-
-/**
- * Median ms of each task: tinybench measures every task (after its warm-up) in each of
- * `ROUNDS` rounds, and the median over rounds is kept, so load that comes and goes on the
- * machine hits all contenders alike instead of whichever ran at the time.
- */
-const ROUNDS = 5;
-function medians(tasks, { quick, budgetMs }) {
-  const rounds = quick ? 1 : ROUNDS;
-  const time = Math.max(50, Math.min(300, budgetMs / (6 * rounds * tasks.length)));
-  const perRound = tasks.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time, iterations: 5, warmupTime: time / 4, warmupIterations: 3 });
-    for (const [name, fn] of tasks) bench.add(name, fn);
-    bench.runSync();
-    bench.tasks.forEach((t, i) => {
-      perRound[i].push(t.result.latency.p50);
-    });
-  }
-  return perRound.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
-}
 
 /** tensorlane tensors of `shape` on `backend`, with the given generator. */
 function on(backend, make) {

@@ -5,6 +5,7 @@
 
 use crate::scalar::to_int32;
 use crate::strided::{for_each_row, inner_strides};
+use crate::transpose::{copy_transposed, plan_transposed};
 
 op_code_enum! {
     /// Storage element kinds, numbered as the ABI passes them.
@@ -72,6 +73,9 @@ unsafe fn copy_typed<S: Elem, D: Elem>(
     out: *mut D,
     same: bool,
 ) {
+    if same && copy_tiled(shape, strides, a, out as *mut S) {
+        return;
+    }
     let [sa, so] = inner_strides(strides);
     for_each_row(shape, strides, |[oa, oo], n| {
         let (a, out) = (a.offset(oa), out.offset(oo));
@@ -87,12 +91,76 @@ unsafe fn copy_typed<S: Elem, D: Elem>(
             for i in 0..n {
                 *out.add(i) = v;
             }
+        } else if same {
+            // A plain move: no round trip through f64, which would quiet signalling NaNs.
+            let a = a as *const D;
+            for i in 0..n as isize {
+                *out.offset(i * so) = *a.offset(i * sa);
+            }
         } else {
             for i in 0..n as isize {
                 *out.offset(i * so) = D::from_f64((*a.offset(i * sa)).to_f64());
             }
         }
     });
+}
+
+/// A same-type copy of a transposed or permuted layout, in cache tiles (`transpose.rs`),
+/// when the layout is one and the operands do not overlap; false when not done.
+unsafe fn copy_tiled<T: Copy>(
+    shape: &[isize],
+    strides: [&[isize]; 2],
+    a: *const T,
+    out: *mut T,
+) -> bool {
+    let Some((plan, d)) = plan_transposed(shape, strides) else {
+        return false;
+    };
+    let size = core::mem::size_of::<T>();
+    if byte_ranges_overlap(shape, strides, a as usize, out as usize, size) {
+        return false;
+    }
+    // Every dim but the two tiled ones is walked one element at a time (a trailing dim of
+    // one element stands for the tile).
+    let last = shape.len() - 1;
+    let keep = |v: &[isize], tail: isize| -> Vec<isize> {
+        let mut kept: Vec<isize> = (0..last).filter(|&k| k != d).map(|k| v[k]).collect();
+        kept.push(tail);
+        kept
+    };
+    let outer = keep(shape, 1);
+    let (sa, so) = (keep(strides[0], 0), keep(strides[1], 0));
+    for_each_row(&outer, [&sa, &so], |[oa, oo], _| {
+        copy_transposed(&plan, a.offset(oa), out.offset(oo))
+    });
+    true
+}
+
+/// Whether the bytes two strided operands of `shape` address can intersect (a conservative
+/// test on their address ranges).
+fn byte_ranges_overlap(
+    shape: &[isize],
+    strides: [&[isize]; 2],
+    a: usize,
+    out: usize,
+    size: usize,
+) -> bool {
+    let range = |base: usize, st: &[isize]| {
+        let (mut lo, mut hi) = (0isize, 0isize);
+        for (&n, &s) in shape.iter().zip(st) {
+            let reach = (n - 1).max(0) * s;
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        let start = base as isize + lo * size as isize;
+        (start, base as isize + (hi + 1) * size as isize)
+    };
+    let (a0, a1) = range(a, strides[0]);
+    let (o0, o1) = range(out, strides[1]);
+    a0 < o1 && o0 < a1
 }
 
 unsafe fn copy_from<S: Elem>(

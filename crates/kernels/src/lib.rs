@@ -30,6 +30,7 @@ pub(crate) mod simd_ext;
 pub(crate) mod simd_math;
 pub(crate) mod softmax;
 pub(crate) mod strided;
+pub(crate) mod transpose;
 pub(crate) mod unary;
 
 /// What the integration tests in `crates/kernels/tests/` reach, and nothing else: the

@@ -1,0 +1,253 @@
+// The general engine on layouts other than "contiguous, same shape" (issue 15's table):
+// transposes and permutes made contiguous, outer-axis reductions, a small broadcast,
+// softmax on either dim, transcendentals, readback, and the fixed cost of a tiny op. Each
+// case runs tensorlane (wasm, one thread), a Float32Array copy of the bytes the op must
+// move, and tfjs-backend-wasm's op, interleaved in one process; the note gives the op's
+// share of the copy's bandwidth and tfjs time ÷ tensorlane time.
+//   node bench/engine.bench.mjs [--quick]
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { medians } from './runner/medians.mjs';
+import { randomData } from './runner/random-data.mjs';
+
+const entry =
+  process.env.TENSORLANE_ENTRY ??
+  new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
+const lib = await import(entry);
+const require = createRequire(import.meta.url);
+
+async function loadTfjs(log) {
+  try {
+    const tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(
+      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
+    );
+    wasm.setThreadsCount(1);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    return tf;
+  } catch (e) {
+    log(`tfjs-backend-wasm unavailable: ${e.message}`);
+    return undefined;
+  }
+}
+
+const numel = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * One workload: `make(x)` is tensorlane's op on input `x` (returns what to dispose),
+ * `tfOp(tf, t)` tfjs's; `bytes` is what the op must move at least (reads + writes), and
+ * the copy moves the same bytes (half read, half written).
+ */
+function workload(name, shape, bytes, op, tfOp) {
+  return { name, shape, bytes, op, tfOp };
+}
+
+const WORKLOADS = [
+  workload(
+    'x.T.contiguous() 1024×1024',
+    [1024, 1024],
+    8 * 2 ** 20,
+    (x) => x.T.contiguous(),
+    (tf, t) => tf.transpose(t),
+  ),
+  workload(
+    'x.permute(1,0,2).contiguous() 64×512×64',
+    [64, 512, 64],
+    8 * 2 ** 21,
+    (x) => x.permute(1, 0, 2).contiguous(),
+    (tf, t) => tf.transpose(t, [1, 0, 2]),
+  ),
+  workload(
+    'x.sum(1) 1024×1024',
+    [1024, 1024],
+    4 * 2 ** 20,
+    (x) => x.sum(1),
+    (tf, t) => tf.sum(t, 1),
+  ),
+  workload(
+    'x.sum(0) 1024×1024',
+    [1024, 1024],
+    4 * 2 ** 20,
+    (x) => x.sum(0),
+    (tf, t) => tf.sum(t, 0),
+  ),
+  workload(
+    'x.max(0) 1024×1024',
+    [1024, 1024],
+    4 * 2 ** 20,
+    (x) => {
+      const { values, indices } = x.max(0);
+      indices.dispose();
+      return values;
+    },
+    (tf, t) => tf.max(t, 0),
+  ),
+  workload(
+    'x.argmax(0) 1024×1024',
+    [1024, 1024],
+    4 * 2 ** 20,
+    (x) => x.argmax(0),
+    (tf, t) => tf.argMax(t, 0),
+  ),
+  workload(
+    'softmax(-1) 128×1024',
+    [128, 1024],
+    8 * 2 ** 17,
+    (x) => x.softmax(-1),
+    (tf, t) => tf.softmax(t),
+  ),
+  workload(
+    'softmax(-1) 1024×1024',
+    [1024, 1024],
+    8 * 2 ** 20,
+    (x) => x.softmax(-1),
+    (tf, t) => tf.softmax(t),
+  ),
+  workload('softmax(0) 1024×1024', [1024, 1024], 8 * 2 ** 20, (x) => x.softmax(0)),
+  ...['exp', 'log', 'tanh', 'sigmoid'].map((f) =>
+    workload(
+      `${f} 1024×1024`,
+      [1024, 1024],
+      8 * 2 ** 20,
+      (x) => (f === 'log' ? x.abs().log() : x[f]()),
+      (tf, t) => (f === 'log' ? tf.log(tf.abs(t)) : tf[f](t)),
+    ),
+  ),
+];
+
+function workloadCases(w, tf, opts) {
+  const data = randomData(numel(w.shape));
+  const x = lib.tensor(data).view(w.shape);
+  const t = tf?.tensor(data, w.shape);
+  const src = new Float32Array(w.bytes / 8).fill(1.5);
+  const dst = new Float32Array(src.length);
+  const tasks = [
+    ['tensorlane', () => w.op(x).dispose()],
+    ['copy', () => dst.set(src)],
+  ];
+  if (t && w.tfOp) tasks.push(['tfjs', () => tf.tidy(() => w.tfOp(tf, t)).dispose()]);
+  const [tl, copy, tfjs] = medians(tasks, opts);
+  x.dispose();
+  t?.dispose();
+  const gbps = (ms) => w.bytes / ms / 1e6;
+  const vsTf = tfjs === undefined ? '' : `, tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`;
+  const rows = [
+    {
+      name: w.name,
+      contender: 'tensorlane wasm (1 thread)',
+      medianMs: tl,
+      gbps: gbps(tl),
+      note: `${(copy / tl).toFixed(2)}× copy bandwidth${vsTf}`,
+    },
+    {
+      name: w.name,
+      contender: 'Float32Array.set of the same bytes',
+      medianMs: copy,
+      gbps: gbps(copy),
+    },
+  ];
+  if (tfjs !== undefined)
+    rows.push({
+      name: w.name,
+      contender: 'tfjs-backend-wasm 4.22',
+      medianMs: tfjs,
+      gbps: gbps(tfjs),
+    });
+  return rows;
+}
+
+/** The lesson's broadcast row `(784,1) * (784,10)`, and a 10-element add: fixed costs. */
+function smallCases(tf, opts) {
+  const rows = [];
+  const small = [
+    ['(784,1) * (784,10)', [784, 1], [784, 10], 'mul'],
+    ['add of 10 elements (fixed cost)', [10], [10], 'add'],
+  ];
+  for (const [name, sa, sb, op] of small) {
+    const [a, b] = [lib.randn(sa), lib.randn(sb)];
+    const [ta, tb] = tf ? [tf.randomNormal(sa), tf.randomNormal(sb)] : [];
+    const tasks = [['tensorlane', () => a[op](b).dispose()]];
+    if (tf) tasks.push(['tfjs', () => tf[op](ta, tb).dispose()]);
+    const [tl, tfjs] = medians(tasks, opts);
+    const bytes = 4 * (numel(sa) + numel(sb) + numel(sa.length > 1 ? [784, 10] : sa));
+    rows.push({
+      name,
+      contender: 'tensorlane wasm (1 thread)',
+      medianMs: tl,
+      gbps: bytes / tl / 1e6,
+      note: tfjs === undefined ? undefined : `tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`,
+    });
+    if (tfjs !== undefined)
+      rows.push({
+        name,
+        contender: 'tfjs-backend-wasm 4.22',
+        medianMs: tfjs,
+        gbps: bytes / tfjs / 1e6,
+      });
+    for (const z of [a, b, ta, tb]) z?.dispose();
+  }
+  return rows;
+}
+
+/** `data()` of a 4 MB tensor against `Float32Array.prototype.slice` and tfjs `dataSync`. */
+function readbackCases(tf, opts) {
+  const n = 2 ** 20;
+  const data = randomData(n);
+  const x = lib.tensor(data);
+  const t = tf?.tensor(data);
+  const tasks = [
+    ['tensorlane data()', () => x.data()],
+    ['slice', () => data.slice()],
+  ];
+  if (t) tasks.push(['tfjs dataSync', () => t.dataSync()]);
+  const [tl, slice, tfjs] = medians(tasks, opts);
+  x.dispose();
+  t?.dispose();
+  const name = 'data() of a 4 MB tensor';
+  const rows = [
+    {
+      name,
+      contender: 'tensorlane wasm data()',
+      medianMs: tl,
+      gbps: (8 * n) / tl / 1e6,
+      note: `${(slice / tl).toFixed(2)}× Float32Array.prototype.slice`,
+    },
+    {
+      name,
+      contender: 'Float32Array.prototype.slice',
+      medianMs: slice,
+      gbps: (8 * n) / slice / 1e6,
+    },
+  ];
+  if (tfjs !== undefined)
+    rows.push({
+      name,
+      contender: 'tfjs-backend-wasm dataSync',
+      medianMs: tfjs,
+      gbps: (8 * n) / tfjs / 1e6,
+    });
+  return rows;
+}
+
+export async function run({ quick = false, budgetMs = 90_000, log = console.log } = {}) {
+  const info = await lib.init({ threads: 1 });
+  lib.manualSeed(0);
+  const tf = await loadTfjs(log);
+  const opts = { quick, budgetMs: budgetMs / (WORKLOADS.length + 3) };
+  const cases = [
+    ...WORKLOADS.flatMap((w) => workloadCases(w, tf, opts)),
+    ...smallCases(tf, opts),
+    ...readbackCases(tf, opts),
+  ];
+  for (const c of cases)
+    log(
+      `${c.name.padEnd(42)} ${c.contender.padEnd(36)} ${c.medianMs.toFixed(4).padStart(9)} ms ` +
+        `${c.gbps.toFixed(2).padStart(6)} GB/s ${c.note ?? ''}`,
+    );
+  return { cases, meta: { build: info.build } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  await run({ quick: process.argv.includes('--quick') });

@@ -1,0 +1,187 @@
+//! Same-type copies whose operands walk memory in different orders: `out` has unit stride
+//! along its last dim while `a` has unit stride along another dim (a transposed or permuted
+//! view made contiguous). An element-by-element walk would read one element per cache line
+//! of `a`; square tiles use every line of both sides while it is in L1, and 4-byte elements
+//! are turned in 4×4 register blocks.
+
+/// Tile edge in elements: a tile of `a` and one of `out` (2 × 32 × 32 × 4 bytes) sit in L1
+/// together, with room for the lines the next tile brings in.
+const TILE: usize = 32;
+
+/// A plan for `copy_transposed`: which dim of `a` has unit stride, and the layout of the
+/// remaining (outer) dims, iterated one element at a time.
+pub(crate) struct TransposedCopy {
+    /// Extent of the dim along which `a` has unit stride (`i`), and `out`'s stride there.
+    rows: usize,
+    out_row_stride: isize,
+    /// Extent of the last dim (`j`, unit stride in `out`), and `a`'s stride there.
+    cols: usize,
+    a_col_stride: isize,
+}
+
+/// The tiled plan for copying `a` into `out` (strides in elements), when it applies: `out`'s
+/// last dim has unit stride, `a`'s does not, and `a` has unit stride along another dim
+/// whose extent is at least 4. Returns the plan and the dim it tiles with the last.
+pub(crate) fn plan_transposed(
+    shape: &[isize],
+    strides: [&[isize]; 2],
+) -> Option<(TransposedCopy, usize)> {
+    let nd = shape.len();
+    if nd < 2 || strides[1][nd - 1] != 1 || strides[0][nd - 1] == 1 || shape[nd - 1] < 4 {
+        return None;
+    }
+    let d = (0..nd - 1).find(|&d| strides[0][d] == 1 && shape[d] >= 4)?;
+    Some((
+        TransposedCopy {
+            rows: shape[d] as usize,
+            out_row_stride: strides[1][d],
+            cols: shape[nd - 1] as usize,
+            a_col_stride: strides[0][nd - 1],
+        },
+        d,
+    ))
+}
+
+/// Copies one `rows × cols` block: `out[i·out_row_stride + j] = a[i + j·a_col_stride]`.
+///
+/// # Safety
+/// Every element the plan addresses from `a` and `out` must be valid, and the two must not
+/// overlap.
+pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, out: *mut T) {
+    debug_assert!(p.rows >= 1 && p.cols >= 1);
+    debug_assert!(p.out_row_stride != 0 && p.a_col_stride != 0);
+    let mut i0 = 0;
+    'tile_rows: loop {
+        if i0 >= p.rows {
+            break 'tile_rows;
+        }
+        let ti = TILE.min(p.rows - i0);
+        let mut j0 = 0;
+        while j0 < p.cols {
+            let tj = TILE.min(p.cols - j0);
+            let a_tile = a.offset(i0 as isize + j0 as isize * p.a_col_stride);
+            let out_tile = out.offset(i0 as isize * p.out_row_stride + j0 as isize);
+            if core::mem::size_of::<T>() == 4 {
+                tile_4byte(
+                    ti,
+                    tj,
+                    a_tile as *const u32,
+                    p.a_col_stride,
+                    out_tile as *mut u32,
+                    p.out_row_stride,
+                );
+            } else {
+                tile_scalar(ti, tj, a_tile, p.a_col_stride, out_tile, p.out_row_stride);
+            }
+            j0 += tj;
+        }
+        i0 += ti;
+    }
+}
+
+/// One tile of any element type, element by element (still within L1).
+#[inline(always)]
+unsafe fn tile_scalar<T: Copy>(
+    ti: usize,
+    tj: usize,
+    a: *const T,
+    a_col_stride: isize,
+    out: *mut T,
+    out_row_stride: isize,
+) {
+    for j in 0..tj as isize {
+        let a_col = a.offset(j * a_col_stride);
+        for i in 0..ti as isize {
+            *out.offset(i * out_row_stride + j) = *a_col.offset(i);
+        }
+    }
+}
+
+/// One tile of 4-byte elements: 4×4 blocks turned in registers, the edges element by element.
+#[inline(always)]
+unsafe fn tile_4byte(
+    ti: usize,
+    tj: usize,
+    a: *const u32,
+    a_col_stride: isize,
+    out: *mut u32,
+    out_row_stride: isize,
+) {
+    let (bi, bj) = (ti & !3, tj & !3);
+    let mut i = 0;
+    while i < bi {
+        let mut j = 0;
+        while j < bj {
+            let src = a.offset(i as isize + j as isize * a_col_stride);
+            let dst = out.offset(i as isize * out_row_stride + j as isize);
+            block4x4::turn(src, a_col_stride, dst, out_row_stride);
+            j += 4;
+        }
+        i += 4;
+    }
+    if bj < tj {
+        tile_scalar(
+            bi,
+            tj - bj,
+            a.offset(bj as isize * a_col_stride),
+            a_col_stride,
+            out.add(bj),
+            out_row_stride,
+        );
+    }
+    if bi < ti {
+        tile_scalar(
+            ti - bi,
+            tj,
+            a.add(bi),
+            a_col_stride,
+            out.offset(bi as isize * out_row_stride),
+            out_row_stride,
+        );
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod block4x4 {
+    use core::arch::wasm32::*;
+
+    /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements: four column loads,
+    /// two rounds of interleaving shuffles, four row stores.
+    #[inline(always)]
+    pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
+        let c0 = v128_load(src as *const v128);
+        let c1 = v128_load(src.offset(ss) as *const v128);
+        let c2 = v128_load(src.offset(2 * ss) as *const v128);
+        let c3 = v128_load(src.offset(3 * ss) as *const v128);
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(c0, c1);
+        let t1 = i32x4_shuffle::<2, 6, 3, 7>(c0, c1);
+        let t2 = i32x4_shuffle::<0, 4, 1, 5>(c2, c3);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(c2, c3);
+        v128_store(dst as *mut v128, i32x4_shuffle::<0, 1, 4, 5>(t0, t2));
+        v128_store(
+            dst.offset(ds) as *mut v128,
+            i32x4_shuffle::<2, 3, 6, 7>(t0, t2),
+        );
+        v128_store(
+            dst.offset(2 * ds) as *mut v128,
+            i32x4_shuffle::<0, 1, 4, 5>(t1, t3),
+        );
+        v128_store(
+            dst.offset(3 * ds) as *mut v128,
+            i32x4_shuffle::<2, 3, 6, 7>(t1, t3),
+        );
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod block4x4 {
+    /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
+    #[inline(always)]
+    pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
+        for c in 0..4isize {
+            for r in 0..4isize {
+                *dst.offset(r * ds + c) = *src.offset(r + c * ss);
+            }
+        }
+    }
+}
