@@ -67,7 +67,7 @@ pub mod testing {
         pub use crate::simd_math::{cos, exp, log, sigmoid, sin, tanh};
     }
     pub mod softmax {
-        pub use crate::softmax::{softmax_rows, SoftmaxRows};
+        pub use crate::softmax::{softmax_columns, softmax_rows, SoftmaxRows};
     }
     pub mod unary {
         pub use crate::unary::{unary_f32, UnaryOp};
@@ -402,6 +402,24 @@ pub unsafe extern "C" fn softmax_f32(
         log: log != 0,
     };
     softmax::softmax_rows(&rows)
+}
+
+/// Softmax (`log != 0`: log-softmax) along a non-innermost axis: `n` rows of `inner`
+/// contiguous floats, `sx`/`so` floats apart, each column reduced over the rows.
+///
+/// # Safety
+/// Every row must be in bounds; output rows must not overlap each other.
+#[no_mangle]
+pub unsafe extern "C" fn softmax_columns_f32(
+    n: usize,
+    inner: usize,
+    x: *const f32,
+    sx: isize,
+    out: *mut f32,
+    so: isize,
+    log: u32,
+) {
+    softmax::softmax_columns(n, inner, x, sx, out, so, log != 0)
 }
 
 /// Fused attention `out = softmax(scale·q·kᵀ + mask)·v` over `batch` items without

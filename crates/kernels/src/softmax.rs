@@ -130,3 +130,91 @@ unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) ->
         j += 1;
     }
 }
+
+/// Lanes of one column block: four vectors, one 64-byte cache line of each row.
+const COLUMN_BLOCK: usize = 16;
+
+/// Softmax (or log-softmax) along a non-innermost axis, without moving it last: `n` rows of
+/// `inner` contiguous floats, `sx`/`so` floats apart, each of the `inner` columns reduced
+/// over the rows. A block of 16 columns (one cache line per row) is walked down the rows
+/// three times: the maximum, `Σ exp(x − max)` (storing the terms), the scaling; the same
+/// NaN and infinity rules as `softmax_rows`.
+///
+/// # Safety
+/// Rows of `x` readable and rows of `out` writable for `inner` floats; output rows must not
+/// overlap each other (`|so| ≥ inner` when n > 1); `out` may equal `x`.
+pub unsafe fn softmax_columns(
+    n: usize,
+    inner: usize,
+    x: *const f32,
+    sx: isize,
+    out: *mut f32,
+    so: isize,
+    log: bool,
+) {
+    debug_assert!(n <= 1 || so.unsigned_abs() >= inner, "output rows overlap");
+    let mut i = 0;
+    while i < inner {
+        let width = COLUMN_BLOCK.min(inner - i);
+        softmax_column_block(n, width, x.add(i), sx, out.add(i), so, log);
+        i += width;
+    }
+}
+
+/// `softmax_columns` for one block of `width ≤ 16` columns.
+#[inline(always)]
+unsafe fn softmax_column_block(
+    n: usize,
+    width: usize,
+    x: *const f32,
+    sx: isize,
+    out: *mut f32,
+    so: isize,
+    log: bool,
+) {
+    use crate::lanes::{gather, scatter};
+    let vectors = width.div_ceil(4);
+    let lanes = |v: usize| (width - 4 * v).min(4);
+    let load = |p: *const f32, v: usize| gather(p.add(4 * v), 1, lanes(v));
+    let store = |e: F32x4, p: *mut f32, v: usize| scatter(e, p.add(4 * v), 1, lanes(v));
+    let mut max = [F32x4::splat(f32::NEG_INFINITY); COLUMN_BLOCK / 4];
+    for r in 0..n as isize {
+        let row = x.offset(r * sx);
+        for (v, m) in max.iter_mut().enumerate().take(vectors) {
+            *m = pmax(*m, load(row, v));
+        }
+    }
+    let mut sum = [F32x4::splat(0.0); COLUMN_BLOCK / 4];
+    for r in 0..n as isize {
+        let (row, dst) = (x.offset(r * sx), out.offset(r * so));
+        for v in 0..vectors {
+            let e = exp(load(row, v).sub(max[v]));
+            if !log {
+                store(e, dst, v);
+            }
+            sum[v] = sum[v].add(e);
+        }
+    }
+    // Per lane: the reciprocal of the sum (softmax) or its log (log-softmax), computed once.
+    let mut factor = [F32x4::splat(0.0); COLUMN_BLOCK / 4];
+    for v in 0..vectors {
+        let s = sum[v].to_array();
+        let f = if log {
+            s.map(f32::ln)
+        } else {
+            s.map(|t| 1.0 / t)
+        };
+        factor[v] = F32x4::load(f.as_ptr());
+    }
+    for r in 0..n as isize {
+        let (row, dst) = (x.offset(r * sx), out.offset(r * so));
+        for v in 0..vectors {
+            let y = if log {
+                load(row, v).sub(max[v]).sub(factor[v])
+            } else {
+                load(dst, v).mul(factor[v])
+            };
+            store(y, dst, v);
+        }
+    }
+}

@@ -299,7 +299,13 @@ fn reducing_outer_axes_of_contiguous_data_matches_naive_loops() {
     ] {
         let data: Vec<f32> = (0..rows * mid * cols).map(|_| rng.value()).collect();
         let (red_shape, red_strides) = ([rows, mid], [mid * cols, cols]);
-        for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Min] {
+        for op in [
+            ReduceOp::Sum,
+            ReduceOp::Max,
+            ReduceOp::Min,
+            ReduceOp::Argmax,
+            ReduceOp::Argmin,
+        ] {
             let mut out = vec![0u32; cols as usize];
             unsafe {
                 reduce_f32(
@@ -316,7 +322,7 @@ fn reducing_outer_axes_of_contiguous_data_matches_naive_loops() {
                 let vals: Vec<f32> = (0..rows * mid)
                     .map(|r| data[(r * cols + c) as usize])
                     .collect();
-                let (sum, _, mx, mn, _, _) = naive(&vals);
+                let (sum, _, mx, mn, imx, imn) = naive(&vals);
                 let got = f32::from_bits(out[c as usize]);
                 let ctx = format!("{op:?} {rows}x{mid}x{cols} column {c}: {got}");
                 match op {
@@ -332,6 +338,9 @@ fn reducing_outer_axes_of_contiguous_data_matches_naive_loops() {
                     ReduceOp::Max => {
                         assert!(got == mx || (got.is_nan() && mx.is_nan()), "{ctx} vs {mx}")
                     }
+                    // The first extreme (or first NaN) over the flattened reduced dims.
+                    ReduceOp::Argmax => assert_eq!(out[c as usize] as i32, imx, "{ctx}"),
+                    ReduceOp::Argmin => assert_eq!(out[c as usize] as i32, imn, "{ctx}"),
                     _ => assert!(got == mn || (got.is_nan() && mn.is_nan()), "{ctx} vs {mn}"),
                 }
             }

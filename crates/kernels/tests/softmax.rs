@@ -4,7 +4,7 @@
 
 mod common;
 use common::Rng;
-use tensorlane_kernels::testing::softmax::{softmax_rows, SoftmaxRows};
+use tensorlane_kernels::testing::softmax::{softmax_columns, softmax_rows, SoftmaxRows};
 
 fn reference(row: &[f32], log: bool) -> Vec<f64> {
     let max = row.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x as f64));
@@ -133,4 +133,61 @@ fn exp_nonpositive_is_within_two_ulp_and_flushes_below_the_normal_range() {
     assert_eq!(special.lane(1), 0.0);
     assert!(special.lane(2).is_nan());
     assert_eq!(special.lane(3), 1.0);
+}
+
+#[test]
+fn columns_match_the_row_reference_for_every_block_width() {
+    // Widths around the 4-lane vectors and the 16-column blocks; NaN, +∞ and all-−∞
+    // columns must give NaN columns, as along rows.
+    let mut rng = Rng::new(12);
+    for inner in [1, 3, 4, 5, 16, 17, 33] {
+        for n in [1, 2, 7, 64] {
+            for log in [false, true] {
+                let (sx, so) = (inner + 3, inner + 1);
+                let mut x: Vec<f32> = (0..n * sx).map(|_| rng.signed() * 30.0).collect();
+                if inner > 2 {
+                    x[sx * (n - 1) + 1] = f32::NAN;
+                    x[2] = f32::INFINITY;
+                }
+                let mut out = vec![f32::NAN; n * so];
+                unsafe {
+                    softmax_columns(
+                        n,
+                        inner,
+                        x.as_ptr(),
+                        sx as isize,
+                        out.as_mut_ptr(),
+                        so as isize,
+                        log,
+                    )
+                };
+                for c in 0..inner {
+                    let column: Vec<f32> = (0..n).map(|r| x[r * sx + c]).collect();
+                    let want = reference(&column, log);
+                    let got: Vec<f32> = (0..n).map(|r| out[r * so + c]).collect();
+                    if column.iter().any(|v| v.is_nan() || *v == f32::INFINITY) {
+                        assert!(
+                            got.iter().all(|g| g.is_nan()),
+                            "inner={inner} n={n} column {c}: {got:?}"
+                        );
+                    } else {
+                        assert_row_close(
+                            &got,
+                            &want,
+                            &format!("inner={inner} n={n} log={log} column {c}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // A column of only −∞ is NaN too.
+    let x = [f32::NEG_INFINITY, 1.0, f32::NEG_INFINITY, 2.0];
+    let mut out = [0f32; 4];
+    unsafe { softmax_columns(2, 2, x.as_ptr(), 2, out.as_mut_ptr(), 2, false) };
+    assert!(out[0].is_nan() && out[2].is_nan(), "{out:?}");
+    assert!(
+        (out[1] as f64 - 1.0 / (1.0 + 1f64.exp())).abs() < 1e-6,
+        "{out:?}"
+    );
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { IndexError, logSoftmax, softmax, type Tensor, tensor } from '../src/index.js';
+import { IndexError, logSoftmax, softmax, type Tensor, tensor, zeros } from '../src/index.js';
 import { describeBackends } from './backend-cases.js';
 import { seededValues } from './matmul-reference.js';
 
@@ -98,6 +98,16 @@ describeBackends('softmax', (it) => {
     expect(y[0]!.every(Number.isNaN)).toBe(true);
     expect(y[1]!.every(Number.isNaN)).toBe(true);
     expect(y[2]).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround));
+    // The same columns down dim 0 (the wasm backend's column kernel): 16+ columns so a
+    // full block of the kernel runs beside the tail.
+    const cols = zeros(3, 19);
+    cols.set([0, 4], Number.NaN);
+    for (const r of [0, 1, 2]) cols.set([r, 7], -Infinity);
+    cols.set([1, 18], Number.POSITIVE_INFINITY);
+    const z = softmax(cols, 0).T.toArray() as number[][];
+    for (const c of [4, 7, 18]) expect(z[c]!.every(Number.isNaN), `column ${c}`).toBe(true);
+    expect(z[0]).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround));
+    expect(z[17]).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround));
   });
 
   it('computes int input in float32 and keeps float64', () => {

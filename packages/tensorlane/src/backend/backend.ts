@@ -102,7 +102,8 @@ export interface Backend {
   gemm(a: View, b: View, out: View): void;
   /**
    * Softmax (or log-softmax) along the last axis of `a` into `out` (same shape, a float
-   * dtype), max-subtracted so large inputs do not overflow.
+   * dtype), max-subtracted so large inputs do not overflow. Any strides: the op layer moves
+   * another softmax dim last as a permuted view rather than a copy.
    */
   softmax(a: View, out: View, log: boolean): void;
   /**

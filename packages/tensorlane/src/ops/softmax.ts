@@ -1,7 +1,7 @@
 /**
  * `softmax` and `logSoftmax` along any dim, as torch: max-subtracted, so large inputs do
- * not overflow; int and bool inputs compute in float32. The backend kernel works along
- * contiguous rows, so another dim is first made the contiguous one (one copy in, one out).
+ * not overflow; int and bool inputs compute in float32. The backend reduces along the last
+ * axis of a view, so another dim is moved last as a permuted view (no copy).
  */
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError } from '../errors.js';
@@ -20,24 +20,23 @@ function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: 
   const backend = t.backend;
   const temps: Tensor[] = [];
   try {
-    const src = asTensor(t, compute, backend, temps);
+    let src = asTensor(t, compute, backend, temps);
     const out = emptyTensor(t.shape, compute, backend);
     const last = t.ndim - 1;
     if (t.ndim === 0 || (d === last && (t.shape[last] === 1 || src.stride(last) === 1))) {
       backend.softmax(src.backendView, out.backendView, log);
       return out;
     }
-    // Move `dim` last and make it contiguous, run the rows, then copy back into place.
+    // The kernels reduce along the last axis of a view: hand them `dim` moved last as a
+    // permuted view (no copy) of a contiguous input and of the output.
+    if (!src.isContiguous()) {
+      src = src.contiguous();
+      temps.push(src);
+    }
     const perm = [...Array(t.ndim).keys()].filter((x) => x !== d).concat(d);
-    const rows = src.permute(perm).contiguous();
-    temps.push(rows);
-    const result = emptyTensor(rows.shape, compute, backend);
-    temps.push(result);
-    backend.softmax(rows.backendView, result.backendView, log);
-    const inverse = perm.map((_, i) => perm.indexOf(i));
-    const back = result.permute(inverse);
-    temps.push(back);
-    backend.copy(back.backendView, out.backendView);
+    const [rows, outRows] = [src.permute(perm), out.permute(perm)];
+    temps.push(rows, outRows);
+    backend.softmax(rows.backendView, outRows.backendView, log);
     return out;
   } finally {
     disposeAll(temps);

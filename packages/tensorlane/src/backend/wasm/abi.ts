@@ -79,6 +79,16 @@ export interface KernelExports {
     rso: number,
     log: number,
   ): void;
+  /** Softmax down `n` rows of `inner` contiguous columns (a non-innermost axis). */
+  softmax_columns_f32(
+    n: number,
+    inner: number,
+    x: number,
+    sx: number,
+    out: number,
+    so: number,
+    log: number,
+  ): void;
   attention_f32(
     batch: number,
     l: number,
@@ -220,6 +230,7 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   copy_cast: 6,
   gemm_f32: 18,
   softmax_f32: 7,
+  softmax_columns_f32: 7,
   attention_f32: 27,
   __wasm_init_tls: 1,
 };
