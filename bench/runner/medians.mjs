@@ -15,7 +15,8 @@ export function medians(tasks, { quick, budgetMs }) {
     for (const [name, fn] of tasks) bench.add(name, fn);
     bench.runSync();
     bench.tasks.forEach((t, i) => {
-      if (!t.result?.latency) throw new Error(`task '${t.name}' failed: ${t.result?.error ?? 'no result'}`);
+      if (!t.result?.latency)
+        throw new Error(`task '${t.name}' failed: ${t.result?.error ?? 'no result'}`);
       perRound[i].push(t.result.latency.p50);
     });
   }
