@@ -46,6 +46,8 @@ export class KernelTrapError extends TensorlaneError {
     super(message);
   }
 }
+/** A weights file (safetensors, .npy) that is malformed: names the tensor and the problem. */
+export class FormatError extends TensorlaneError {}
 /** An op called before the wasm module is ready (browsers must `await init()` first). */
 export class InitError extends TensorlaneError {}
 

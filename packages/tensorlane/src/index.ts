@@ -30,6 +30,7 @@ export {
   DisposedError,
   DtypeError,
   EinsumError,
+  FormatError,
   IndexError,
   InitError,
   KernelTrapError,
@@ -41,6 +42,9 @@ export { type FormattableTensor, formatTensor } from './format/format-tensor.js'
 export type { PrintOptions } from './format/print-options.js';
 export { type IndexItem, Slice, slice } from './indexing.js';
 export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from './init.js';
+export { loadNpy, saveNpy } from './io/npy.js';
+export type { WeightsSource } from './io/read-source.js';
+export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
