@@ -108,6 +108,32 @@ export interface KernelExports {
     rso: number,
     cso: number,
   ): void;
+
+  // Fused row kernels (`row_norm.rs`, `cross_entropy.rs`): `rows` contiguous rows `rs*`
+  // floats apart; a null (0) weight or bias is absent.
+  norm_f32(
+    rows: number,
+    n: number,
+    x: number,
+    rsx: number,
+    weight: number,
+    bias: number,
+    eps: number,
+    out: number,
+    rso: number,
+    rms: number,
+  ): void;
+  cross_entropy_f32(
+    rows: number,
+    c: number,
+    x: number,
+    rsx: number,
+    target: number,
+    ignoreIndex: number,
+    smoothing: number,
+    logProbs: number,
+    out: number,
+  ): void;
 }
 
 /**
@@ -221,6 +247,8 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   gemm_f32: 18,
   softmax_f32: 7,
   attention_f32: 27,
+  norm_f32: 10,
+  cross_entropy_f32: 9,
   __wasm_init_tls: 1,
 };
 
