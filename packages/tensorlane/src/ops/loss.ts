@@ -14,6 +14,7 @@ import {
 } from '../argument-checks.js';
 import { type DType, isFloat } from '../dtype.js';
 import { ArgumentError, DtypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
+import { broadcastShapes } from '../shape/broadcast.js';
 import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
 import { binaryOp, unaryOp } from './elementwise.js';
 import { inplaceBinary } from './inplace.js';
@@ -196,7 +197,7 @@ export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions)
 
 /**
  * Mean squared error `(input − target)²`, reduced, as `F.mse_loss` (the two broadcast).
- * @example mseLoss(tensor([1.0, 2.0]), tensor([1.5, 4.0])) // → tensor(2.1250)
+ * @example mseLoss(tensor([1, 2], { dtype: 'float32' }), tensor([1.5, 4])) // → tensor(2.1250)
  */
 export function mseLoss(input: Tensor, target: Tensor, options?: MseLossOptions): Tensor {
   const op = 'mseLoss';
@@ -206,6 +207,7 @@ export function mseLoss(input: Tensor, target: Tensor, options?: MseLossOptions)
   const reduction = expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
   floatInput(op, 'input', input);
   floatInput(op, 'target', target);
+  broadcastShapes(op, input.shape, target.shape);
   const diff = binaryOp('sub', input, target);
   try {
     const squares = unaryOp('square', diff);
