@@ -31,7 +31,7 @@ import type { Tensor } from './tensor.js';
  * non-negative weights, normalised or not), as `torch.multinomial`; int32 indices of shape
  * `[numSamples]` or `[R, numSamples]`. Without replacement a row needs at least
  * `numSamples` nonzero weights. A negative, non-finite or all-zero row is an `ArgumentError`.
- * @example manualSeed(0); multinomial(tensor([0, 0, 1.0]), 2, true) // → tensor([2, 2], dtype=torch.int32)
+ * @example manualSeed(0); multinomial(tensor([0, 0, 1], { dtype: 'float32' }), 2, true) // → tensor([2, 2], dtype=torch.int32)
  */
 export function multinomial(probs: Tensor, numSamples: number, replacement = false): Tensor {
   const op = 'multinomial';
@@ -108,7 +108,7 @@ function drawWithoutReplacement(w: ArrayLike<number>, k: number): number[] {
 /**
  * 0/1 samples with probability `probs` per element, as `torch.bernoulli`: same shape and
  * dtype as `probs` (float, every element in [0, 1]).
- * @example manualSeed(0); bernoulli(tensor([0, 1.0, 1.0])) // → tensor([0., 1., 1.])
+ * @example manualSeed(0); bernoulli(tensor([0, 1, 1], { dtype: 'float32' })) // → tensor([0., 1., 1.])
  */
 export function bernoulli(probs: Tensor): Tensor {
   const op = 'bernoulli';

@@ -278,9 +278,9 @@ export interface AddmmOptions {
  * to `[n, p]`, as `torch.addmm`: one GEMM with its own alpha and beta (no separate add);
  * `beta = 0` ignores `input`, NaN and infinity included.
  * @example
- * addmm(tensor([1, 2], { dtype: 'float32' }), eye(2), tensor([[1, 1], [0, 1]]))
+ * console.log(String(addmm(tensor([1, 2], { dtype: 'float32' }), eye(2), tensor([[1, 1], [0, 1]]))));
  * // → tensor([[2., 3.],
- * //         [1., 3.]])
+ * //           [1., 3.]])
  */
 export function addmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
   const op = 'addmm';
@@ -341,9 +341,9 @@ export function baddbmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOpti
  * strides, with the bias prefilled into the output and accumulated onto (beta 1), never a
  * separate add.
  * @example
- * linear(ones(2, 3), ones(4, 3), arange(4))
+ * console.log(String(linear(ones(2, 3), ones(4, 3), arange(4))));
  * // → tensor([[3., 4., 5., 6.],
- * //         [3., 4., 5., 6.]])
+ * //           [3., 4., 5., 6.]])
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const op = 'linear';

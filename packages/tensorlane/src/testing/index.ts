@@ -4,7 +4,7 @@
  * import { testEq, testNear, testFail } from 'tensorlane/testing';
  * testEq(c.shape, [3]);
  * testNear(matmul(m1, m2), m1.matmul(m2));
- * testClose(t1, t2, 1e-3);
+ * testClose(m1.matmul(m2), matmul(m1, m2), 1e-3);
  * testFail(() => a.add(zeros(2)), { contains: 'cannot broadcast' });
  */
 
