@@ -222,6 +222,8 @@ export class Tensor {
   /**
    * The sub-tensors along dim 0, as views (`for (const row of m)`, `[...m]`), as iterating
    * a torch tensor; a 0-d tensor cannot be iterated (a `ShapeError`, as torch's TypeError).
+   * Jest/Vitest deep equality (`toEqual`, a negated `toBe`) walks iterables, so it reaches
+   * 0-d elements and throws: compare tensors with `testEq`/`testNear`.
    * @example [...tensor([[1, 2], [3, 4]])].length // → 2
    */
   [Symbol.iterator](): IterableIterator<Tensor> {
