@@ -118,6 +118,13 @@ describeBackends('linear, addmm, baddbmm vs torch', (it) => {
       expectNear(linear(x, w, b), c.out, c.outShape, 1e-5, JSON.stringify(c.xShape));
       expectNear(linear(strided(x), strided(w), b), c.out, c.outShape, 1e-5, 'strided');
     }
+    // No input features: the output is the bias (torch), an empty sum plus beta·bias.
+    const bias = tensor([1, 2, 3], { dtype: 'float32' });
+    expect(linear(zeros(2, 0), zeros(3, 0), bias).toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(linear(zeros(0, 4), zeros(3, 4)).shape).toEqual([0, 3]);
   });
 
   it('addmm and baddbmm match torch, beta 0 ignoring NaN in input', () => {

@@ -365,7 +365,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const temps: Tensor[] = [];
   try {
     // All leading dims as the rows of one GEMM: a view when x's strides allow, else a copy.
-    const rows = views.reshape(x, [[-1, inFeatures]], op);
+    const count = lead.reduce((a, b) => a * b, 1);
+    const rows = views.reshape(x, [[count, inFeatures]], op);
     if (rows !== x) temps.push(rows);
     const wT = views.transpose(weight, 0, 1);
     temps.push(wT);
