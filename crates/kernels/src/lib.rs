@@ -17,12 +17,14 @@ mod op_code;
 pub(crate) mod attention;
 pub(crate) mod binary;
 pub(crate) mod copy;
+pub(crate) mod cross_entropy;
 pub(crate) mod exp_shifted;
 pub(crate) mod gemm;
 pub(crate) mod lanes;
 pub(crate) mod memory;
 pub(crate) mod pool;
 pub(crate) mod reduce;
+pub(crate) mod row_norm;
 pub(crate) mod scalar;
 pub(crate) mod scratch;
 pub(crate) mod simd;
@@ -499,6 +501,76 @@ pub unsafe extern "C" fn attention_f32(
         cso,
     };
     attention::attention(&args)
+}
+
+/// Layer norm (`rms == 0`) or RMS norm (`rms != 0`) of `rows` contiguous rows of `n`
+/// floats, `rsx`/`rso` floats apart; `weight` and `bias` are `n` floats or null (none).
+///
+/// # Safety
+/// Every row must be in bounds; an output row may equal its input row but not overlap others.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn norm_f32(
+    rows: usize,
+    n: usize,
+    x: *const f32,
+    rsx: isize,
+    weight: *const f32,
+    bias: *const f32,
+    eps: f32,
+    out: *mut f32,
+    rso: isize,
+    rms: u32,
+) {
+    let kind = if rms != 0 {
+        row_norm::NormKind::Rms
+    } else {
+        row_norm::NormKind::Layer
+    };
+    row_norm::norm_rows(&row_norm::NormRows {
+        kind,
+        rows,
+        n,
+        x,
+        rsx,
+        weight,
+        bias,
+        eps,
+        out,
+        rso,
+    })
+}
+
+/// Per-row cross entropy of `rows` contiguous rows of `c` logits (`log_probs != 0`: rows of
+/// log-probabilities, the NLL loss) against int32 class `target`s, into `rows` floats at
+/// `out`; a row whose target is `ignore_index` gets 0.
+///
+/// # Safety
+/// Every row must be in bounds and every target in `[0, c)` or `ignore_index`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn cross_entropy_f32(
+    rows: usize,
+    c: usize,
+    x: *const f32,
+    rsx: isize,
+    target: *const i32,
+    ignore_index: i32,
+    smoothing: f32,
+    log_probs: u32,
+    out: *mut f32,
+) {
+    cross_entropy::cross_entropy_rows(&cross_entropy::CrossEntropyRows {
+        rows,
+        c,
+        x,
+        rsx,
+        target,
+        ignore_index,
+        smoothing,
+        log_probs: log_probs != 0,
+        out,
+    })
 }
 
 // ---------------------------------------------------------------------------------------

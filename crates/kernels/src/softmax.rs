@@ -75,7 +75,7 @@ pub unsafe fn softmax_row(x: *const f32, out: *mut f32, n: usize, log: bool) {
 /// The row maximum. A NaN in the row need not show here: `exp(NaN − max)` makes the sum,
 /// and so the whole row, NaN.
 #[inline(always)]
-unsafe fn row_max(x: *const f32, n: usize) -> f32 {
+pub(crate) unsafe fn row_max(x: *const f32, n: usize) -> f32 {
     let mut acc = F32x4::splat(f32::NEG_INFINITY);
     let mut j = 0;
     while j + 4 <= n {
@@ -92,7 +92,7 @@ unsafe fn row_max(x: *const f32, n: usize) -> f32 {
 
 /// `Σ exp(x − max)`, optionally storing each term into `store`.
 #[inline(always)]
-unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*mut f32>) -> f32 {
+pub(crate) unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*mut f32>) -> f32 {
     let m = F32x4::splat(max);
     let mut acc = F32x4::splat(0.0);
     let mut j = 0;

@@ -40,6 +40,11 @@ export {
 } from './errors.js';
 export { type FormattableTensor, formatTensor } from './format/format-tensor.js';
 export type { PrintOptions } from './format/print-options.js';
+export {
+  printOptions,
+  type SetPrintOptions,
+  setPrintOptions,
+} from './format/set-print-options.js';
 export { type IndexItem, Slice, slice } from './indexing.js';
 export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from './init.js';
 export { loadNpy, saveNpy } from './io/npy.js';
@@ -48,12 +53,35 @@ export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
+export { dropout } from './ops/dropout.js';
 export * from './ops/functional.js';
 export { allclose, isclose } from './ops/isclose.js';
-export { bmm, dot, matmul, mm, mv, outer } from './ops/matmul.js';
+export {
+  type CrossEntropyOptions,
+  crossEntropy,
+  type MseLossOptions,
+  mseLoss,
+  type NllLossOptions,
+  nllLoss,
+  type Reduction,
+} from './ops/loss.js';
+export {
+  type AddmmOptions,
+  addmm,
+  baddbmm,
+  bmm,
+  dot,
+  linear,
+  matmul,
+  mm,
+  mv,
+  outer,
+} from './ops/matmul.js';
+export { layerNorm, rmsNorm } from './ops/normalization.js';
 export type { Operand } from './ops/operands.js';
 export type { Dims, VarianceOptions } from './ops/reduce.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { promoteTypes, resultType } from './promote.js';
 export { manualSeed, rand, randint, randn } from './random.js';
+export { bernoulli, multinomial, randperm } from './sampling.js';
 export { type NestedArray, Tensor } from './tensor.js';

@@ -12,12 +12,20 @@
  *    then rounded to the dtype.
  *  - `randint(low, high)`: draw x = next() until x < 2^32 − (2^32 mod n), return low + x mod n
  *    (n = high − low), which is unbiased.
+ *  - `sampling.ts` (multinomial, bernoulli, randperm, dropout's mask) draws from the same
+ *    stream with the rules written there.
  * `test/fixtures/gen_random.py` reimplements this independently for the tests.
  */
 
-import { fromFlat, type ShapeAndOptions, shapeAndOptions } from './creation.js';
+import { describeValue, expectDtype, expectInt, expectOptions } from './argument-checks.js';
+import {
+  type CreationOptions,
+  fromFlat,
+  type ShapeAndOptions,
+  shapeAndOptions,
+} from './creation.js';
 import type { DType } from './dtype.js';
-import { ArgumentError, DtypeError, ShapeError } from './errors.js';
+import { ArgumentError, DtypeError } from './errors.js';
 import { numelOf } from './shape/strides.js';
 import { parseShape } from './shape/views.js';
 import type { Tensor } from './tensor.js';
@@ -78,10 +86,27 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-function uniform53(): number {
+/** A uniform double in [0, 1) from two outputs (53 bits). */
+export function uniform53(): number {
   const a = nextUint32() >>> 5;
   const b = nextUint32() >>> 6;
   return (a * 67108864 + b) / 9007199254740992;
+}
+
+/** A uniform float32 in [0, 1) from one output (24 bits): `rand`'s float32 draw. */
+export function uniform24(): number {
+  return (nextUint32() >>> 8) * 2 ** -24;
+}
+
+/**
+ * An unbiased integer in [0, range) for 1 ≤ range ≤ 2^32: draws until below the largest
+ * multiple of `range`, then takes the remainder.
+ */
+export function uniformBelow(range: number): number {
+  const limit = 2 ** 32 - (2 ** 32 % range);
+  let x = nextUint32();
+  while (x >= limit) x = nextUint32();
+  return x % range;
 }
 
 function floatDtype(op: string, dtype: DType | undefined): DType {
@@ -99,8 +124,7 @@ export function rand(...args: ShapeAndOptions): Tensor {
   const dtype = floatDtype('rand', options.dtype);
   const n = numelOf(shape);
   const values = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    values[i] = dtype === 'float32' ? (nextUint32() >>> 8) * 2 ** -24 : uniform53();
+  for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
   return fromFlat(values, shape, dtype);
 }
 
@@ -123,39 +147,52 @@ export function randn(...args: ShapeAndOptions): Tensor {
 }
 
 /**
- * Uniform integers in [low, high): `randint(high, shape)` or `randint(low, high, shape)`.
+ * Uniform integers in [low, high), as `torch.randint`: `randint(high, size)` or
+ * `randint(low, high, size)`, with an optional `{ dtype }` (default int32; a float dtype
+ * holds the same integers). The range may span at most 2^32 values.
  * @example randint(0, 10, [2, 3]).dtype // → 'int32'
  */
 export function randint(
   lowOrHigh: number,
-  highOrShape: number | readonly number[],
-  shapeOrOptions?: readonly number[] | { dtype?: DType },
-  options: { dtype?: DType } = {},
+  highOrSize: number | readonly number[],
+  sizeOrOptions?: readonly number[] | CreationOptions,
+  options?: CreationOptions,
 ): Tensor {
+  const op = 'randint';
   let low = 0;
   let high: number;
-  let shape: number[];
-  let opts = options;
-  if (Array.isArray(highOrShape)) {
-    high = lowOrHigh;
-    shape = parseShape('randint', [highOrShape]);
-    if (shapeOrOptions && !Array.isArray(shapeOrOptions))
-      opts = shapeOrOptions as { dtype?: DType };
+  let size: unknown;
+  let opts: unknown = options;
+  if (Array.isArray(highOrSize)) {
+    high = expectInt(op, 'high', lowOrHigh);
+    size = highOrSize;
+    if (options !== undefined)
+      throw new ArgumentError(`${op}: randint(high, size, options) takes 3 arguments, got 4`);
+    opts = sizeOrOptions;
   } else {
-    low = lowOrHigh;
-    high = highOrShape as number;
-    shape = parseShape('randint', [(shapeOrOptions ?? []) as readonly number[]]);
+    low = expectInt(op, 'low', lowOrHigh);
+    high = expectInt(op, 'high', highOrSize);
+    size = sizeOrOptions;
   }
+  if (!Array.isArray(size))
+    throw new ArgumentError(`${op}: size must be an array of sizes, got ${describeValue(size)}`);
+  const shape = parseShape(op, [size]);
+  const dtype = expectDtype(
+    op,
+    expectOptions(op, opts as CreationOptions, ['dtype']).dtype ?? 'int32',
+  );
+  if (dtype === 'bool') throw new DtypeError(`${op}: dtype bool cannot hold integers`);
   const range = high - low;
-  if (!Number.isInteger(low) || !Number.isInteger(high) || range <= 0 || range > 2 ** 32)
-    throw new ShapeError(`randint: low ${low} and high ${high} must be integers with low < high`);
-  const limit = 2 ** 32 - (2 ** 32 % range);
+  if (range <= 0 || range > 2 ** 32)
+    throw new ArgumentError(
+      `${op}: low ${low} must be less than high ${high}, spanning at most 2^32 values`,
+    );
+  if (dtype === 'int32' && (low < -(2 ** 31) || high - 1 > 2 ** 31 - 1))
+    throw new ArgumentError(
+      `${op}: [${low}, ${high}) does not fit int32; pass { dtype: 'float64' }`,
+    );
   const n = numelOf(shape);
   const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = nextUint32();
-    while (x >= limit) x = nextUint32();
-    values[i] = low + (x % range);
-  }
-  return fromFlat(values, shape, opts.dtype ?? 'int32');
+  for (let i = 0; i < n; i++) values[i] = low + uniformBelow(range);
+  return fromFlat(values, shape, dtype);
 }

@@ -10,6 +10,7 @@ import * as inplace from './ops/inplace.js';
 import * as matmul from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as softmax from './ops/softmax.js';
+import * as sampling from './sampling.js';
 import { installTensorOps } from './tensor.js';
 
-installTensorOps({ cast, elementwise, inplace, matmul, reduce, softmax, indexing });
+installTensorOps({ cast, elementwise, inplace, matmul, reduce, softmax, indexing, sampling });

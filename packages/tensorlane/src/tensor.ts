@@ -15,10 +15,12 @@ import type * as cast from './ops/cast.js';
 import type * as elementwise from './ops/elementwise.js';
 import type * as inplace from './ops/inplace.js';
 import type * as matmul from './ops/matmul.js';
+import type { AddmmOptions } from './ops/matmul.js';
 import type { Operand } from './ops/operands.js';
 import type * as reduce from './ops/reduce.js';
 import type { Dims } from './ops/reduce.js';
 import type * as softmax from './ops/softmax.js';
+import type * as sampling from './sampling.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from './shape/strides.js';
 import type { ShapeArgs } from './shape/views.js';
 import * as views from './shape/views.js';
@@ -36,6 +38,7 @@ export interface TensorOps {
   readonly reduce: typeof reduce;
   readonly softmax: typeof softmax;
   readonly indexing: typeof indexing;
+  readonly sampling: typeof sampling;
 }
 
 const op = {} as TensorOps;
@@ -215,6 +218,22 @@ export class Tensor {
   }
   [Symbol.dispose](): void {
     this.dispose();
+  }
+  /**
+   * The sub-tensors along dim 0, as views (`for (const row of m)`, `[...m]`), as iterating
+   * a torch tensor; a 0-d tensor cannot be iterated (a `ShapeError`, as torch's TypeError).
+   * Jest/Vitest deep equality (`toEqual`, a negated `toBe`) walks iterables, so it reaches
+   * 0-d elements and throws: compare tensors with `testEq`/`testNear`.
+   * @example [...tensor([[1, 2], [3, 4]])].length // → 2
+   */
+  [Symbol.iterator](): IterableIterator<Tensor> {
+    this.live('iterate');
+    if (this.ndim === 0) throw new ShapeError('iterate: iteration over a 0-d tensor');
+    const n = this.shape[0]!;
+    const rows = function* (t: Tensor): IterableIterator<Tensor> {
+      for (let i = 0; i < n; i++) yield t.get(i);
+    };
+    return rows(this);
   }
   /** PyTorch's repr, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. */
   toString(): string {
@@ -560,6 +579,14 @@ export class Tensor {
   outer(other: Tensor): Tensor {
     return op.matmul.outer(this, other);
   }
+  /** `beta·this + alpha·(a @ b)` in one GEMM, as `torch.addmm` (this is the input). */
+  addmm(a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
+    return op.matmul.addmm(this, a, b, options);
+  }
+  /** `beta·this + alpha·(a @ b)` per batch in one batched GEMM, as `torch.baddbmm`. */
+  baddbmm(a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
+    return op.matmul.baddbmm(this, a, b, options);
+  }
   /** Softmax along `dim` (max-subtracted). @example logits.softmax(-1) */
   softmax(dim: number, dtype?: DType): Tensor {
     return op.softmax.softmax(this, dim, dtype);
@@ -567,6 +594,17 @@ export class Tensor {
   /** Log-softmax along `dim`. */
   logSoftmax(dim: number, dtype?: DType): Tensor {
     return op.softmax.logSoftmax(this, dim, dtype);
+  }
+
+  // Sampling on the seeded generator (sampling.ts).
+
+  /** Category indices drawn with these weights per row, as `torch.multinomial`. */
+  multinomial(numSamples: number, replacement = false): Tensor {
+    return op.sampling.multinomial(this, numSamples, replacement);
+  }
+  /** 0/1 draws with these probabilities, as `torch.bernoulli`. */
+  bernoulli(): Tensor {
+    return op.sampling.bernoulli(this);
   }
 
   // Casts.

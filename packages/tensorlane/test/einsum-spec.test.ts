@@ -100,6 +100,24 @@ describe('einsumSpec', () => {
     expect(s.outputShape).toEqual([4, 2]);
   });
 
+  it('broadcasts a size-1 dim of a label against its size in another operand, as NumPy', () => {
+    expect(
+      einsumSpec('ij,ij->j', [
+        [10, 2],
+        [1, 2],
+      ]).outputShape,
+    ).toEqual([2]);
+    expect(einsumSpec('i,i', [[1], [5]]).outputShape).toEqual([]);
+    expect(einsumSpec('i,i->i', [[5], [1]]).outputShape).toEqual([5]);
+    expect(
+      einsumSpec('ij,jk', [
+        [2, 1],
+        [3, 4],
+      ]).outputShape,
+    ).toEqual([2, 4]);
+    expect(einsumSpec('i,i->i', [[1], [1]]).outputShape).toEqual([1]);
+  });
+
   it('accepts scalars and "..." that covers no dims', () => {
     expect(einsumSpec('...,...', [[], [3, 1]]).outputShape).toEqual([3, 1]);
     expect(einsumSpec('i,->i', [[3], []]).outputShape).toEqual([3]);
@@ -128,11 +146,12 @@ describe('einsumSpec', () => {
       3,
       "label 'j' has size 4",
     ],
-    ['ii->i', [[2, 3]], 1, "label 'i' has size 3"],
+    ['ii->i', [[2, 3]], 1, "label 'i' is repeated in operand 0 (shape [2, 3]) with sizes 2 and 3"],
+    ['ii,i', [[1, 3], [3]], 1, "label 'i' is repeated in operand 0"],
     [
       'ij,jk',
       [
-        [2, 1],
+        [2, 2],
         [3, 4],
       ],
       3,

@@ -50,7 +50,12 @@ interface Problem {
   letters: Record<string, number>;
   /** Ellipsis sizes (right-aligned broadcast dims). */
   ellipsis: number[];
-  operands: { labels: string[]; dots: null | { at: number; ones: boolean[] } }[];
+  operands: {
+    labels: string[];
+    dots: null | { at: number; ones: boolean[] };
+    /** Letters this operand holds at size 1 (broadcast against the others). */
+    ones: string[];
+  }[];
   /** null = implicit mode; otherwise letters plus maybe '...' */
   output: null | string[];
 }
@@ -64,6 +69,7 @@ const problemArb: fc.Arbitrary<Problem> = fc
     operands: fc.array(
       fc.record({
         labels: fc.array(fc.constantFrom(...LETTERS), { maxLength: 3 }),
+        ones: fc.subarray(LETTERS, { maxLength: 2 }),
         dots: fc.option(
           fc.record({
             at: fc.nat(3),
@@ -85,6 +91,7 @@ const problemArb: fc.Arbitrary<Problem> = fc
     });
     const operands = r.operands.map((o) => ({
       labels: o.labels,
+      ones: o.ones,
       dots: o.dots
         ? {
             at: Math.min(o.dots.at, o.labels.length),
@@ -115,10 +122,13 @@ function equationOf(p: Problem): string {
   return p.output ? `${lhs}->${p.output.join('')}` : lhs;
 }
 
-/** Operand shapes: letters at their sizes, ellipsis dims full size or 1 (broadcast). */
+/**
+ * Operand shapes: letters at their sizes or 1 where the operand broadcasts them, ellipsis
+ * dims full size or 1.
+ */
 function shapesOf(p: Problem): number[][] {
   return p.operands.map((o) => {
-    const dims = o.labels.map((l) => p.letters[l]!);
+    const dims = o.labels.map((l) => (o.ones.includes(l) ? 1 : p.letters[l]!));
     if (o.dots) {
       const w = o.dots.ones.length;
       const e = p.ellipsis.slice(p.ellipsis.length - w).map((s, j) => (o.dots!.ones[j] ? 1 : s));
@@ -152,8 +162,17 @@ function naiveEinsum(p: Problem, data: number[][]): { shape: number[]; values: n
       p.operands.reduce((n, o) => n + o.labels.filter((x) => x === l).length, 0);
     out = [...(hasDots ? ['...'] : []), ...used.filter((l) => count(l) === 1).sort()];
   }
+  // A letter's size: the largest among the operands holding it (size-1 dims broadcast).
+  const letterSize = (l: string) =>
+    Math.max(
+      ...p.operands.flatMap((o, n) =>
+        o.labels.flatMap((x, d) =>
+          x === l ? [shapes[n]![o.dots && d >= o.dots.at ? d + o.dots.ones.length : d]!] : [],
+        ),
+      ),
+    );
   // Variables: letters, then ellipsis positions.
-  const vars = [...used.map((l) => p.letters[l]!), ...eSize];
+  const vars = [...used.map(letterSize), ...eSize];
   const varOf = (l: string) => used.indexOf(l);
   const outVars: number[] = out.flatMap((l) =>
     l === '...' ? eSize.map((_, k) => used.length + k) : [varOf(l)],
@@ -172,7 +191,7 @@ function naiveEinsum(p: Problem, data: number[][]): { shape: number[]; values: n
     p.operands.forEach((o, n) => {
       const shape = shapes[n]!;
       const w = o.dots?.ones.length ?? 0;
-      const dimIdx: number[] = o.labels.map((l) => idx[varOf(l)]!);
+      const dimIdx: number[] = o.labels.map((l) => (o.ones.includes(l) ? 0 : idx[varOf(l)]!));
       if (o.dots) {
         const e = Array.from({ length: w }, (_, j) => {
           const size = shape[o.dots!.at + j]!;
@@ -364,5 +383,23 @@ describe('einsum views, memory and errors', () => {
     expect(() => einsum('i', b)).toThrow(DtypeError);
     expect(() => einsum('i,j->k', f, f)).toThrow(EinsumError);
     expect(() => einsum('ij', f)).toThrow("einsum: 'ij' at position 0: operand 0 has shape [2]");
+  });
+});
+
+describe('einsum broadcasts size-1 label dims across operands (NumPy, PyTorch)', () => {
+  it("'ij,ij->j' with shapes [10, 2] and [1, 2]", () => {
+    const a = fromFlat(smallInts(20, 5), [10, 2], 'float32');
+    const b = fromFlat([2, -3], [1, 2], 'float32');
+    const av = smallInts(20, 5);
+    const want = [0, 1].map(
+      (j) => av.filter((_, k) => k % 2 === j).reduce((s, x) => s + x, 0) * [2, -3][j]!,
+    );
+    expect(Array.from(einsum('ij,ij->j', a, b).data())).toEqual(want);
+  });
+
+  it("'i,i' with shapes [1] and [5]", () => {
+    const out = einsum('i,i', fromFlat([3], [1], 'int32'), fromFlat([1, 2, 3, 4, 5], [5], 'int32'));
+    expect(out.shape).toEqual([]);
+    expect(out.item()).toBe(45);
   });
 });

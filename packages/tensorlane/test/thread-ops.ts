@@ -4,10 +4,14 @@
  * exactly; inputs come from the seeded generator.
  */
 import {
+  crossEntropy,
+  layerNorm,
+  linear,
   manualSeed,
   rand,
   randint,
   randn,
+  rmsNorm,
   scaledDotProductAttention,
   type Tensor,
   tidy,
@@ -60,6 +64,21 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
   ['sum over the last dim', () => rand([600, 400]).sum(-1)],
   ['max over the middle dim', () => rand([40, 300, 30]).max(1).values],
   ['argmax over the last dim', () => randn([500, 300]).argmax(-1)],
+  // Fused row kernels: rows split over the pool.
+  ['layerNorm of 300×768', () => layerNorm(randn([300, 768]), [768], randn([768]), randn([768]))],
+  ['rmsNorm of 300×768', () => rmsNorm(randn([300, 768]), [768], randn([768]))],
+  [
+    'crossEntropy per row of 300×1000',
+    () =>
+      crossEntropy(randn([300, 1000]), randint(0, 1000, [300]), {
+        reduction: 'none',
+        labelSmoothing: 0.1,
+      }),
+  ],
+  [
+    'linear with bias (GEMM with beta = 1)',
+    () => linear(randn([200, 300]), randn([150, 300]), randn([150])),
+  ],
 ];
 
 /** Every split op's output bits, from the same seed. */

@@ -95,11 +95,13 @@ export interface Backend {
    */
   reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void;
   /**
-   * Batched matrix product `out[t] = a[t] · b[t]` with `a` `[B, m, k]`, `b` `[B, k, n]` and
-   * `out` `[B, m, n]`, all of one dtype (not bool). Any strides: transposed operands and
-   * stride-0 (broadcast) batches or rows need no copy. `out` is overwritten, never read.
+   * Batched matrix product `out[t] = alpha·a[t]·b[t] + beta·out[t]` with `a` `[B, m, k]`,
+   * `b` `[B, k, n]` and `out` `[B, m, n]`, all of one dtype (not bool). Any strides:
+   * transposed operands and stride-0 (broadcast) batches or rows need no copy. `alpha`
+   * defaults to 1 and `beta` to 0; with `beta = 0` `out` is overwritten, never read (NaN
+   * there does not propagate). int32 takes integer `alpha`/`beta` only.
    */
-  gemm(a: View, b: View, out: View): void;
+  gemm(a: View, b: View, out: View, alpha?: number, beta?: number): void;
   /**
    * Softmax (or log-softmax) along the last axis of `a` into `out` (same shape, a float
    * dtype), max-subtracted so large inputs do not overflow. Any strides: the op layer moves
@@ -111,6 +113,35 @@ export interface Backend {
    * `v` `[B, S, Ev]`, `out` `[B, L, Ev]`, all of one float dtype.
    */
   attention(q: View, k: View, v: View, out: View, args: AttentionArgs): void;
+  /**
+   * Layer norm (`(x − mean)/sqrt(var + eps)`, biased variance) or RMS norm
+   * (`x/sqrt(mean(x²) + eps)`) of every row of `x` `[R, n]` into `out` (same shape, one
+   * float dtype), then `·weight` and `+bias` (contiguous `[n]`, null when absent).
+   */
+  norm(
+    kind: 'layer' | 'rms',
+    x: View,
+    weight: View | null,
+    bias: View | null,
+    eps: number,
+    out: View,
+  ): void;
+  /**
+   * Cross entropy (or NLL, `args.logProbs`) of every row of `x` `[R, C]` (a float dtype)
+   * against int32 class indices `target` `[R]`, one loss per row into `out` `[R]` (x's
+   * dtype). Every target is in `[0, C)` or equals `args.ignoreIndex` (that row gets 0):
+   * the op layer checks before calling.
+   */
+  crossEntropy(x: View, target: View, out: View, args: CrossEntropyArgs): void;
+}
+
+/** Options of `Backend.crossEntropy`, already resolved by the op layer. */
+export interface CrossEntropyArgs {
+  readonly ignoreIndex: number;
+  /** `ε` of torch's `label_smoothing`: the loss is `(1 − ε)·nll + ε·mean_j(−log p_j)`. */
+  readonly labelSmoothing: number;
+  /** `x` already holds log-probabilities (`nll_loss`: the loss is `−x[t]`). */
+  readonly logProbs: boolean;
 }
 
 /** Options of `Backend.attention`, already resolved by the op layer. */

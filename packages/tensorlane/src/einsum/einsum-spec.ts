@@ -53,8 +53,9 @@ function ellipsisWidth(eq: string, term: ParsedTerm, shape: readonly number[], n
 
 /**
  * Binds an equation to operand shapes and checks every rule: operand count = number of
- * terms, term length = rank, one size per letter label (an exact match; size-1 dims
- * broadcast only under `...`), output labels present in the inputs and not repeated,
+ * terms, term length = rank, one size per letter label (a size-1 dim broadcasts
+ * against the label's size in another operand, as in NumPy and PyTorch; a repeated label
+ * within one operand needs equal sizes), output labels present in the inputs and not repeated,
  * `...` in the output only when an input has it. Implicit mode outputs the ellipsis dims
  * followed by the letters seen exactly once, in ASCII order (uppercase first), like NumPy.
  *
@@ -106,16 +107,26 @@ export function einsumSpec(equation: string, shapes: readonly (readonly number[]
       const id = letterId(label);
       const size = shape[ids.length]!;
       const where = `operand ${n} dim ${ids.length}`;
-      if (!known[id]) {
+      const repeat = ids.indexOf(id);
+      if (repeat >= 0 && shape[repeat] !== size) {
+        throw einsumError(
+          eq,
+          pos,
+          `label '${label}' is repeated in operand ${n} (shape ${fmtShape(shape)}) with sizes ` +
+            `${shape[repeat]} and ${size}; a diagonal needs equal sizes`,
+        );
+      }
+      if (!known[id] || (sizes[id] === 1 && size !== 1)) {
+        // A size-1 dim broadcasts against the label's size in another operand, as in NumPy.
         sizes[id] = size;
         known[id] = true;
         firstSeen[id] = where;
-      } else if (sizes[id] !== size) {
+      } else if (size !== 1 && sizes[id] !== size) {
         throw einsumError(
           eq,
           pos,
           `label '${label}' has size ${size} at ${where} (shape ${fmtShape(shape)}) but size ` +
-            `${sizes[id]} at ${firstSeen[id]}; sizes of one label must match`,
+            `${sizes[id]} at ${firstSeen[id]}; sizes of one label must match or be 1`,
         );
       }
       ids.push(id);

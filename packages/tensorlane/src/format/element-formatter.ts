@@ -31,7 +31,11 @@ function intFormatter(values: ArrayLike<number>, spell: (v: number) => string): 
 const spellBool = (v: number): string => (v ? 'True' : 'False');
 const spellInt = (v: number): string => String(v);
 
-function floatFormatter(values: ArrayLike<number>, precision: number): ElementFormatter {
+function floatFormatter(
+  values: ArrayLike<number>,
+  precision: number,
+  sciMode: boolean | null,
+): ElementFormatter {
   let integral = true;
   let minAbs = Infinity;
   let maxAbs = 0;
@@ -64,6 +68,9 @@ function floatFormatter(values: ArrayLike<number>, precision: number): ElementFo
       if (len > width) width = len;
     }
   }
+  // A forced notation changes the spelling only: torch keeps the automatic column width.
+  if (sciMode === true) mode = 'sci';
+  else if (sciMode === false && mode === 'sci') mode = integral ? 'int' : 'fixed';
   const spell = (v: number): string => {
     if (mode === 'sci') return pyExp(v, precision);
     if (mode === 'fixed') return pyFixed(v, precision);
@@ -84,5 +91,5 @@ export function elementFormatter(
 ): ElementFormatter {
   if (kind === 'bool') return intFormatter(shownValues, spellBool);
   if (kind === 'int') return intFormatter(shownValues, spellInt);
-  return floatFormatter(shownValues, options.precision);
+  return floatFormatter(shownValues, options.precision, options.sciMode);
 }

@@ -5,7 +5,7 @@
  * width, `...` past the element threshold, and `dtype=`/`size=` suffixes.
  */
 import { type ElementFormatter, type ElementKind, elementFormatter } from './element-formatter.js';
-import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './print-options.js';
+import { currentPrintOptions, type PrintOptions } from './print-options.js';
 
 /** What the formatter needs from a tensor; `data()` is its elements in row-major order. */
 export interface FormattableTensor {
@@ -127,8 +127,8 @@ function withSuffixes(body: string, suffixes: readonly string[], linewidth: numb
 }
 
 /**
- * A tensor printed as PyTorch prints it (precision 4, threshold 1000, edgeitems 3,
- * linewidth 80 unless overridden).
+ * A tensor printed as PyTorch prints it, with the options `setPrintOptions` set (precision
+ * 4, threshold 1000, edgeitems 3, linewidth 80 by default) unless overridden here.
  * @example
  * console.log(formatTensor(tensor([[1, 2], [3, 4]], { dtype: 'float32' })));
  * // → tensor([[1., 2.],
@@ -136,7 +136,7 @@ function withSuffixes(body: string, suffixes: readonly string[], linewidth: numb
  * @example formatTensor(tensor([1, 2], { dtype: 'int32' })) // → 'tensor([1, 2], dtype=torch.int32)'
  */
 export function formatTensor(t: FormattableTensor, options: Partial<PrintOptions> = {}): string {
-  const opts: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, ...options };
+  const opts: PrintOptions = { ...currentPrintOptions(), ...options };
   const shape = t.shape;
   const numel = shape.reduce((a, b) => a * b, 1);
   const suffixes: string[] = [];

@@ -6,16 +6,19 @@
  * operands are passed by strides, never copied. Shapes are checked before anything is
  * allocated, so a failed call leaves every tensor intact.
  */
+
+import { expectNumber, expectOptions, expectTensor } from '../argument-checks.js';
 import type { View } from '../backend/backend.js';
-import type { DType } from '../dtype.js';
-import { DtypeError, fmtShape, ShapeError } from '../errors.js';
+import { type DType, isFloat } from '../dtype.js';
+import { ArgumentError, DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';
 import { broadcastAll, broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
 import { forEachRow } from '../shape/strided-rows.js';
 import { contiguousStrides } from '../shape/strides.js';
+import * as views from '../shape/views.js';
 import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
-import { asTensor, disposeAll } from './operands.js';
+import { asTensor, broadcastView, disposeAll } from './operands.js';
 
 /** One operand as a batch of matrices: batch shape/strides plus row and column strides. */
 interface MatrixOperand {
@@ -68,9 +71,19 @@ function productDtype(op: string, a: Tensor, b: Tensor): DType {
   return dtype;
 }
 
+/** `alpha·product + beta·input` (addmm's form): the GEMM's own alpha and beta. */
+interface Accumulate {
+  /** Broadcasts to the output's shape. */
+  readonly input: Tensor;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
 /**
  * The batched product of `a` and `b` seen as matrices, into a new tensor of `outShape`
- * (the batch, then `m` unless `dropM`, then `n` unless `dropN`).
+ * (the batch, then `m` unless `dropM`, then `n` unless `dropN`). With `acc` the output is
+ * first filled with the broadcast `input` (skipped when `beta = 0`, so NaN there does not
+ * propagate) and the GEMM accumulates onto it.
  */
 function batchedProduct(
   op: string,
@@ -79,8 +92,9 @@ function batchedProduct(
   layoutA: (t: Tensor) => MatrixOperand,
   layoutB: (t: Tensor) => MatrixOperand,
   drop: { m: boolean; n: boolean },
+  acc?: Accumulate,
 ): Tensor {
-  const dtype = productDtype(op, a, b);
+  const dtype = acc ? accumulateDtype(op, a, b, acc) : productDtype(op, a, b);
   // Shapes are checked on the arguments; strides are read after any dtype cast (a copy).
   let ma = layoutA(a);
   let mb = layoutB(b);
@@ -95,6 +109,7 @@ function batchedProduct(
   );
   const [m, n, k] = [ma.rows, mb.cols, ma.cols];
   const outShape = [...batch, ...(drop.m ? [] : [m]), ...(drop.n ? [] : [n])];
+  if (acc) checkAccumulateShape(op, acc.input, outShape);
   const backend = a.backend;
   const temps: Tensor[] = [];
   try {
@@ -104,7 +119,12 @@ function batchedProduct(
     if (tb !== b) mb = layoutB(tb);
     // With k > 0 the gemm (beta 0) writes every element, so the zero fill would be wasted.
     const out = (k === 0 ? emptyTensor : outputTensor)(outShape, dtype, backend);
-    if (out.numel() === 0 || k === 0) return out; // storage starts zeroed: the empty sum
+    const [alpha, beta] = acc ? [acc.alpha, acc.beta] : [1, 0];
+    if (acc && beta !== 0 && out.numel() > 0) {
+      const input = asTensor(acc.input, dtype, backend, temps);
+      backend.copy(broadcastView(input, outShape), out.backendView);
+    }
+    if (out.numel() === 0 || (k === 0 && beta === 0)) return out; // zeroed: the empty sum
     const os = contiguousStrides(outShape);
     const nb = batch.length;
     const rso = drop.m ? 0 : os[nb]!;
@@ -127,6 +147,8 @@ function batchedProduct(
         view(va, offs[0]!, [count, m, k], [bs(0), ma.rs, ma.cs]),
         view(vb, offs[1]!, [count, k, n], [bs(1), mb.rs, mb.cs]),
         view(vo, offs[2]!, [count, m, n], [bs(2), rso, cso]),
+        alpha,
+        beta,
       );
     };
     if (last < 0) run([0, 0, 0], 1);
@@ -211,4 +233,158 @@ export function outer(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`${describePair('outer', a, b, '⊗')}: both arguments must be 1-D`);
   // a as an n×1 column times b as a 1×m row: a GEMM with k = 1.
   return batchedProduct('outer', a, b, asColumns, asRows, { m: false, n: false });
+}
+
+/** The dtype of `beta·input + alpha·(a @ b)`; int32 takes integer alpha and beta (as torch). */
+function accumulateDtype(op: string, a: Tensor, b: Tensor, acc: Accumulate): DType {
+  acc.input.live(op);
+  const dtype = promoteTypes(productDtype(op, a, b), acc.input.dtype);
+  if (dtype === 'bool')
+    throw new DtypeError(`${op}: bool tensors have no matrix product; convert with .float() first`);
+  if (!isFloat(dtype) && !(Number.isInteger(acc.alpha) && Number.isInteger(acc.beta)))
+    throw new ArgumentError(
+      `${op}: ${dtype} operands need integer alpha and beta, got alpha ${acc.alpha}, beta ${acc.beta}`,
+    );
+  return dtype;
+}
+
+function checkAccumulateShape(op: string, input: Tensor, outShape: readonly number[]): void {
+  const fits =
+    input.ndim <= outShape.length &&
+    input.shape.every((s, i) => s === 1 || s === outShape[outShape.length - input.ndim + i]);
+  if (!fits)
+    throw new ShapeError(
+      `${op}: input of shape ${fmtShape(input.shape)} does not broadcast to the product's shape ${fmtShape(outShape)}`,
+    );
+}
+
+/** The `{ beta, alpha }` options of addmm and baddbmm, checked. */
+function scaleOptions(
+  op: string,
+  options: AddmmOptions | undefined,
+): [alpha: number, beta: number] {
+  const o = expectOptions(op, options, ['beta', 'alpha']);
+  return [expectNumber(op, 'alpha', o.alpha ?? 1), expectNumber(op, 'beta', o.beta ?? 1)];
+}
+
+/** Options of `addmm` and `baddbmm`: `beta·input + alpha·(a @ b)`, both default 1. */
+export interface AddmmOptions {
+  readonly beta?: number;
+  readonly alpha?: number;
+}
+
+/**
+ * `beta·input + alpha·(a @ b)` for 2-D `a` `[n, m]` and `b` `[m, p]`, `input` broadcasting
+ * to `[n, p]`, as `torch.addmm`: one GEMM with its own alpha and beta (no separate add);
+ * `beta = 0` ignores `input`, NaN and infinity included.
+ * @example
+ * console.log(String(addmm(tensor([1, 2], { dtype: 'float32' }), eye(2), tensor([[1, 1], [0, 1]]))));
+ * // → tensor([[2., 3.],
+ * //           [1., 3.]])
+ */
+export function addmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
+  const op = 'addmm';
+  for (const [name, t] of [
+    ['input', input],
+    ['mat1', a],
+    ['mat2', b],
+  ] as const)
+    expectTensor(op, name, t).live(op);
+  const [alpha, beta] = scaleOptions(op, options);
+  if (a.ndim !== 2 || b.ndim !== 2)
+    throw new ShapeError(`${describePair(op, a, b)}: both matrices must be 2-D`);
+  return batchedProduct(
+    op,
+    a,
+    b,
+    asRows,
+    asColumns,
+    { m: false, n: false },
+    { input, alpha, beta },
+  );
+}
+
+/**
+ * `beta·input + alpha·(a @ b)` per batch for 3-D `a` `[B, n, m]` and `b` `[B, m, p]`,
+ * `input` broadcasting to `[B, n, p]`, as `torch.baddbmm` (one batched GEMM).
+ * @example baddbmm(zeros(2, 1, 1), ones(2, 1, 3), ones(2, 3, 1), { alpha: 2 }).flatten() // → tensor([6., 6.])
+ */
+export function baddbmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
+  const op = 'baddbmm';
+  for (const [name, t] of [
+    ['input', input],
+    ['batch1', a],
+    ['batch2', b],
+  ] as const)
+    expectTensor(op, name, t).live(op);
+  const [alpha, beta] = scaleOptions(op, options);
+  if (a.ndim !== 3 || b.ndim !== 3)
+    throw new ShapeError(`${describePair(op, a, b)}: both batches must be 3-D`);
+  if (a.shape[0] !== b.shape[0])
+    throw new ShapeError(
+      `${describePair(op, a, b)}: batch sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
+    );
+  return batchedProduct(
+    op,
+    a,
+    b,
+    asRows,
+    asColumns,
+    { m: false, n: false },
+    { input, alpha, beta },
+  );
+}
+
+/**
+ * `x @ weightᵀ + bias` for `x` `[..., in]`, `weight` `[out, in]` and `bias` `[out]`, as
+ * `F.linear`: one GEMM over all leading rows of `x` reading `weight` transposed by its
+ * strides, with the bias prefilled into the output and accumulated onto (beta 1), never a
+ * separate add.
+ * @example
+ * console.log(String(linear(ones(2, 3), ones(4, 3), arange(4))));
+ * // → tensor([[3., 4., 5., 6.],
+ * //           [3., 4., 5., 6.]])
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const op = 'linear';
+  expectTensor(op, 'input', x).live(op);
+  expectTensor(op, 'weight', weight).live(op);
+  if (bias !== undefined && bias !== null) expectTensor(op, 'bias', bias).live(op);
+  if (weight.ndim !== 2)
+    throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures)
+    throw new ShapeError(
+      `linear: input ${fmtShape(x.shape)} needs a last dim of ${inFeatures} (weight ${fmtShape(weight.shape)})`,
+    );
+  if (bias && (bias.ndim > 1 || (bias.ndim === 1 && bias.shape[0] !== outFeatures)))
+    throw new ShapeError(
+      `linear: bias ${fmtShape(bias.shape)} must have shape [${outFeatures}] (weight ${fmtShape(weight.shape)})`,
+    );
+  const lead = x.shape.slice(0, -1);
+  const temps: Tensor[] = [];
+  try {
+    // All leading dims as the rows of one GEMM: a view when x's strides allow, else a copy.
+    const count = lead.reduce((a, b) => a * b, 1);
+    const rows = views.reshape(x, [[count, inFeatures]], op);
+    if (rows !== x) temps.push(rows);
+    const wT = views.transpose(weight, 0, 1);
+    temps.push(wT);
+    const product = bias
+      ? batchedProduct(
+          op,
+          rows,
+          wT,
+          asRows,
+          asColumns,
+          { m: false, n: false },
+          { input: bias, alpha: 1, beta: 1 },
+        )
+      : batchedProduct(op, rows, wT, asRows, asColumns, { m: false, n: false });
+    if (lead.length === 1) return product;
+    temps.push(product);
+    return views.reshape(product, [[...lead, outFeatures]], op);
+  } finally {
+    disposeAll(temps);
+  }
 }

@@ -6,6 +6,7 @@
 import type { Backend, View } from '../backend/backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastStrides } from '../shape/broadcast.js';
+import { coalesceDims } from '../shape/coalesce-dims.js';
 import { emptyTensor, Tensor } from '../tensor.js';
 
 /** A tensor or a JS number/boolean standing for a 0-d tensor. */
@@ -59,4 +60,27 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
 /** Disposes the temporaries an op made. */
 export function disposeAll(temps: readonly Tensor[]): void {
   for (const t of temps) t.dispose();
+}
+
+/**
+ * `t` as a `[rows, n]` view whose rows are its trailing `k` dims (n elements each) with
+ * unit inner stride, as the fused row kernels take it: `t`'s own storage when its strides
+ * allow, else a contiguous copy pushed onto `temps`. `t` must have at least one element.
+ */
+export function rowsView(t: Tensor, k: number, temps: Tensor[]): View {
+  const split = t.ndim - k;
+  const n = t.shape.slice(split).reduce((a, b) => a * b, 1);
+  const rows = t.numel() / n;
+  const lead = coalesceDims(t.shape.slice(0, split), [t.backendView.strides.slice(0, split)]);
+  const trail = coalesceDims(t.shape.slice(split), [t.backendView.strides.slice(split)]);
+  const unitRows =
+    trail.shape.length === 0 || (trail.shape.length === 1 && trail.strides[0]![0] === 1);
+  let src = t;
+  let rowStride = lead.shape.length === 1 ? lead.strides[0]![0]! : n;
+  if (!unitRows || lead.shape.length > 1) {
+    src = t.contiguous();
+    temps.push(src);
+    rowStride = n;
+  }
+  return { ...src.backendView, shape: [rows, n], strides: [rowStride, 1] };
 }

@@ -2,6 +2,7 @@
  * The lesson's test helpers (`test`, `test_eq`, `test_near` from fastai's 01_matmul,
  * fastcore's `test_ne`), throwing `TestFailure` with both sides printed.
  */
+import { ArgumentError } from '../errors.js';
 import type { CloseOptions } from '../ops/close-values.js';
 import { mismatch } from './equals.js';
 import { NEAR_DEFAULTS, nearMismatch } from './near.js';
@@ -48,4 +49,16 @@ export function testNear(a: unknown, b: unknown, opts: CloseOptions = {}): void 
   const rtol = opts.rtol ?? NEAR_DEFAULTS.rtol;
   const atol = opts.atol ?? NEAR_DEFAULTS.atol;
   fail(`near (rtol=${rtol}, atol=${atol})`, a, b, why);
+}
+
+/**
+ * fastcore's `test_close`: passes when `a` and `b` have the same shape and every element
+ * differs by at most `eps` (an absolute tolerance, default 1e-5; fastcore's is strict `<`).
+ * @example testClose(tensor([1.000001, 2]), [1, 2])
+ */
+export function testClose(a: unknown, b: unknown, eps = 1e-5): void {
+  if (typeof eps !== 'number' || !(eps >= 0))
+    throw new ArgumentError(`testClose: eps must be a number ≥ 0, got ${String(eps)}`);
+  const why = nearMismatch(a, b, { rtol: 0, atol: eps });
+  if (why !== undefined) fail(`close (eps=${eps})`, a, b, why);
 }

@@ -7,16 +7,16 @@ import type { TypedArray } from '../../dtype.js';
 import type { Storage, View } from '../backend.js';
 
 /** `Backend.gemm` over typed arrays. */
-export type GemmFn = (a: View, b: View, out: View) => void;
+export type GemmFn = (a: View, b: View, out: View, alpha?: number, beta?: number) => void;
 
 /**
  * A `gemm` that reads storages through `array`. Floats accumulate in a JS number (double),
- * int32 wraps at every step as an int32 multiply-add does.
+ * int32 wraps at every step as an int32 multiply-add does. `beta = 0` never reads `out`.
  * @example // not run: a, b and out are backend views (no public constructor)
  * const gemm = arrayGemm((s) => s.handle as TypedArray); gemm(a, b, out);
  */
 export function arrayGemm(array: (s: Storage) => TypedArray): GemmFn {
-  return (a, b, out) => {
+  return (a, b, out, alpha = 1, beta = 0) => {
     const [batch, m, k] = a.shape as [number, number, number];
     const n = out.shape[2]!;
     const xa = array(a.storage);
@@ -38,7 +38,11 @@ export function arrayGemm(array: (s: Storage) => TypedArray): GemmFn {
           } else {
             for (let p = 0; p < k; p++) acc += xa[rowA + p * csa]! * xb[colB + p * rsb]!;
           }
-          xo[out.offset + t * bso + i * rso + j * cso] = acc;
+          const o = out.offset + t * bso + i * rso + j * cso;
+          if (alpha === 1 && beta === 0) xo[o] = acc;
+          else if (isInt)
+            xo[o] = (Math.imul(alpha, acc) + (beta === 0 ? 0 : Math.imul(beta, xo[o]!))) | 0;
+          else xo[o] = alpha * acc + (beta === 0 ? 0 : beta * xo[o]!);
         }
       }
     }

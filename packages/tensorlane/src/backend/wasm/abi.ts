@@ -118,6 +118,32 @@ export interface KernelExports {
     rso: number,
     cso: number,
   ): void;
+
+  // Fused row kernels (`row_norm.rs`, `cross_entropy.rs`): `rows` contiguous rows `rs*`
+  // floats apart; a null (0) weight or bias is absent.
+  norm_f32(
+    rows: number,
+    n: number,
+    x: number,
+    rsx: number,
+    weight: number,
+    bias: number,
+    eps: number,
+    out: number,
+    rso: number,
+    rms: number,
+  ): void;
+  cross_entropy_f32(
+    rows: number,
+    c: number,
+    x: number,
+    rsx: number,
+    target: number,
+    ignoreIndex: number,
+    smoothing: number,
+    logProbs: number,
+    out: number,
+  ): void;
 }
 
 /**
@@ -232,6 +258,8 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   softmax_f32: 7,
   softmax_columns_f32: 7,
   attention_f32: 27,
+  norm_f32: 10,
+  cross_entropy_f32: 9,
   __wasm_init_tls: 1,
 };
 

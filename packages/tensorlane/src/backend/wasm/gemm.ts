@@ -1,6 +1,7 @@
 /**
  * `Backend.gemm` on the wasm backend: float32 runs the kernel crate's `gemm_f32` directly on
- * the views' strides (no copies, batch strides of 0 for broadcast batches); int32 and
+ * the views' strides (no copies, batch strides of 0 for broadcast batches) with the GEMM's
+ * own alpha/beta; int32 and
  * float64 run the reference loop over wasm memory.
  */
 import type { GemmFn } from '../js/gemm.js';
@@ -12,8 +13,8 @@ import { address, type KernelExports } from './abi.js';
  * const gemm = wasmGemm(exports, arrayGemm(array)); gemm(a, b, out);
  */
 export function wasmGemm(exports: KernelExports, reference: GemmFn): GemmFn {
-  return (a, b, out) => {
-    if (out.storage.dtype !== 'float32') return reference(a, b, out);
+  return (a, b, out, alpha = 1, beta = 0) => {
+    if (out.storage.dtype !== 'float32') return reference(a, b, out, alpha, beta);
     const [batch, m, k] = a.shape as [number, number, number];
     const n = out.shape[2]!;
     const [bsa, rsa, csa] = a.strides as [number, number, number];
@@ -24,8 +25,8 @@ export function wasmGemm(exports: KernelExports, reference: GemmFn): GemmFn {
       m,
       n,
       k,
-      1,
-      0,
+      alpha,
+      beta,
       address(a),
       rsa,
       csa,
