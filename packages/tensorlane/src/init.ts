@@ -33,8 +33,10 @@ export interface InitOptions {
    */
   simd?: SimdChoice;
   /**
-   * Where to load the module from (URL, bytes or compiled module), for bundlers and CDNs.
-   * A relative URL resolves against the page in a browser, else against this module.
+   * Where to load the module from, for bundlers and CDNs: a URL, bytes or a compiled
+   * module of one build, or the URL of a folder (ending in `/`) holding the package's
+   * `.wasm` files, from which the build is picked as without `wasm`. A relative URL
+   * resolves against the page in a browser, else against this module.
    */
   wasm?: WasmSource;
   /** The backend to make current (default `'wasm'`). */

@@ -103,3 +103,27 @@ describe('a URL is fetched once', () => {
     expect(backendInfo().build).toBe('simd128');
   });
 });
+
+describe('a folder URL', () => {
+  const realFetch = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+  it.each([
+    ['simd128', 1, 'simd128'],
+    ['none', 1, 'baseline'],
+    ['simd128', 2, 'simd128-threads'],
+  ] as const)(
+    'simd %s, threads %d: fetches the build it picks from the folder',
+    async (simd, threads, build) => {
+      const urls: string[] = [];
+      globalThis.fetch = (async (input: RequestInfo | URL) => {
+        urls.push(String(input));
+        return new Response(bytes(build), { headers: { 'content-type': 'application/wasm' } });
+      }) as typeof fetch;
+      await init({ wasm: 'https://cdn.example.invalid/app/wasm/', simd, threads });
+      expect(urls).toEqual([`https://cdn.example.invalid/app/wasm/tensorlane-${build}.wasm`]);
+      expect(backendInfo().build).toBe(build);
+    },
+  );
+});

@@ -364,8 +364,9 @@ export function kernelsReady(): boolean {
 }
 
 /**
- * Loads (or reloads) a build. Without `wasm`, the package's file of the build `simd` and
- * `threads` pick; with it, the build is read from the module (`buildOfModule`), and
+ * Loads (or reloads) a build. Without `wasm` (or with a folder URL, ending in `/`, that
+ * holds copies of the package's files), the file of the build `simd` and `threads` pick;
+ * with a module, its bytes or its URL, the build is read from it (`buildOfModule`), and
  * `simd` and `threads`, when given, must agree with it (`'build'`: as the module is).
  * Every failure is an InitError, and leaves the loaded build in place.
  */
@@ -378,18 +379,20 @@ export async function loadKernels(
   let module: WebAssembly.Module;
   let build: BuildName;
   let threads: number;
-  if (wasm === undefined) {
+  const url =
+    typeof wasm === 'string' || wasm instanceof URL
+      ? new URL(String(wasm), (globalThis as any).location?.href ?? MODULE_URL)
+      : undefined;
+  const folder = url?.pathname.endsWith('/') ? url : undefined;
+  if (wasm === undefined || folder) {
+    // The package's own files, or a folder holding copies of them: pick as usual.
     threads = resolveThreads(threadsChoice === 'build' ? 'auto' : threadsChoice);
     build = pickBuild(simd, detectWasmFeatures(), threads);
-    module = await compileUrl(defaultUrl(build));
+    module = await compileUrl(folder ? new URL(wasmFileName(build), folder) : defaultUrl(build));
   } else {
     if (wasm instanceof WebAssembly.Module) module = wasm;
-    else if (wasm instanceof ArrayBuffer || wasm instanceof Uint8Array)
-      module = await compile(wasm, 'the bytes passed as `wasm`');
-    else
-      module = await compileUrl(
-        new URL(String(wasm), (globalThis as any).location?.href ?? MODULE_URL),
-      );
+    else if (url) module = await compileUrl(url);
+    else module = await compile(wasm as Uint8Array, 'the bytes passed as `wasm`');
     build = passedBuild(module, simd);
     threads = passedThreads(build, threadsChoice);
   }
