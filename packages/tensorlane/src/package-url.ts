@@ -6,8 +6,8 @@
 
 /**
  * The URL of a file in the package's `wasm/` folder. Each build's URL is written out as a
- * literal `new URL('…', import.meta.url)`: Vite and webpack 5 find those, copy the files
- * into their output and rewrite the URLs, so `await init()` needs no setup in their bundles.
+ * literal `new URL('…', import.meta.url)`, the form every bundler that copies such assets
+ * recognises (Vite and webpack 5 do, so `await init()` needs no setup in their bundles).
  * @example packageWasmUrl('tensorlane-simd128.wasm').pathname.endsWith('/wasm/tensorlane-simd128.wasm') // → true
  */
 export function packageWasmUrl(fileName: string): URL {
