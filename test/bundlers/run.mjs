@@ -10,7 +10,7 @@
  *
  *   node test/bundlers/run.mjs [--bundlers vite,webpack,esbuild,rollup]
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,10 @@ import { serveStatic } from '../matrix/static-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(repoRoot, 'packages/tensorlane');
+const COOP_COEP = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 /** ones(256, 256) @ ones(256, 256), summed. */
 const WANT_SUM = 256 ** 3;
 
@@ -30,12 +34,22 @@ const page = (script, module = true) =>
   `<!doctype html><meta charset="utf-8"><title>tensorlane bundler test</title>\n` +
   `<script ${module ? 'type="module"' : 'defer'} src="${script}"></script>\n`;
 
-/** A fresh app folder: the sources, and node_modules/tensorlane linked to the package. */
+/**
+ * A fresh app folder: the sources, and node_modules/tensorlane holding a copy of the files
+ * the package publishes (as an install gives: a linked package would be treated as source,
+ * e.g. not pre-bundled by Vite's dev server).
+ */
 function makeApp(work) {
   const app = join(work, 'app');
   cpSync(join(here, 'app'), join(app, 'src'), { recursive: true });
-  mkdirSync(join(app, 'node_modules'));
-  symlinkSync(packageDir, join(app, 'node_modules/tensorlane'), 'dir');
+  const installed = join(app, 'node_modules/tensorlane');
+  const { files } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  cpSync(join(packageDir, 'package.json'), join(installed, 'package.json'));
+  for (const entry of files) {
+    const folder = entry.split('/')[0];
+    if (folder !== 'README.md')
+      cpSync(join(packageDir, folder), join(installed, folder), { recursive: true });
+  }
   return app;
 }
 
@@ -44,27 +58,56 @@ function copyWasmFolder(app, out) {
   cpSync(join(app, 'node_modules/tensorlane/wasm'), join(out, 'wasm'), { recursive: true });
 }
 
-/** Each bundler: builds `app` into `out`; returns the pages to load and what each must run. */
+/**
+ * Each bundler: builds `app` into `out`; returns the pages to load and what each must run
+ * (or `{ pages, serve(isolate) }` when it serves them itself).
+ */
 const BUNDLERS = {
   async vite(app, out) {
     const { build } = await import('vite');
-    const src = join(app, 'src');
-    writeFileSync(join(src, 'index.html'), page('./plain-entry.js'));
-    writeFileSync(join(src, 'url.html'), page('./vite-url-entry.js'));
+    writeFileSync(join(app, 'index.html'), page('./src/plain-entry.js'));
+    writeFileSync(join(app, 'url.html'), page('./src/vite-url-entry.js'));
     await build({
-      root: src,
+      root: app,
       configFile: false,
       logLevel: 'warn',
       build: {
         outDir: out,
         emptyOutDir: true,
-        rollupOptions: { input: [join(src, 'index.html'), join(src, 'url.html')] },
+        rollupOptions: { input: [join(app, 'index.html'), join(app, 'url.html')] },
       },
     });
     return [
       { path: 'index.html', recipe: 'plain await init()', threaded: true },
       { path: 'url.html', recipe: '?url of the simd128 build', build: 'simd128' },
     ];
+  },
+  /** Vite's dev server: the page is served by Vite itself, not built. */
+  async 'vite-dev'(app) {
+    const { createServer } = await import('vite');
+    writeFileSync(join(app, 'index.html'), page('./src/plain-entry.js'));
+    return {
+      pages: [
+        {
+          path: 'index.html',
+          recipe: 'plain await init(), dev server',
+          threaded: true,
+        },
+      ],
+      async serve(isolate) {
+        const server = await createServer({
+          root: app,
+          configFile: false,
+          logLevel: 'warn',
+          server: { host: '127.0.0.1', port: 0, headers: isolate ? COOP_COEP : {} },
+        });
+        await server.listen();
+        return {
+          origin: server.resolvedUrls.local[0].replace(/\/$/, ''),
+          close: () => server.close(),
+        };
+      },
+    };
   },
   async webpack(app, out) {
     const { default: webpack } = await import('webpack');
@@ -155,7 +198,8 @@ function problems(result, spec, isolated) {
       `build ${build} on ${threads} thread(s); want ${wantThreaded ? 'a threaded build' : 'one thread'}`,
     );
   if (
-    !/^InitError: .*no-such-folder\/tensorlane-[\w-]+\.wasm failed: HTTP 404.*docs\/bundlers\.md/.test(
+    // A dev server answers unknown paths with the app's page instead of a 404.
+    !/^InitError: .*no-such-folder\/tensorlane-[\w-]+\.wasm (failed: HTTP 404|is not a WebAssembly module \(text\/html).*docs\/bundlers\.md/.test(
       result.missing,
     )
   )
@@ -220,8 +264,11 @@ async function main() {
       const out = join(work, name, 'out');
       const started = Date.now();
       let pages;
+      let serve = (isolate) => serveStatic(out, { isolate });
       try {
-        pages = await BUNDLERS[name](app, out);
+        const built = await BUNDLERS[name](app, out);
+        if (Array.isArray(built)) pages = built;
+        else ({ pages, serve } = built);
       } catch (error) {
         report(false, `${name}: build`, [
           String(error.message ?? error)
@@ -233,7 +280,7 @@ async function main() {
       }
       const built = Date.now();
       for (const isolated of [true, false]) {
-        const server = await serveStatic(out, { isolate: isolated });
+        const server = await serve(isolated);
         try {
           for (const spec of pages) {
             const result = await loadPage(browser, `${server.origin}/${spec.path}`);
