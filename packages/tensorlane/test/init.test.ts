@@ -88,3 +88,19 @@ describe('a module that cannot be fetched', () => {
     expect(String(error)).toMatch(/not a WebAssembly module \(text\/html/);
   });
 });
+
+describe('a module that cannot be instantiated', () => {
+  it('is an InitError naming what the module imports', async () => {
+    // (module (import "env" "f" (func))): not a kernel module, and it needs an import.
+    const foreign = new Uint8Array([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 9, 1, 3, 101, 110, 118, 1, 102, 0, 0,
+    ]);
+    const before = backendInfo();
+    const error = await rejection({ wasm: foreign });
+    expect(error).toBeInstanceOf(InitError);
+    expect(String(error)).toMatch(/instantiating the module as the '[\w-]+' build failed/);
+    expect(String(error)).toContain('it imports env.f');
+    expect(backendInfo()).toEqual(before);
+    expect(ones(2).sum().item()).toBe(2);
+  });
+});
