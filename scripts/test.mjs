@@ -118,6 +118,9 @@ step('packed tarball imports in an empty project', node, ['test/smoke/pack-smoke
 step('built ESM runs in headless Chromium', node, ['test/smoke/browser-smoke.mjs'], {
   count: plainCounts,
 });
+step('bundler recipes in headless Chromium', node, ['test/bundlers/run.mjs'], {
+  count: plainCounts,
+});
 step('lesson demo (quick timings)', node, ['examples/demo.mjs', '--quick'], { count: plainCounts });
 step('lesson page in headless Chromium', node, ['examples/browser/page-test.mjs'], {
   count: plainCounts,

@@ -1,6 +1,6 @@
 /**
  * The runtimes of the matrix and how each is installed: idempotently, into `.runtimes/` at
- * the repo root (gitignored), from the npm registry (Node 22/24, Bun, Deno ship their
+ * the repo root (gitignored), from the npm registry (Node 20.0/22/24, Bun, Deno ship their
  * binaries as npm packages) or Debian (Chromium, Firefox ESR, with apt-get when root).
  * `ensureRuntime()` returns the executable or throws an Error that says why not.
  */
@@ -133,6 +133,15 @@ export const RUNTIMES = [
     kind: 'process',
     ensure: () => nodeOfMajor('node20', 20),
     // Node 20's V8 validates relaxed-simd only behind this flag.
+    args: (cell, request) => ['--experimental-wasm-relaxed-simd', cell, request],
+  },
+  {
+    // The lowest Node that `engines` allows: no process.getBuiltinModule (20.16), so the
+    // first op cannot load the kernels by itself and `init()` imports node: builtins.
+    id: 'node20.0',
+    label: 'Node 20.0',
+    kind: 'process',
+    ensure: () => ensureNpmBinary('node20.0', nodePackage(), '20.0.0'),
     args: (cell, request) => ['--experimental-wasm-relaxed-simd', cell, request],
   },
   {

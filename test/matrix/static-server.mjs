@@ -16,16 +16,21 @@ const MIME = {
   '.map': 'application/json',
 };
 
-/** Serves `root`; resolves to `{ origin, close() }` once listening. */
-export function serveStatic(root) {
+/**
+ * Serves `root`; resolves to `{ origin, close() }` once listening. `isolate: false` leaves
+ * out COOP/COEP (a page that is not cross-origin isolated, as most are).
+ */
+export function serveStatic(root, { isolate = true } = {}) {
   const base = normalize(root + sep);
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
     const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
+      ...(isolate && {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      }),
       'Cache-Control': 'no-store',
     };
     if (!file.startsWith(base)) {
@@ -48,7 +53,12 @@ export function serveStatic(root) {
       const { port } = server.address();
       resolve({
         origin: `http://127.0.0.1:${port}`,
-        close: () => new Promise((done) => server.close(() => done())),
+        // Kept-alive connections (a page's still-open fetches) would hold close() for a minute.
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

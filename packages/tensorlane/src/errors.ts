@@ -2,12 +2,7 @@
  * Typed errors. Each message names the op, the shapes involved and the rule broken, e.g.
  * `ShapeError: matmul: [5, 784] @ [10, 784]: inner dimensions differ (784 vs 10)`.
  */
-export class TensorlaneError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class TensorlaneError extends Error {}
 /** An argument of the wrong kind or out of its range: a string for a number, a negative tolerance. */
 export class ArgumentError extends TensorlaneError {}
 export class ShapeError extends TensorlaneError {}
@@ -48,8 +43,33 @@ export class KernelTrapError extends TensorlaneError {
 }
 /** A weights file (safetensors, .npy) that is malformed: names the tensor and the problem. */
 export class FormatError extends TensorlaneError {}
-/** An op called before the wasm module is ready (browsers must `await init()` first). */
+/**
+ * The wasm kernels cannot run: an op before `await init()` where the first op cannot load
+ * them (browsers), or a module `init` cannot fetch, compile or instantiate as asked. Bad
+ * `init` options are an `ArgumentError` instead.
+ */
 export class InitError extends TensorlaneError {}
+
+// Each class's name as a string on its prototype: minifiers (Vite's, webpack's) rename
+// classes, and `new.target.name` then printed an error as e.g. 'h: init: …'.
+for (const [name, type] of Object.entries({
+  TensorlaneError,
+  ArgumentError,
+  ShapeError,
+  IndexError,
+  DtypeError,
+  DisposedError,
+  OutOfMemoryError,
+  EinsumError,
+  KernelTrapError,
+  FormatError,
+  InitError,
+}))
+  Object.defineProperty(type.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
 
 /** `[2, 3]` as printed in error messages. */
 export function fmtShape(shape: readonly number[]): string {

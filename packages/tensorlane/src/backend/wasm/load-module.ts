@@ -12,6 +12,7 @@ import { InitError } from '../../errors.js';
 import { MODULE_URL, packageWasmUrl } from '../../package-url.js';
 import { abiMismatches, isKernelExports, type KernelExports } from './abi.js';
 import { detectWasmFeatures, type WasmFeatures } from './features.js';
+import { importNodeBuiltins, needsBuiltinImport, nodeBuiltin } from './node-builtins.js';
 import {
   availableCores,
   startThreadPool,
@@ -100,38 +101,164 @@ function readFileSync(url: URL): Uint8Array | undefined {
   const g = globalThis as any;
   if (url.protocol !== 'file:') return undefined;
   if (g.Deno?.readFileSync) return g.Deno.readFileSync(url);
-  const fs = g.process?.getBuiltinModule?.('node:fs');
+  const fs = nodeBuiltin('node:fs');
   return fs ? new Uint8Array(fs.readFileSync(url)) : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The build without its `-threads`. */
+function singleThreadTwin(build: BuildName): BuildName {
+  return build.replace('-threads', '') as BuildName;
+}
+
+/** The names of the features a `target_features` section (written by wasm-ld) says are used. */
+function usedTargetFeatures(section: ArrayBuffer): Set<string> {
+  const bytes = new Uint8Array(section);
+  let at = 0;
+  const leb = (): number => {
+    let value = 0;
+    for (let shift = 0; at < bytes.length; shift += 7) {
+      const byte = bytes[at++]!;
+      value |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    return value;
+  };
+  const used = new Set<string>();
+  for (let n = leb(); n > 0 && at < bytes.length; n--) {
+    const prefix = bytes[at++];
+    const length = leb();
+    const name = String.fromCharCode(...bytes.subarray(at, at + length));
+    at += length;
+    if (prefix === 0x2b) used.add(name); // '+'
+  }
+  return used;
+}
+
+/**
+ * The build a compiled module is: the SIMD level from its `target_features` section, the
+ * threads from its imported memory. Undefined without the section (a stripped module):
+ * then the `simd` option is taken at its word.
+ */
+export function buildOfModule(module: WebAssembly.Module): BuildName | undefined {
+  const [section] = WebAssembly.Module.customSections(module, 'target_features');
+  if (!section) return undefined;
+  const used = usedTargetFeatures(section);
+  const level = used.has('relaxed-simd') ? 'relaxed' : used.has('simd128') ? 'simd128' : 'baseline';
+  const threaded = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  return threaded && level !== 'baseline' ? `${level}-threads` : level;
+}
+
+/** The build of a module passed to `init({ wasm })`, which must agree with a `simd` given. */
+function passedBuild(module: WebAssembly.Module, simd: SimdChoice): BuildName {
+  const build = buildOfModule(module);
+  if (build === undefined) {
+    const claimed = pickSingleThreadBuild(simd, detectWasmFeatures());
+    const threaded = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+    return threaded && claimed !== 'baseline'
+      ? (`${singleThreadTwin(claimed)}-threads` as BuildName)
+      : claimed;
+  }
+  const level = singleThreadTwin(build);
+  if (simd !== 'auto' && (simd === 'none' ? 'baseline' : simd) !== level)
+    throw new InitError(
+      `init: simd: '${simd}' was given but the module passed is the '${build}' build (its ` +
+        'target_features section says so); leave `simd` out when passing `wasm` (the build ' +
+        `is read from the module), or pass ${wasmFileName(simd === 'none' ? 'baseline' : simd)}`,
+    );
+  return build;
+}
+
+/** What `init({ threads })` asks of a passed module; `'build'`: as the module is built. */
+type PassedThreads = ThreadsChoice | 'build';
+
+/** The thread count a passed module of `build` runs with, or an InitError saying what to pass. */
+function passedThreads(build: BuildName, choice: PassedThreads): number {
+  const threaded = isThreaded(build);
+  const single = wasmFileName(singleThreadTwin(build));
+  if (threaded && !threadsSupported()) {
+    const why =
+      (globalThis as any).crossOriginIsolated === false
+        ? 'this page is not cross-origin isolated: serve it with the headers ' +
+          '`Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: ' +
+          'require-corp`'
+        : 'this runtime has no SharedArrayBuffer or no workers';
+    throw new InitError(
+      `init: the module passed is the threaded '${build}' build, which needs shared memory, ` +
+        `but ${why}; or pass the single-thread build ${single}`,
+    );
+  }
+  if (choice === 'build') return threaded ? resolveThreads('auto') : 1;
+  const n = resolveThreads(choice);
+  if (threaded && n === 1)
+    throw new InitError(
+      `init: threads: ${choice} asks for one thread but the module passed is the threaded ` +
+        `'${build}' build; pass the single-thread build ${single}, or threads: 2 or more`,
+    );
+  if (!threaded && n > 1 && build !== 'baseline')
+    throw new InitError(
+      `init: threads: ${choice} needs a threaded build but the module passed is the ` +
+        `single-thread '${build}' build; pass ${wasmFileName(`${build}-threads` as BuildName)} ` +
+        '(on a page, served with COOP/COEP headers), or threads: 1',
+    );
+  return threaded ? n : 1;
+}
+
+/** What to pass instead when the engine rejects a build. */
+function engineHint(): string {
+  const features = detectWasmFeatures();
+  if (features.relaxedSimd) return 'pass the .wasm file shipped with this tensorlane version';
+  return features.simd128
+    ? 'this engine has no relaxed SIMD: pass tensorlane-simd128.wasm (or its -threads twin)'
+    : 'this engine has no wasm SIMD: pass tensorlane-baseline.wasm';
 }
 
 /** Instantiates `module` as `build` (with shared memory and a pool for the threaded one). */
 function instantiate(module: WebAssembly.Module, build: BuildName, threads: number): LoadedKernels {
-  loaded?.pool?.shutdown();
-  loaded = undefined;
-  if (!isThreaded(build)) {
-    const exports = { ...new WebAssembly.Instance(module, {}).exports };
-    if (!isKernelExports(exports, false)) throw abiError(build, exports, false);
+  const threaded = isThreaded(build);
+  let exports: Record<string, unknown>;
+  let memory: WebAssembly.Memory | undefined;
+  try {
+    if (threaded) {
+      memory = new WebAssembly.Memory({
+        initial: THREADED_INITIAL_PAGES,
+        maximum: THREADED_MAXIMUM_PAGES,
+        shared: true,
+      });
+      // The memory is imported, not exported: put it where the backend looks for it.
+      exports = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory };
+    } else exports = { ...new WebAssembly.Instance(module, {}).exports };
+  } catch (error) {
+    const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
+    throw new InitError(
+      `init: instantiating the module as the '${build}' build failed (${messageOf(error)}; ` +
+        `it imports ${imports.length ? imports.join(', ') : 'nothing'}); ${engineHint()}`,
+    );
+  }
+  // Only once the new module is instantiated and checked, end the old one's workers.
+  if (memory) {
+    if (!isKernelExports(exports, true)) throw abiError(build, exports, true);
+    loaded?.pool?.shutdown();
+    loaded = undefined;
+    const guarded = guardTraps(exports, true);
+    const pool = startThreadPool(module, memory, guarded, threads);
     loaded = {
-      exports: guardTraps(exports, false),
+      exports: guarded,
       build,
       features: detectWasmFeatures(),
-      threads: 1,
-      pool: undefined,
+      threads: pool.threads,
+      pool,
     };
     return loaded;
   }
-  const memory = new WebAssembly.Memory({
-    initial: THREADED_INITIAL_PAGES,
-    maximum: THREADED_MAXIMUM_PAGES,
-    shared: true,
-  });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  // The memory is imported, not exported: put it where the backend looks for it.
-  const exports = { ...instance.exports, memory };
-  if (!isKernelExports(exports, true)) throw abiError(build, exports, true);
-  const guarded = guardTraps(exports, true);
-  const pool = startThreadPool(module, memory, guarded, threads);
-  loaded = { exports: guarded, build, features: detectWasmFeatures(), threads: pool.threads, pool };
+  if (!isKernelExports(exports, false)) throw abiError(build, exports, false);
+  loaded?.pool?.shutdown();
+  loaded = undefined;
+  const guarded = guardTraps(exports, false);
+  loaded = { exports: guarded, build, features: detectWasmFeatures(), threads: 1, pool: undefined };
   return loaded;
 }
 
@@ -149,8 +276,68 @@ function abiError(
   );
 }
 
-async function compile(source: Uint8Array | ArrayBuffer): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(source as Uint8Array<ArrayBuffer>);
+/** Compiles bytes read from `from` (a URL, or 'the bytes passed'). */
+async function compile(
+  source: Uint8Array | ArrayBuffer,
+  from: string,
+): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(source as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw new InitError(
+      `init: the engine could not compile ${from} (${messageOf(error)}); ${engineHint()}`,
+    );
+  }
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** Where to read about serving the files (the message of every failed fetch ends with it). */
+const SERVE_HINT =
+  "copy the package's wasm/ files there, or pass `init({ wasm })` the URL your bundler " +
+  'gives (see docs/bundlers.md in the tensorlane repository)';
+
+/** Fetches (once) and compiles the module at `url`; every failure is an InitError. */
+async function compileUrl(url: URL): Promise<WebAssembly.Module> {
+  const local = readFileSync(url);
+  if (local) return compile(local, url.href);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new InitError(
+      `init: fetching ${url.href} failed (${messageOf(error)}); check that the URL is right ` +
+        `and may be fetched from here (CORS), or ${SERVE_HINT}`,
+    );
+  }
+  if (!response.ok)
+    throw new InitError(
+      `init: fetching ${url.href} failed: HTTP ${response.status}` +
+        `${response.statusText ? ` ${response.statusText}` : ''}; the .wasm file is not served ` +
+        `at that URL: ${SERVE_HINT}`,
+    );
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+  // Streaming needs the wasm MIME type; any other type compiles from the bytes of this
+  // same response, so the file is fetched once either way.
+  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (error) {
+      throw new InitError(
+        `init: the engine could not compile ${url.href} (${messageOf(error)}); ${engineHint()}`,
+      );
+    }
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+    const start = String.fromCharCode(...bytes.subarray(0, 24)).replace(/[^\x20-\x7e]/g, '.');
+    throw new InitError(
+      `init: ${url.href} is not a WebAssembly module (${type || 'no content-type'}, ` +
+        `${bytes.length} bytes starting ${JSON.stringify(start)}): a server that answers ` +
+        `unknown paths with a page does so for a missing file; ${SERVE_HINT}`,
+    );
+  }
+  return compile(bytes, url.href);
 }
 
 /** The loaded kernels, loading the default build synchronously where the runtime allows. */
@@ -161,8 +348,12 @@ export function loadedKernels(): LoadedKernels {
   const bytes = readFileSync(defaultUrl(build));
   if (!bytes)
     throw new InitError(
-      'tensorlane is not initialised: call `await init()` before the first op in a browser ' +
-        "(or setBackend('js') to run without wasm)",
+      needsBuiltinImport()
+        ? 'tensorlane is not initialised: this Node has no process.getBuiltinModule (added ' +
+            'in 20.16), so the first op cannot load the kernels by itself: call `await init()` ' +
+            "once before it (or setBackend('js') to run without wasm)"
+        : 'tensorlane is not initialised: call `await init()` before the first op in a browser ' +
+            "(or setBackend('js') to run without wasm)",
     );
   return instantiate(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), build, threads);
 }
@@ -173,36 +364,41 @@ export function kernelsReady(): boolean {
 }
 
 /**
- * Loads (or reloads) a build. A given `wasm` source must match the chosen build. With
- * `threads` above 1 (where threads can run) it loads the chosen build's threaded twin.
+ * Loads (or reloads) a build. Without `wasm` (or with a folder URL, ending in `/`, that
+ * holds copies of the package's files), the file of the build `simd` and `threads` pick;
+ * with a module, its bytes or its URL, the build is read from it (`buildOfModule`), and
+ * `simd` and `threads`, when given, must agree with it (`'build'`: as the module is).
+ * Every failure is an InitError, and leaves the loaded build in place.
  */
 export async function loadKernels(
   simd: SimdChoice = 'auto',
   wasm?: WasmSource,
-  threadsChoice: ThreadsChoice = 1,
+  threadsChoice: PassedThreads = 1,
 ): Promise<LoadedKernels> {
-  const threads = resolveThreads(threadsChoice);
-  const build = pickBuild(simd, detectWasmFeatures(), threads);
-  const done = async (module: WebAssembly.Module) => {
-    const kernels = instantiate(module, build, threads);
-    await kernels.pool?.ready;
-    return kernels;
-  };
-  const source = wasm ?? defaultUrl(build);
-  if (source instanceof WebAssembly.Module) return done(source);
-  if (source instanceof ArrayBuffer || source instanceof Uint8Array)
-    return done(await compile(source));
-  const url = new URL(String(source), (globalThis as any).location?.href ?? MODULE_URL);
-  const local = readFileSync(url);
-  if (local) return done(await compile(local));
-  const response = fetch(url);
-  const module =
-    typeof WebAssembly.compileStreaming === 'function'
-      ? await WebAssembly.compileStreaming(response).catch(async () =>
-          compile(await (await fetch(url)).arrayBuffer()),
-        )
-      : await compile(await (await response).arrayBuffer());
-  return done(module);
+  await importNodeBuiltins();
+  let module: WebAssembly.Module;
+  let build: BuildName;
+  let threads: number;
+  const url =
+    typeof wasm === 'string' || wasm instanceof URL
+      ? new URL(String(wasm), (globalThis as any).location?.href ?? MODULE_URL)
+      : undefined;
+  const folder = url?.pathname.endsWith('/') ? url : undefined;
+  if (wasm === undefined || folder) {
+    // The package's own files, or a folder holding copies of them: pick as usual.
+    threads = resolveThreads(threadsChoice === 'build' ? 'auto' : threadsChoice);
+    build = pickBuild(simd, detectWasmFeatures(), threads);
+    module = await compileUrl(folder ? new URL(wasmFileName(build), folder) : defaultUrl(build));
+  } else {
+    if (wasm instanceof WebAssembly.Module) module = wasm;
+    else if (url) module = await compileUrl(url);
+    else module = await compile(wasm as Uint8Array, 'the bytes passed as `wasm`');
+    build = passedBuild(module, simd);
+    threads = passedThreads(build, threadsChoice);
+  }
+  const kernels = instantiate(module, build, threads);
+  await kernels.pool?.ready;
+  return kernels;
 }
 
 /** Ends the worker threads, if any; later ops run on the calling thread. */

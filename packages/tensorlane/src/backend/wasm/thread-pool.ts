@@ -10,6 +10,7 @@
  * file has to be found next to a bundle. `shutdown()` ends the workers explicitly.
  */
 import type { ThreadedKernelExports } from './abi.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 /** Bytes of each worker's shadow stack (the kernels keep little on it). */
 const WORKER_STACK_BYTES = 512 * 1024;
@@ -72,13 +73,7 @@ interface Handle {
 
 /** `node:worker_threads` where the runtime has it (Node, and Deno and Bun through their Node APIs). */
 function nodeWorkerThreads(): any {
-  const g = globalThis as any;
-  if (typeof g.process?.getBuiltinModule !== 'function') return undefined;
-  try {
-    return g.process.getBuiltinModule('node:worker_threads');
-  } catch {
-    return undefined;
-  }
+  return nodeBuiltin('node:worker_threads');
 }
 
 function spawn(): Handle {
@@ -132,7 +127,7 @@ export function threadsSupported(): boolean {
 /** Logical cores, as the runtime reports them (at least 1). */
 export function availableCores(): number {
   const g = globalThis as any;
-  const os = g.process?.getBuiltinModule?.('node:os');
+  const os = nodeBuiltin('node:os');
   const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.floor(n));
 }
