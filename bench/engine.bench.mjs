@@ -5,8 +5,7 @@
 // move, and tfjs-backend-wasm's op, interleaved in one process; the note gives the op's
 // share of the copy's bandwidth and tfjs time ÷ tensorlane time.
 //   node bench/engine.bench.mjs [--quick]
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { loadTfjs } from './peers/tfjs.mjs';
 import { medians } from './runner/medians.mjs';
 import { randomData } from './runner/random-data.mjs';
 
@@ -14,24 +13,6 @@ const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-const require = createRequire(import.meta.url);
-
-async function loadTfjs(log) {
-  try {
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(
-      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    );
-    wasm.setThreadsCount(1);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    return tf;
-  } catch (e) {
-    log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
-}
 
 const numel = (shape) => shape.reduce((a, b) => a * b, 1);
 

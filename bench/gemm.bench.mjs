@@ -14,9 +14,8 @@
 // the largest difference between their results.
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { attentionModel, matmulModel } from './peers/onnx-model.mjs';
+import { loadTfjs } from './peers/tfjs.mjs';
 import { randomData } from './runner/random-data.mjs';
 
 const entry =
@@ -24,7 +23,6 @@ const entry =
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
 const wasmDir = new URL('../packages/tensorlane/wasm/', import.meta.url);
-const require = createRequire(import.meta.url);
 
 /** [name, batch, m, k, n] — the issue's "Done when" shapes. */
 const GEMMS = [
@@ -110,25 +108,6 @@ async function alternate(tasks, { rounds, sampleMs, warmupMs }) {
 }
 
 // ---------------------------------------------------------------- contenders
-
-async function loadTfjs(log) {
-  try {
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const dir = dirname(
-      require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
-    );
-    wasm.setWasmPaths(`${dir}/`);
-    wasm.setThreadsCount(1);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    return tf;
-  } catch (e) {
-    log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
-}
 
 async function loadOrt(log) {
   try {

@@ -6,53 +6,13 @@
 //      outside the timing; tfjs has no class-index form)
 // Each contender allocates its result and frees it (tfjs inside tf.tidy); medians over
 // interleaved rounds. TENSORLANE_ENTRY may point at another build (default: dist/index.js).
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Bench } from 'tinybench';
+import { loadTfjs } from './peers/tfjs.mjs';
+import { medians } from './runner/medians.mjs';
 
-const require = createRequire(import.meta.url);
 const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-
-/**
- * Median ms per task: each round measures every task once, the median round is kept.
- * `rounds`/`iterations` are lowered for the 100 MB cross-entropy, whose tfjs form takes
- * most of a second per call.
- */
-function medians(tasks, { quick, budgetMs }, { rounds: full = 5, iterations = 5 } = {}) {
-  for (const [, fn] of tasks) fn(); // a failing contender throws here, not inside tinybench
-  const rounds = quick ? 1 : full;
-  const time = Math.max(50, Math.min(300, budgetMs / (6 * rounds * tasks.length)));
-  const perRound = tasks.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time, iterations, warmupTime: time / 4, warmupIterations: 1 });
-    for (const [name, fn] of tasks) bench.add(name, fn);
-    bench.runSync();
-    bench.tasks.forEach((t, i) => {
-      perRound[i].push(t.result.latency.p50);
-    });
-  }
-  return perRound.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
-}
-
-async function loadTfjs(log) {
-  try {
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(
-      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    );
-    wasm.setThreadsCount(1);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    return tf;
-  } catch (e) {
-    log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
-}
 
 /** Same pseudo-random floats for both libraries. */
 function values(n, seed, scale) {
