@@ -10,6 +10,7 @@
     feature(stdarch_wasm_atomic_wait)
 )]
 
+pub mod activation_math;
 pub mod attention;
 pub mod binary;
 pub mod copy;
@@ -20,6 +21,7 @@ pub mod memory;
 pub mod pool;
 pub mod reduce;
 pub mod scalar;
+pub mod scan;
 pub mod scratch;
 pub mod simd;
 pub mod simd_ext;
@@ -474,4 +476,46 @@ pub unsafe extern "C" fn attention_f32(
         cso,
     };
     attention::attention(&args)
+}
+
+// Scans (issue 16).
+
+/// Inclusive scan (`op`: scan::ScanOp) of float32 along one dim. `dims` holds the outer
+/// shape and the input's and output's outer strides (`nouter` each); each outer index scans
+/// `n` steps (`sna`/`sno` apart) of `inner` elements (`sia`/`sio` apart). 0 if unknown.
+///
+/// # Safety
+/// `dims` holds `3·nouter` values; every element the layout addresses must be valid.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn scan_f32(
+    op: u32,
+    nouter: usize,
+    dims: *const isize,
+    n: usize,
+    sna: isize,
+    sno: isize,
+    inner: usize,
+    sia: isize,
+    sio: isize,
+    a: *const f32,
+    out: *mut f32,
+) -> u32 {
+    let Some(op) = scan::ScanOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<2>(dims, nouter);
+    let block = scan::ScanBlock {
+        n,
+        inner,
+        sn: [sna, sno],
+        si: [sia, sio],
+    };
+    let total = strided::element_count(shape) * n * inner;
+    let (a, out) = (a as usize, out as usize);
+    strided::split_outer_sized(shape, strides, total, |shape, [oa, oo]| {
+        let (a, out) = ((a as *const f32).offset(oa), (out as *mut f32).offset(oo));
+        scan::scan_f32(op, shape, strides, &block, a, out)
+    });
+    1
 }

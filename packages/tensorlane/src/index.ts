@@ -42,14 +42,27 @@ export type { PrintOptions } from './format/print-options.js';
 export { type IndexItem, Slice, slice } from './indexing.js';
 export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from './init.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
+export {
+  erf,
+  expm1,
+  gelu,
+  leakyRelu,
+  log1p,
+  sign,
+  silu,
+  softplus,
+} from './ops/activation.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
+export type { ClampBound } from './ops/elementwise.js';
 export * from './ops/functional.js';
 export { allclose, isclose } from './ops/isclose.js';
 export { bmm, dot, matmul, mm, mv, outer } from './ops/matmul.js';
 export type { Operand } from './ops/operands.js';
 export type { Dims, VarianceOptions } from './ops/reduce.js';
+export { cumprod, cumsum } from './ops/scan.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { argsort, sort, topk } from './ops/sort.js';
 export { promoteTypes, resultType } from './promote.js';
 export { manualSeed, rand, randint, randn } from './random.js';
 export { type NestedArray, Tensor } from './tensor.js';
