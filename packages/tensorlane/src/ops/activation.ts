@@ -30,7 +30,7 @@ export function erf(t: Tensor): Tensor {
 
 /**
  * GELU: `x·Φ(x)` (`approximate: 'none'`), or torch's tanh approximation (`'tanh'`).
- * @example gelu(tensor([-1, 0, 1])) // → tensor([-0.1587,  0.0000,  0.8413])
+ * @example gelu(tensor([-1, 0, 1], { dtype: 'float32' })) // → tensor([-0.1587,  0.0000,  0.8413])
  * @example gelu(tensor([1.5]), 'tanh') // → tensor([1.3996])
  */
 export function gelu(t: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
@@ -40,7 +40,7 @@ export function gelu(t: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
 
 /**
  * SiLU (swish): `x·sigmoid(x)`.
- * @example silu(tensor([-1, 0, 2])) // → tensor([-0.2689,  0.0000,  1.7616])
+ * @example silu(tensor([-1, 0, 2], { dtype: 'float32' })) // → tensor([-0.2689,  0.0000,  1.7616])
  */
 export function silu(t: Tensor): Tensor {
   return unaryOp('silu', floatInput('silu', t));
@@ -57,7 +57,7 @@ export function leakyRelu(t: Tensor, negativeSlope = 0.01): Tensor {
 
 /**
  * `log(1 + e^{βx})/β`, or `x` where `βx > threshold` (torch's linear cut-over).
- * @example softplus(tensor([-1, 0, 30])) // → tensor([ 0.3133,  0.6931, 30.0000])
+ * @example softplus(tensor([-1, 0, 30], { dtype: 'float32' })) // → tensor([ 0.3133,  0.6931, 30.0000])
  */
 export function softplus(t: Tensor, beta = 1, threshold = 20): Tensor {
   const b = expectNumber('softplus', 'beta', beta);
@@ -67,7 +67,7 @@ export function softplus(t: Tensor, beta = 1, threshold = 20): Tensor {
 
 /**
  * `log(1 + x)`, accurate for small x.
- * @example log1p(tensor([1e-10])).item() // → 1e-10
+ * @example log1p(tensor([1e-10], { dtype: 'float64' })).item() // → 9.999999999500001e-11
  */
 export function log1p(t: Tensor): Tensor {
   return unaryOp('log1p', expectTensor('log1p', 'input', t));

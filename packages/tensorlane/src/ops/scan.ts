@@ -49,7 +49,7 @@ function scanAlong(name: string, op: ScanOp, t: Tensor, dim: number): Tensor {
 
 /**
  * Running sum along `dim`.
- * @example cumsum(tensor([[1, 2, 3], [4, 5, 6]]), 1) // → tensor([[ 1,  3,  6],\n        [ 4,  9, 15]], dtype=torch.int32)
+ * @example cumsum(tensor([1, 2, 3, 4]), 0) // → tensor([ 1,  3,  6, 10], dtype=torch.int32)
  */
 export function cumsum(t: Tensor, dim: number): Tensor {
   return scanAlong('cumsum', 'sum', t, dim);
