@@ -38,7 +38,18 @@ unsafe fn scan_block<const PROD: bool>(
     out: *mut f32,
     acc: &mut [f64],
 ) {
-    acc.fill(if PROD { 1.0 } else { 0.0 });
+    let init = if PROD { 1.0 } else { 0.0 };
+    if b.inner == 1 {
+        // Scanning the last dim: one running value, no vector to carry.
+        let mut r: f64 = init;
+        for k in 0..b.n as isize {
+            let x = *a.offset(k * b.sn[0]) as f64;
+            r = if PROD { r * x } else { r + x };
+            *out.offset(k * b.sn[1]) = r as f32;
+        }
+        return;
+    }
+    acc.fill(init);
     let [sa, so] = b.si;
     for k in 0..b.n as isize {
         let (ak, ok) = (a.offset(k * b.sn[0]), out.offset(k * b.sn[1]));

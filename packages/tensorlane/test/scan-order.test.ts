@@ -3,6 +3,7 @@
  * by fixtures/gen-scan-order-cases.py), on both backends; their argument errors.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
   ArgumentError,
@@ -196,6 +197,45 @@ describeBackends('scan, order and activations against torch', (it) => {
           expect.fail(`${c.op}(${dec(c.input[i]!)}) = ${got[i]}, torch ${w}: ${d} ulps`);
       });
     }
+  });
+});
+
+describeBackends('sort and topk properties', (it) => {
+  /** The reference order: a stable sort of positions by a naive comparison, NaN largest. */
+  const naiveOrder = (xs: number[], desc: boolean) =>
+    xs
+      .map((_, i) => i)
+      .sort((i, j) => {
+        const [a, b] = [xs[i]!, xs[j]!];
+        const key = (v: number) => (Number.isNaN(v) ? 2 : 0);
+        let c = key(a) - key(b) || (a < b ? -1 : a > b ? 1 : 0);
+        if (desc) c = -c;
+        return c || i - j;
+      });
+
+  it('sort is the stable order and topk(k) is its first k, with ties, NaN and ±Infinity', () => {
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(Number.NaN, Infinity, -Infinity, -0),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.boolean(),
+        (xs, kk, desc) => {
+          const t = tensor(xs, { dtype: 'float32' });
+          const want = naiveOrder(xs, desc);
+          const { values, indices } = t.sort(-1, desc);
+          expect(Array.from(indices.data())).toEqual(want);
+          expect(Array.from(values.data())).toEqual(want.map((i) => Math.fround(xs[i]!)));
+          const k = kk % (xs.length + 1);
+          const top = t.topk(k, -1, desc);
+          expect(Array.from(top.indices.data())).toEqual(want.slice(0, k));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
