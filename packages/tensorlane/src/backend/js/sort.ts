@@ -4,7 +4,7 @@
  * exactly the first k of the full sort. k < n keeps a binary heap of the k best seen
  * (O(n log k)); k = n sorts the row (O(n log n)).
  */
-import type { TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { forEachRow } from '../../shape/strided-rows.js';
 import type { Storage, View } from '../backend.js';
 
@@ -45,7 +45,10 @@ export function sortKernel(array: (s: Storage) => TypedArray) {
       for (let r = 0; r < m; r++) {
         const p = offs[0]! + r * inner[0]!;
         for (let j = 0; j < n; j++) row[j] = xa[p + j * sa!]!;
-        order = k < n ? selectFirst(n, k, before, order) : sortAll(row, n, descending, order);
+        order =
+          k < n
+            ? selectFirst(n, k, before, order)
+            : sortAll(row, n, descending, a.storage.dtype, order);
         let q = offs[1]! + r * inner[1]!;
         let t = offs[2]! + r * inner[2]!;
         for (let j = 0; j < k; j++, q += sv!, t += si!) {
@@ -57,12 +60,45 @@ export function sortKernel(array: (s: Storage) => TypedArray) {
   };
 }
 
+/** Positions per row that fit beside a 32-bit order key in a float64's 53 bits. */
+const POSITION_BITS = 21;
+const POSITIONS = 2 ** POSITION_BITS;
+
 /**
- * All `n` positions in order: NaNs are set aside (in position order) and the rest sorted by a
- * numeric comparator with position as the tie-break, which is much faster than `before`.
+ * All `n` positions in order. Rows of 32-bit values (float32, int32, bool) with at most 2^21
+ * elements sort as float64 keys `orderKey·2^21 + position` with the engine's native numeric
+ * sort, no comparator: equal values tie-break by position, so it is stable. Other rows sort
+ * positions with a numeric comparator, NaNs set aside.
  */
-function sortAll(row: Float64Array, n: number, descending: boolean, order: Int32Array): Int32Array {
+function sortAll(
+  row: Float64Array,
+  n: number,
+  descending: boolean,
+  dtype: DType,
+  order: Int32Array,
+): Int32Array {
   const idx = order.length === n ? order : new Int32Array(n);
+  if (dtype !== 'float64' && n <= POSITIONS) {
+    const keys = new Float64Array(n);
+    const f32 = new Float32Array(1);
+    const bits = new Uint32Array(f32.buffer);
+    for (let j = 0; j < n; j++) {
+      const v = row[j]!;
+      let key: number;
+      if (dtype !== 'float32') key = v + 2 ** 31;
+      else if (Number.isNaN(v)) key = 0xffffffff;
+      else {
+        // -0 keys as +0. IEEE bits order like integers once negatives are flipped.
+        f32[0] = v === 0 ? 0 : v;
+        const b = bits[0]!;
+        key = b >= 0x80000000 ? 0xffffffff - b : b + 0x80000000;
+      }
+      keys[j] = (descending ? 0xffffffff - key : key) * POSITIONS + j;
+    }
+    keys.sort();
+    for (let j = 0; j < n; j++) idx[j] = keys[j]! % POSITIONS;
+    return idx;
+  }
   let m = 0;
   for (let j = 0; j < n; j++) if (!Number.isNaN(row[j]!)) idx[m++] = j;
   const nans = n - m;
