@@ -223,8 +223,10 @@ describeBackends('sort and topk properties', (it) => {
         fc.array(value, { minLength: 1, maxLength: 40 }),
         fc.nat(),
         fc.boolean(),
-        (xs, kk, desc) => {
-          const t = tensor(xs, { dtype: 'float32' });
+        // float32 sorts by packed keys, float64 by a comparator: both paths.
+        fc.constantFrom('float32' as const, 'float64' as const),
+        (xs, kk, desc, dtype) => {
+          const t = tensor(xs, { dtype });
           const want = naiveOrder(xs, desc);
           const { values, indices } = t.sort(-1, desc);
           expect(Array.from(indices.data())).toEqual(want);
