@@ -83,7 +83,8 @@ const ACTIVATION_ULPS: Record<string, number> = {
   gelu: 7,
   geluTanh: 6,
   silu: 4,
-  // The wasm kernel takes the slope as a float32.
+  // float32 tensors take the slope as a float32 (as torch's float32 kernel); torch's row here
+  // is float64.
   leakyRelu: 1,
   softplus: 1,
   log1p: 1,
