@@ -15,7 +15,13 @@
  * `test/fixtures/gen_random.py` reimplements this independently for the tests.
  */
 
-import { fromFlat, type ShapeAndOptions, shapeAndOptions } from './creation.js';
+import { expectInt32Values, expectOptionalDtype } from './argument-checks.js';
+import {
+  creationOptions,
+  filledTensor,
+  type ShapeAndOptions,
+  shapeAndOptions,
+} from './creation.js';
 import type { DType } from './dtype.js';
 import { ArgumentError, DtypeError, ShapeError } from './errors.js';
 import { numelOf } from './shape/strides.js';
@@ -85,7 +91,7 @@ function uniform53(): number {
 }
 
 function floatDtype(op: string, dtype: DType | undefined): DType {
-  const d = dtype ?? 'float32';
+  const d = expectOptionalDtype(op, dtype) ?? 'float32';
   if (d !== 'float32' && d !== 'float64')
     throw new DtypeError(`${op}: dtype must be float32 or float64, got ${d}`);
   return d;
@@ -98,10 +104,10 @@ export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('rand', args);
   const dtype = floatDtype('rand', options.dtype);
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    values[i] = dtype === 'float32' ? (nextUint32() >>> 8) * 2 ** -24 : uniform53();
-  return fromFlat(values, shape, dtype);
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i++)
+      values[i] = dtype === 'float32' ? (nextUint32() >>> 8) * 2 ** -24 : uniform53();
+  });
 }
 
 /**
@@ -111,15 +117,15 @@ export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('randn', args);
   const dtype = floatDtype('randn', options.dtype);
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - uniform53();
-    const u2 = uniform53();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    values[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return fromFlat(values, shape, dtype);
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i += 2) {
+      const u1 = 1 - uniform53();
+      const u2 = uniform53();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      values[i] = r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
+    }
+  });
 }
 
 /**
@@ -139,23 +145,24 @@ export function randint(
   if (Array.isArray(highOrShape)) {
     high = lowOrHigh;
     shape = parseShape('randint', [highOrShape]);
-    if (shapeOrOptions && !Array.isArray(shapeOrOptions))
-      opts = shapeOrOptions as { dtype?: DType };
+    if (shapeOrOptions !== undefined) opts = shapeOrOptions as { dtype?: DType };
   } else {
     low = lowOrHigh;
     high = highOrShape as number;
     shape = parseShape('randint', [(shapeOrOptions ?? []) as readonly number[]]);
   }
+  const dtype = creationOptions('randint', opts).dtype ?? 'int32';
   const range = high - low;
   if (!Number.isInteger(low) || !Number.isInteger(high) || range <= 0 || range > 2 ** 32)
     throw new ShapeError(`randint: low ${low} and high ${high} must be integers with low < high`);
+  if (dtype === 'int32') expectInt32Values('randint', [low, high - 1]);
   const limit = 2 ** 32 - (2 ** 32 % range);
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = nextUint32();
-    while (x >= limit) x = nextUint32();
-    values[i] = low + (x % range);
-  }
-  return fromFlat(values, shape, opts.dtype ?? 'int32');
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i++) {
+      let x = nextUint32();
+      while (x >= limit) x = nextUint32();
+      values[i] = low + (x % range);
+    }
+  });
 }

@@ -3,6 +3,7 @@
  * (`index.ts`, `testing/index.ts`) import this file for its effect, so a tensor never exists
  * without its methods.
  */
+import * as argumentChecks from './argument-checks.js';
 import * as indexing from './indexing.js';
 import * as cast from './ops/cast.js';
 import * as elementwise from './ops/elementwise.js';
@@ -12,4 +13,4 @@ import * as reduce from './ops/reduce.js';
 import * as softmax from './ops/softmax.js';
 import { installTensorOps } from './tensor.js';
 
-installTensorOps({ cast, elementwise, inplace, matmul, reduce, softmax, indexing });
+installTensorOps({ argumentChecks, cast, elementwise, inplace, matmul, reduce, softmax, indexing });

@@ -1,4 +1,5 @@
 /** dtype conversions: `to(dtype)`, `float()`, `int()`, `bool()`, `double()`. */
+import { expectDtype } from '../argument-checks.js';
 import type { DType } from '../dtype.js';
 import { outputTensor, type Tensor } from '../tensor.js';
 
@@ -9,6 +10,7 @@ import { outputTensor, type Tensor } from '../tensor.js';
  */
 export function castTo(t: Tensor, dtype: DType): Tensor {
   t.live('to');
+  expectDtype('to', dtype);
   if (t.dtype === dtype) return t.withLayout(t.shape, t.stride(), t.offset);
   const out = outputTensor(t.shape, dtype, t.backend);
   t.backend.copy(t.backendView, out.backendView);

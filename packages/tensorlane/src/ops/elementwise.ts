@@ -3,6 +3,8 @@
  * PyTorch's type promotion, and the unary ops. Shapes and dtypes are validated before any
  * allocation, so a failing op leaves every tensor intact.
  */
+
+import { expectOperand, expectOptionalNumber, expectTensor } from '../argument-checks.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { currentBackend } from '../backend/current.js';
 import { type DType, isFloat } from '../dtype.js';
@@ -47,6 +49,8 @@ function describe(x: Operand): string {
  * @example binaryOp('add', tensor([[1, 2]]), tensor([[10], [20]])).shape // → [2, 2]
  */
 export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  expectOperand(op, 'input', a);
+  expectOperand(op, 'other', b);
   const anchor = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
   if (a instanceof Tensor) a.live(op);
   if (b instanceof Tensor) b.live(op);
@@ -82,7 +86,7 @@ const FLOAT_ONLY = new Set<UnaryOp>([
  * @example unaryOp('sqrt', tensor([4, 9])) // → tensor([2., 3.])
  */
 export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtype?: DType): Tensor {
-  t.live(op);
+  expectTensor(op, 'input', t).live(op);
   let compute = dtype ?? t.dtype;
   if (FLOAT_ONLY.has(op) && !isFloat(compute)) compute = 'float32';
   if (compute === 'bool')
@@ -106,6 +110,9 @@ export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtyp
  * @example clampOp(tensor([-2, 0.5, 3]), 0, 1) // → tensor([0.0000, 0.5000, 1.0000])
  */
 export function clampOp(t: Tensor, min?: number | null, max?: number | null): Tensor {
+  expectTensor('clamp', 'input', t).live('clamp');
+  expectOptionalNumber('clamp', 'min', min);
+  expectOptionalNumber('clamp', 'max', max);
   if ((min === undefined || min === null) && (max === undefined || max === null))
     throw new ArgumentError("clamp: at least one of 'min' or 'max' must be given");
   const lo = min ?? -Infinity;

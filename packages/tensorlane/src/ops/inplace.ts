@@ -2,6 +2,8 @@
  * In-place writes through a tensor's view: `add_`-style ops, `copy_`, `fill_`. All checks
  * (shape, dtype, self-overlap) run before the first element is written.
  */
+
+import { expectOperand, expectScalar } from '../argument-checks.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { canCast } from '../promote.js';
@@ -42,6 +44,7 @@ function aliases(t: Tensor, x: Operand): boolean {
 export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
   const name = `${op}_`;
   checkWritable(name, t);
+  expectOperand(name, 'other', other);
   if (other instanceof Tensor) other.live(name);
   const { compute } = binaryDtypes(op, t, other);
   if (!canCast(compute, t.dtype))
@@ -74,6 +77,7 @@ export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
  */
 export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
   checkWritable(op, t);
+  expectOperand(op, op === 'copy_' ? 'src' : 'value', src);
   if (src instanceof Tensor) src.live(op);
   checkBroadcastsTo(op, t, src);
   const temps: Tensor[] = [];
@@ -92,5 +96,6 @@ export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
 
 /** Sets every element of `t` to `value` (cast to `t.dtype`). Returns `t`. */
 export function fillInto(t: Tensor, value: number | boolean): Tensor {
+  expectScalar('fill_', 'value', value);
   return copyInto(t, value, 'fill_');
 }
