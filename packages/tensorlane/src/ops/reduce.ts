@@ -109,9 +109,12 @@ function reduceBroadcast(
   const slice = t.withLayout(shape, strides, t.offset);
   try {
     const r = reduce(slice);
+    if (op !== 'sum' && op !== 'prod') return r;
+    // Scaled in float64 on the (few) outputs: the count itself may not be a float32.
     const factor = broadcast.reduce((n, d) => n * t.shape[d]!, 1);
-    if (op === 'sum') return inplaceBinary('mul', r, factor);
-    if (op === 'prod') return inplaceBinary('pow', r, factor);
+    const values = r.backend.array(r.backendView.storage);
+    for (let i = 0; i < values.length; i++)
+      values[i] = op === 'sum' ? values[i]! * factor : values[i]! ** factor;
     return r;
   } finally {
     slice.dispose();
