@@ -24,7 +24,6 @@ import {
   ShapeError,
   scaledDotProductAttention,
   sum,
-  Tensor,
   type TensorlaneError,
   tensor,
   zeros,

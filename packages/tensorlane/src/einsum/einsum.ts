@@ -7,8 +7,8 @@
  */
 import { expectOptions, expectString, expectTensor } from '../argument-checks.js';
 import { DtypeError, fmtShape } from '../errors.js';
-import type { Tensor } from '../tensor.js';
-import { type EinsumPathOptions, splitOperands } from './einsum-path.js';
+import { Tensor } from '../tensor.js';
+import type { EinsumPathOptions } from './einsum-path.js';
 import { einsumPlan } from './einsum-plan.js';
 import { release } from './labelled-ops.js';
 import { diagonalView, type LabelledView } from './labelled-view.js';
@@ -76,10 +76,12 @@ function runStep(
  */
 export function einsum(equation: string, ...args: (Tensor | EinsumOptions)[]): Tensor {
   expectString('einsum', 'equation', equation);
-  const { options } = splitOperands(args);
-  expectOptions('einsum', options, ['optimize']);
-  const operands = (options === args[args.length - 1] ? args.slice(0, -1) : args) as Tensor[];
+  const last = args[args.length - 1];
+  const hasOptions =
+    last !== null && typeof last === 'object' && !(last instanceof Tensor) && !Array.isArray(last);
+  const operands = (hasOptions ? args.slice(0, -1) : args) as Tensor[];
   checkOperands(equation, operands);
+  const options = expectOptions('einsum', hasOptions ? (last as EinsumOptions) : {}, ['optimize']);
   const plan = einsumPlan(
     equation,
     operands.map((t) => t.shape),

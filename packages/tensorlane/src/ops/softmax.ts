@@ -31,7 +31,9 @@ function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: 
     }
     // Move `dim` last and make it contiguous, run the rows, then copy back into place.
     const perm = [...Array(t.ndim).keys()].filter((x) => x !== d).concat(d);
-    const rows = src.permute(perm).contiguous();
+    const moved = src.permute(perm);
+    temps.push(moved);
+    const rows = moved.contiguous();
     temps.push(rows);
     const result = emptyTensor(rows.shape, compute, backend);
     temps.push(result);
