@@ -229,6 +229,16 @@ const FUNCTIONS = [
   'add',
   'sum',
   'clamp',
+  'logsumexp',
+  'norm',
+  'einsumPath',
+  'tidy',
+  'keep',
+  'manualSeed',
+  'slice',
+  'promoteTypes',
+  'resultType',
+  'formatTensor',
 ] as const;
 
 /** In-place methods run on a clone, so the pool stays as it was. */
@@ -263,7 +273,7 @@ function tensorsIn(x: unknown): Tensor[] {
 }
 
 function hasNaN(t: Tensor): boolean {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') return false;
+  if (t.isDisposed || (t.dtype !== 'float32' && t.dtype !== 'float64')) return false;
   return t.data().some(Number.isNaN);
 }
 

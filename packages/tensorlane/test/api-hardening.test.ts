@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetWasmBackend, setBackend } from '../src/backend/current.js';
+import * as tl from '../src/index.js';
 import {
   ArgumentError,
   arange,
@@ -111,6 +112,31 @@ describeBackends('items 4 and 8: operands, dims and options are checked', (it) =
       [1, 1],
       [1, 1],
     ]);
+  });
+
+  it('the helpers found by the fuzz test check their arguments too', () => {
+    expectTyped(
+      () => tl.resultType(js(2)),
+      ArgumentError,
+      /^resultType: operands must be an array/,
+    );
+    expectTyped(() => tl.promoteTypes('float32', js('int64')), DtypeError, /^promoteTypes: /);
+    expectTyped(() => tl.keep(js(2)), ArgumentError, /^keep: /);
+    expectTyped(() => tl.tidy(js('x')), ArgumentError, /^tidy: fn must be a function/);
+    expectTyped(() => tl.formatTensor(js(null)), ArgumentError, /^formatTensor: /);
+    expectTyped(() => tl.einsumPath('i->', js(null)), ArgumentError, /^einsumPath: operand 0/);
+    expectTyped(() => einsum('i->', js(undefined)), ArgumentError, /^einsum: operand 0/);
+    const m = ones(2, 2);
+    expectTyped(() => m.squeeze(js('0')), ArgumentError, /^squeeze: dim must be/);
+    m.dispose();
+  });
+
+  it('reductions of empty tensors along a dim give empty results, not an overlap error', () => {
+    const e = zeros(2, 0, 3);
+    for (const r of [e.var(2), e.std(-1), e.mean(2, true), e.logsumexp(2)]) {
+      expect(r.numel()).toBe(0);
+      r.dispose();
+    }
   });
 
   it('a disposed tensor names the public op, never an internal one', () => {
