@@ -169,6 +169,14 @@ describeBackends('item 3: int32 creation is range-checked, int32 sum/prod never 
     const f = tensor([3e9, 1], { dtype: 'float32' });
     expectTyped(() => f.to('int32'), DtypeError, /^to: value 3000000000/);
     f.dispose();
+    // A JS number computed as int32 must fit too (PyTorch's fill_ refuses; its `+` wraps).
+    const i32 = tensor([1, 2]);
+    expectTyped(() => i32.add(3e9), DtypeError, /^add: value 3000000000/);
+    expectTyped(() => i32.fill_(Number.NaN), DtypeError, /^fill_: value NaN/);
+    expectTyped(() => i32.set(0, 2 ** 31), DtypeError, /^set: value 2147483648/);
+    expectTyped(() => i32.mul_(-(2 ** 32)), DtypeError, /^mul_: /);
+    expect(i32.add(1.5).toArray()).toEqual([2.5, 3.5]);
+    expect(i32.toArray()).toEqual([1, 2]);
     // In range (torch gives the same): the largest values and truncation toward zero.
     expect(tensor([2 ** 31 - 1, -(2 ** 31), 1.9], { dtype: 'int32' }).toArray()).toEqual([
       2147483647, -2147483648, 1,

@@ -4,7 +4,12 @@
  * allocation, so a failing op leaves every tensor intact.
  */
 
-import { expectOperand, expectOptionalNumber, expectTensor } from '../argument-checks.js';
+import {
+  expectInt32Values,
+  expectOperand,
+  expectOptionalNumber,
+  expectTensor,
+} from '../argument-checks.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { currentBackend } from '../backend/current.js';
 import { type DType, isFloat } from '../dtype.js';
@@ -33,6 +38,14 @@ export function binaryDtypes(op: BinaryOp, a: Operand, b: Operand): { compute: D
   return { compute, out: compute };
 }
 
+/**
+ * A JS number computed as int32 must fit it (PyTorch wraps `t + 3e9` silently; tensorlane
+ * raises, as PyTorch's `fill_` does).
+ */
+export function scalarsFitInt32(op: string, ...operands: Operand[]): void {
+  for (const x of operands) if (typeof x === 'number') expectInt32Values(op, [x]);
+}
+
 /** True when `x` is a negative number or an int tensor holding a negative element. */
 function hasNegative(x: Operand): boolean {
   if (typeof x === 'number') return x < 0;
@@ -56,6 +69,7 @@ export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
   if (b instanceof Tensor) b.live(op);
   const backend = anchor?.backend ?? currentBackend();
   const { compute, out: outDtype } = binaryDtypes(op, a, b);
+  if (compute === 'int32') scalarsFitInt32(op, a, b);
   const shape = broadcastShapes(op, shapeOf(a), shapeOf(b));
   const temps: Tensor[] = [];
   try {

@@ -10,7 +10,7 @@ import { canCast } from '../promote.js';
 import { broadcastShapes } from '../shape/broadcast.js';
 import { hasInternalOverlap } from '../shape/strides.js';
 import { emptyTensor, Tensor } from '../tensor.js';
-import { binaryDtypes } from './elementwise.js';
+import { binaryDtypes, scalarsFitInt32 } from './elementwise.js';
 import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
 
 function checkWritable(op: string, t: Tensor): void {
@@ -47,6 +47,7 @@ export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
   expectOperand(name, 'other', other);
   if (other instanceof Tensor) other.live(name);
   const { compute } = binaryDtypes(op, t, other);
+  if (compute === 'int32') scalarsFitInt32(name, other);
   if (!canCast(compute, t.dtype))
     throw new DtypeError(
       `${name}: result type ${compute} cannot be cast to the tensor's dtype ${t.dtype} in place`,
@@ -79,6 +80,7 @@ export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
   checkWritable(op, t);
   expectOperand(op, op === 'copy_' ? 'src' : 'value', src);
   if (src instanceof Tensor) src.live(op);
+  if (t.dtype === 'int32') scalarsFitInt32(op, src);
   checkBroadcastsTo(op, t, src);
   const temps: Tensor[] = [];
   try {
