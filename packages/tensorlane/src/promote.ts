@@ -46,11 +46,14 @@ export function resultType(operands: readonly PromotionOperand[]): DType {
     if (typeof x === 'number' || typeof x === 'boolean') {
       const d = scalarDtype(x);
       scalarResult = scalarResult ? promoteTypes(scalarResult, d) : d;
-    } else if (x === null || typeof x !== 'object' || typeof x.ndim !== 'number') {
+      continue;
+    }
+    const ndim = (x as { ndim?: unknown } | null)?.ndim;
+    if (typeof ndim !== 'number')
       throw new ArgumentError(
         `resultType: each operand must be a tensor, a number or a boolean, got ${describeValue(x)}`,
       );
-    } else if (x.ndim === 0) {
+    if (ndim === 0) {
       zeroDimResult = zeroDimResult ? promoteTypes(zeroDimResult, x.dtype) : x.dtype;
     } else {
       dimResult = dimResult ? promoteTypes(dimResult, x.dtype) : x.dtype;
