@@ -4,10 +4,14 @@
  * disposed tensors, empty and 0-d tensors, views. Every failure must be a TensorlaneError
  * (a KernelTrapError counts as a failure: it is a kernel bug), a result may hold NaN only
  * when an input could explain it, a failed call leaves no tensor allocated, and the
- * tensors the calls read are unchanged afterwards.
+ * tensors the calls read are unchanged afterwards. On the wasm backend every call is also
+ * made on the js backend (the reference) with a mirror of the tensors, and the two must
+ * agree: both throw the same error class, or both return the same shapes, dtypes and values
+ * (within 1e-5 relative for the SIMD transcendentals).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { setBackend } from '../src/backend/current.js';
 import * as tl from '../src/index.js';
 import { KernelTrapError, memory, Tensor, TensorlaneError } from '../src/index.js';
 import { describeBackends } from './backend-cases.js';
@@ -288,9 +292,12 @@ function explainsNaN(x: unknown): boolean {
   return false;
 }
 
-describeBackends('api fuzz', (bit) => {
+describeBackends('api fuzz', (bit, backend) => {
   bit(`${ROUNDS * CALLS_PER_ROUND} random public calls: typed errors only, inputs intact`, () => {
     const pool = makePool();
+    setBackend('js');
+    const mirror = backend === 'wasm' ? makePool() : undefined;
+    setBackend(backend);
     const snapshot = pool.map((t) => Array.from(t.data()));
     const disposed = tl.ones(2);
     disposed.dispose();
@@ -309,6 +316,9 @@ describeBackends('api fuzz', (bit) => {
         const args = c.args.map((a) =>
           a.kind === 'tensor' ? pool[a.i]! : a.kind === 'disposed' ? disposed : a.v,
         );
+        const name0 = c.kind === 'method' ? c.method : c.kind === 'function' ? c.fn : c.inplace;
+        const reference =
+          mirror && !UNCOMPARED.has(name0) ? onJs(c, args, pool, mirror) : undefined;
         const before = memory();
         let clone: Tensor | undefined;
         let name: string;
@@ -330,7 +340,16 @@ describeBackends('api fuzz', (bit) => {
         let result: unknown;
         try {
           result = call();
+          if (reference && 'error' in reference)
+            failures.set(`${name}: only js threw`, `${label} → js ${String(reference.error)}`);
+          else if (reference && !sameValue(summary(clone ?? result), reference.value))
+            failures.set(`${name}: differs`, `${label} → wasm and js results differ`);
         } catch (e) {
+          if (reference && !('error' in reference && sameClass(reference.error, e)))
+            failures.set(
+              `${name}: error differs`,
+              `${label} → wasm ${String(e)}, js ${'error' in reference ? String(reference.error) : 'ok'}`,
+            );
           const typed = e instanceof TensorlaneError && !(e instanceof KernelTrapError);
           const internal =
             e instanceof Error && /backendView|toString:|is not a function/.test(e.message);
@@ -377,4 +396,84 @@ function describe(x: unknown): string {
   } catch {
     return typeof x;
   }
+}
+
+/** Calls whose result depends on global state (the RNG) or holds functions: not compared. */
+const UNCOMPARED = new Set([
+  'rand',
+  'randn',
+  'randint',
+  'manualSeed',
+  'tidy',
+  'keep',
+  'storage',
+  'einsumPath',
+]);
+
+type Reference = { value: unknown } | { error: unknown };
+
+/** The same call on the js backend with the mirror pool; its results are freed here. */
+function onJs(
+  c: { kind: string; method: string; fn: string; inplace: string; target: number },
+  args: unknown[],
+  pool: Tensor[],
+  mirror: Tensor[],
+): Reference {
+  setBackend('js');
+  const margs = args.map((a) =>
+    a instanceof Tensor && pool.includes(a) ? mirror[pool.indexOf(a)] : a,
+  );
+  const clone = c.kind === 'inplace' ? mirror[c.target]!.clone() : undefined;
+  try {
+    if (c.kind === 'function') {
+      const r = (tl as any)[c.fn](...margs);
+      const value = summary(r);
+      for (const t of tensorsIn(r)) if (!mirror.includes(t)) t.dispose();
+      return { value };
+    }
+    const target = clone ?? mirror[c.target]!;
+    const r = (target as any)[c.kind === 'method' ? c.method : c.inplace](...margs);
+    const value = summary(clone ?? r);
+    for (const t of tensorsIn(r)) if (!mirror.includes(t) && t !== clone) t.dispose();
+    return { value };
+  } catch (error) {
+    return { error };
+  } finally {
+    clone?.dispose();
+    setBackend('wasm');
+  }
+}
+
+/** A comparable copy of a result: tensors become shape, dtype and values. */
+function summary(x: unknown): unknown {
+  if (x instanceof Tensor)
+    return x.isDisposed
+      ? 'disposed'
+      : { shape: x.shape, dtype: x.dtype, values: Array.from(x.data()) };
+  if (x && typeof x === 'object' && !Array.isArray(x))
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, summary(v)]));
+  return x;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number')
+    return (
+      Object.is(a, b) ||
+      (Number.isNaN(a) && Number.isNaN(b)) ||
+      Math.abs(a - b) <= 1e-5 * Math.abs(b)
+    );
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => sameValue((a as any)[k], (b as any)[k]))
+    );
+  }
+  return a === b;
+}
+
+function sameClass(a: unknown, b: unknown): boolean {
+  return a instanceof Error && b instanceof Error && a.constructor === b.constructor;
 }
