@@ -123,13 +123,15 @@ export function expectDtype(op: string, value: unknown): DType {
 
 /**
  * `options` (undefined becomes `{}`) if it is a plain object whose keys are all in `allowed`,
- * else an `ArgumentError` naming the unknown key (a snake_case key gets its camelCase name).
+ * else an `ArgumentError` naming every unknown key, each with its camelCase name or its
+ * entry in `aliases` (PyTorch's name → tensorlane's) as a hint.
  * @example expectOptions('scaledDotProductAttention', { isCausal: true }, ['mask', 'isCausal', 'scale']) // → {isCausal: true}
  */
 export function expectOptions<T extends object>(
   op: string,
   options: T | undefined,
   allowed: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
 ): Partial<T> {
   if (options === undefined) return {};
   if (
@@ -139,13 +141,92 @@ export function expectOptions<T extends object>(
     options instanceof Tensor
   )
     throw new ArgumentError(`${op}: options must be an object, got ${describeValue(options)}`);
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
+  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
+  if (unknown.length === 0) return options;
+  const named = unknown.map((key) => {
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = allowed.includes(camel) ? ` (did you mean '${camel}'?)` : '';
-    throw new ArgumentError(
-      `${op}: unknown option '${key}'${hint}; expected ${allowed.map((k) => `'${k}'`).join(', ')}`,
+    const hint = Object.hasOwn(aliases, key) ? aliases[key] : camel;
+    return allowed.includes(hint!) ? `'${key}' (did you mean '${hint}'?)` : `'${key}'`;
+  });
+  throw new ArgumentError(
+    `${op}: unknown option${unknown.length > 1 ? 's' : ''} ${named.join(', ')}; expected ${allowed.map((k) => `'${k}'`).join(', ')}`,
+  );
+}
+
+/**
+ * `value` if it is a number or null/undefined (an optional bound such as clamp's), else an
+ * `ArgumentError`.
+ * @example expectOptionalNumber('clamp', 'min', null) // → null
+ */
+export function expectOptionalNumber(
+  op: string,
+  name: string,
+  value: unknown,
+): number | null | undefined {
+  if (value === null || value === undefined || typeof value === 'number') return value;
+  throw new ArgumentError(`${op}: ${name} must be a number or null, got ${describeValue(value)}`);
+}
+
+/**
+ * A reduction's `dim` argument: a number, an array of numbers, or null/undefined (all dims),
+ * else an `ArgumentError`. The range of each dim is checked by `normDim`.
+ * @example expectDims('sum', [0, 1]) // → [0, 1]
+ */
+export function expectDims(
+  op: string,
+  value: unknown,
+): number | readonly number[] | null | undefined {
+  if (value === null || value === undefined || typeof value === 'number') return value;
+  if (Array.isArray(value) && value.every((d) => typeof d === 'number')) return value;
+  throw new ArgumentError(
+    `${op}: dim must be an integer, a list of integers or null, got ${describeValue(value)}`,
+  );
+}
+
+/**
+ * `dtype` if it is undefined or names a stored dtype, else a `DtypeError` (`expectDtype`).
+ * @example expectOptionalDtype('zeros', undefined) // → undefined
+ */
+export function expectOptionalDtype(op: string, value: unknown): DType | undefined {
+  return value === undefined ? undefined : expectDtype(op, value);
+}
+
+/** The int32 range, which int32 tensors hold exactly. */
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Checks that every value fits the int32 range after truncation toward zero (as PyTorch
+ * refuses `torch.tensor([3e9], dtype=torch.int32)`), else a `DtypeError` naming the value.
+ * @example expectInt32Values('full', [2 ** 30]) // → undefined
+ */
+export function expectInt32Values(op: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > -2147483649 && v < 2147483648) continue;
+    throw new DtypeError(
+      `${op}: value ${v} cannot be converted to int32 without overflow ` +
+        `(int32 holds ${INT32_MIN}..${INT32_MAX}; use float64 for larger values)`,
     );
   }
-  return options;
+}
+
+/**
+ * `value` if it is a number or a boolean (a fill value), else an `ArgumentError`.
+ * @example expectScalar('full', 'value', true) // → true
+ */
+export function expectScalar(op: string, name: string, value: unknown): number | boolean {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  throw new ArgumentError(
+    `${op}: ${name} must be a number or a boolean, got ${describeValue(value)}`,
+  );
+}
+
+/**
+ * `value` if it is a string, else an `ArgumentError`.
+ * @example expectString('einsum', 'equation', 'ij->ji') // → 'ij->ji'
+ */
+export function expectString(op: string, name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  throw new ArgumentError(`${op}: ${name} must be a string, got ${describeValue(value)}`);
 }

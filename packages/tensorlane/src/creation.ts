@@ -3,6 +3,15 @@
  * `empty`, `arange`, `linspace`, `eye`, `zerosLike`, `onesLike`). Shapes may be given as
  * an array or as separate numbers, with an optional trailing options object.
  */
+import {
+  describeValue,
+  expectInt32Values,
+  expectNumber,
+  expectOptionalDtype,
+  expectOptions,
+  expectScalar,
+  expectTensor,
+} from './argument-checks.js';
 import { type DType, isFloat, type TypedArray } from './dtype.js';
 import { DtypeError, fmtShape, ShapeError } from './errors.js';
 import { scalarDtype } from './promote.js';
@@ -24,9 +33,21 @@ export function shapeAndOptions(
   args: ShapeAndOptions,
 ): { shape: number[]; options: CreationOptions } {
   const last = args[args.length - 1];
-  const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
+  const hasOptions = last !== null && typeof last === 'object' && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
-  return { shape: parseShape(op, dims), options: hasOptions ? (last as CreationOptions) : {} };
+  const options = hasOptions ? creationOptions(op, last) : {};
+  return { shape: parseShape(op, dims), options };
+}
+
+/** Checks a creation options object: only `dtype` (and `extra` keys), a stored dtype. */
+export function creationOptions(
+  op: string,
+  options: unknown,
+  extra: readonly string[] = [],
+): CreationOptions {
+  const o = expectOptions(op, options as CreationOptions | undefined, ['dtype', ...extra]);
+  expectOptionalDtype(op, o.dtype);
+  return o;
 }
 
 const TYPED_DTYPE = new Map<unknown, DType>([
@@ -37,7 +58,13 @@ const TYPED_DTYPE = new Map<unknown, DType>([
 ]);
 
 /** Fills a new tensor of `shape`/`dtype` from numbers in row-major order. */
-function fromValues(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
+function fromValues(
+  op: string,
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType,
+): Tensor {
+  if (dtype === 'int32' && !(values instanceof Int32Array)) expectInt32Values(op, values);
   const t = emptyTensor(shape, dtype);
   const dst = t.backend.array(t.backendView.storage);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) dst[i] = values[i] !== 0 ? 1 : 0;
@@ -65,7 +92,9 @@ function flatten(
 ): void {
   if (d === shape.length) {
     if (Array.isArray(data) || (typeof data !== 'number' && typeof data !== 'boolean'))
-      throw new ShapeError(`tensor: expected a number at depth ${d}, got ${JSON.stringify(data)}`);
+      throw new ShapeError(
+        `tensor: expected a number or a boolean at depth ${d}, got ${describeValue(data)}`,
+      );
     out.push(data);
     return;
   }
@@ -101,10 +130,16 @@ export function tensor(
   data: NestedArray | TypedArray | Tensor,
   options: CreationOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  creationOptions('tensor', options, ['shape']);
   if (data instanceof Tensor) {
     const dtype = options.dtype ?? data.dtype;
     const src = data.live('tensor').data();
-    return fromValues(src, options.shape ?? data.shape, dtype);
+    const shape = options.shape ? parseShape('tensor', [options.shape]) : data.shape;
+    if (numelOf(shape) !== src.length)
+      throw new ShapeError(
+        `tensor: shape ${fmtShape(shape)} needs ${numelOf(shape)} elements, the tensor has ${src.length}`,
+      );
+    return fromValues('tensor', src, shape, dtype);
   }
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype ?? TYPED_DTYPE.get(data.constructor);
@@ -114,7 +149,7 @@ export function tensor(
       throw new ShapeError(
         `tensor: shape ${fmtShape(shape)} needs ${numelOf(shape)} elements, the typed array has ${data.length}`,
       );
-    return fromValues(data, shape, dtype);
+    return fromValues('tensor', data, shape, dtype);
   }
   const shape = nestedShape(data);
   const values: (number | boolean)[] = [];
@@ -127,9 +162,9 @@ export function tensor(
       throw new ShapeError(
         `tensor: shape ${fmtShape(want)} needs ${numelOf(want)} elements, the data has ${nums.length}`,
       );
-    return fromValues(nums, want, dtype);
+    return fromValues('tensor', nums, want, dtype);
   }
-  return fromValues(nums, shape, dtype);
+  return fromValues('tensor', nums, shape, dtype);
 }
 
 /** A tensor of `shape` filled with `value` (dtype inferred from it unless given). */
@@ -139,9 +174,11 @@ export function full(
   options: CreationOptions = {},
 ): Tensor {
   const s = parseShape('full', [shape]);
-  const dtype = options.dtype ?? scalarDtype(value);
-  const t = emptyTensor(s, dtype);
+  expectScalar('full', 'value', value);
+  const dtype = creationOptions('full', options).dtype ?? scalarDtype(value);
   const v = dtype === 'bool' ? (value ? 1 : 0) : Number(value);
+  if (dtype === 'int32') expectInt32Values('full', [v]);
+  const t = emptyTensor(s, dtype);
   if (v !== 0) t.backend.array(t.backendView.storage).fill(v);
   return t;
 }
@@ -166,12 +203,16 @@ export function empty(...args: ShapeAndOptions): Tensor {
 
 /** Zeros with `t`'s shape (and dtype unless given). */
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return emptyTensor(t.live('zerosLike').shape, options.dtype ?? t.dtype);
+  const dtype = creationOptions('zerosLike', options).dtype;
+  return emptyTensor(expectTensor('zerosLike', 't', t).live('zerosLike').shape, dtype ?? t.dtype);
 }
 
 /** Ones with `t`'s shape (and dtype unless given). */
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return full(t.live('onesLike').shape, 1, { dtype: options.dtype ?? t.dtype });
+  const dtype = creationOptions('onesLike', options).dtype;
+  return full(expectTensor('onesLike', 't', t).live('onesLike').shape, 1, {
+    dtype: dtype ?? t.dtype,
+  });
 }
 
 /**
@@ -183,8 +224,15 @@ export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
  */
 export function arange(...args: (number | CreationOptions)[]): Tensor {
   const last = args[args.length - 1];
-  const options = typeof last === 'object' ? (last as CreationOptions) : {};
-  const nums = args.filter((a): a is number => typeof a === 'number');
+  const hasOptions = last !== null && typeof last === 'object';
+  const options = hasOptions ? creationOptions('arange', last) : {};
+  const nums = (hasOptions ? args.slice(0, -1) : args).map((a, i) =>
+    expectNumber('arange', ['start', 'end', 'step'][i] ?? 'argument', a),
+  );
+  if (nums.length < 1 || nums.length > 3)
+    throw new ShapeError(
+      `arange: takes 1 to 3 numbers (end, or start, end, step), got ${nums.length}`,
+    );
   const [start, end, step] =
     nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step))
@@ -197,9 +245,23 @@ export function arange(...args: (number | CreationOptions)[]): Tensor {
     );
   const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = start + i * step;
-  return fromValues(values, [n], dtype);
+  return fromFunction('arange', n, dtype, (i) => start + i * step);
+}
+
+/**
+ * A 1-D tensor of `n` elements `at(0), at(1), …` (a monotonic sequence, so checking both ends
+ * range-checks int32), written straight into the new storage: no temporary array, so a huge
+ * `n` fails as `OutOfMemoryError` in the allocation.
+ */
+function fromFunction(op: string, n: number, dtype: DType, at: (i: number) => number): Tensor {
+  const toInt = !isFloat(dtype);
+  const value = (i: number) => (toInt ? Math.trunc(at(i)) : at(i));
+  if (dtype === 'int32' && n > 0) expectInt32Values(op, [value(0), value(n - 1)]);
+  const t = emptyTensor([n], dtype);
+  const dst = t.backend.array(t.backendView.storage);
+  if (dtype === 'bool') for (let i = 0; i < n; i++) dst[i] = value(i) !== 0 ? 1 : 0;
+  else for (let i = 0; i < n; i++) dst[i] = value(i);
+  return t;
 }
 
 /**
@@ -212,17 +274,18 @@ export function linspace(
   steps: number,
   options: CreationOptions = {},
 ): Tensor {
+  expectNumber('linspace', 'start', start);
+  expectNumber('linspace', 'end', end);
   if (!Number.isInteger(steps) || steps < 0)
-    throw new ShapeError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const values = new Float64Array(steps);
+    throw new ShapeError(
+      `linspace: steps must be a non-negative integer, got ${describeValue(steps)}`,
+    );
+  const dtype = creationOptions('linspace', options).dtype ?? 'float32';
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++)
-    values[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
-  if (steps === 1) values[0] = start;
-  const dtype = options.dtype ?? 'float32';
-  if (!isFloat(dtype)) for (let i = 0; i < steps; i++) values[i] = Math.trunc(values[i]!);
-  return fromValues(values, [steps], dtype);
+  return fromFunction('linspace', steps, dtype, (i) =>
+    steps === 1 ? start : i < half ? start + i * step : end - (steps - 1 - i) * step,
+  );
 }
 
 /** The `n × m` identity (m defaults to n). */
@@ -231,11 +294,26 @@ export function eye(
   m: number | CreationOptions = n,
   options: CreationOptions = {},
 ): Tensor {
-  const cols = typeof m === 'number' ? m : n;
-  const opts = typeof m === 'object' ? m : options;
-  const t = emptyTensor(parseShape('eye', [[n, cols]]), opts.dtype ?? 'float32');
+  const cols = m === undefined || (m !== null && typeof m === 'object') ? n : m;
+  const opts = m !== null && typeof m === 'object' ? m : options;
+  const dtype = creationOptions('eye', opts).dtype ?? 'float32';
+  const t = emptyTensor(parseShape('eye', [[n, cols]]), dtype);
   const a = t.backend.array(t.backendView.storage);
   for (let i = 0; i < Math.min(n, cols); i++) a[i * cols + i] = 1;
+  return t;
+}
+
+/**
+ * Internal: a contiguous tensor whose storage `fill` writes (random draws): allocating first
+ * means a huge shape fails as `OutOfMemoryError` before any work.
+ */
+export function filledTensor(
+  shape: readonly number[],
+  dtype: DType,
+  fill: (dst: TypedArray) => void,
+): Tensor {
+  const t = emptyTensor(shape, dtype);
+  fill(t.backend.array(t.backendView.storage));
   return t;
 }
 
@@ -245,5 +323,5 @@ export function fromFlat(
   shape: readonly number[],
   dtype: DType,
 ): Tensor {
-  return fromValues(values, shape, dtype);
+  return fromValues('tensor', values, shape, dtype);
 }

@@ -3,7 +3,8 @@
  * (Python's `None`) inserts one, `':'`, `'a:b:c'` strings and `slice()` keep a strided
  * range, `'...'` stands for all the dims not otherwise named. Results are views.
  */
-import { fmtShape, IndexError } from './errors.js';
+import { describeValue } from './argument-checks.js';
+import { ArgumentError, fmtShape, IndexError } from './errors.js';
 import { copyInto } from './ops/inplace.js';
 import type { Operand } from './ops/operands.js';
 import type { Tensor } from './tensor.js';
@@ -66,7 +67,7 @@ function parseItem(item: IndexItem): Parsed {
     const [a, b, c] = parts.map((p) => parseInt32(p, item));
     return { kind: 'slice', s: new Slice(a ?? null, b ?? null, c ?? null) };
   }
-  throw new IndexError(`get: unsupported index item ${String(item)}`);
+  throw new IndexError(`get: unsupported index item ${describeValue(item)}`);
 }
 
 /**
@@ -144,6 +145,26 @@ function resolveSlice(
   const stop = clamp(s.stop, size);
   const length = stop > start ? Math.ceil((stop - start) / step) : 0;
   return { start: length === 0 ? 0 : start, length, step };
+}
+
+/**
+ * `set`'s arguments: `(index, value)` with an index item or a list of them, or
+ * `(i, j, …, value)` as PyTorch's `t[i, j] = value` (the last argument is the value). A
+ * single argument is ambiguous (an index with no value, or a value with no index): an error.
+ * @example setArguments([0, 1, 5]) // → {index: [0, 1], value: 5}
+ */
+export function setArguments(args: readonly unknown[]): {
+  index: IndexItem | readonly IndexItem[];
+  value: Operand;
+} {
+  if (args.length < 2)
+    throw new ArgumentError(
+      `set: needs an index and a value, got ${args.length} argument${args.length === 1 ? '' : 's'}: ` +
+        'write set([i, j], value) or set(i, j, value)',
+    );
+  const value = args[args.length - 1] as Operand;
+  if (args.length === 2) return { index: args[0] as IndexItem | readonly IndexItem[], value };
+  return { index: args.slice(0, -1) as IndexItem[], value };
 }
 
 /**

@@ -68,6 +68,8 @@ export function untrack(tensor: Scoped, ref: StorageRef): void {
  * @example const y = tidy(() => x.mul(2).add(1)); // the intermediate x.mul(2) is freed
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function')
+    throw new ArgumentError(`tidy: fn must be a function, got ${typeof fn}`);
   const scope: Scoped[] = [];
   scopes.push(scope);
   let result: T;
@@ -108,6 +110,8 @@ function collectTensors(x: unknown, into: Set<object>, seen: Set<object>): void 
  * @example tidy(() => { cache = keep(x.mul(2)); });
  */
 export function keep<T extends Scoped>(tensor: T): T {
+  if (!tracked.has(tensor as object))
+    throw new ArgumentError(`keep: expects a tensor, got ${typeof tensor}`);
   kept.add(tensor);
   return tensor;
 }

@@ -6,7 +6,9 @@
  * (numbers: integers → int32, others → float32). So `int32 tensor + 2.5` is float32 and
  * `float32 tensor + float64 0-d tensor` stays float32.
  */
+import { describeValue, expectDtype } from './argument-checks.js';
 import type { DType } from './dtype.js';
+import { ArgumentError } from './errors.js';
 
 /** What promotion needs to know about an operand. */
 export type PromotionOperand = { readonly dtype: DType; readonly ndim: number } | number | boolean;
@@ -16,7 +18,10 @@ const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64
 
 /** The larger of two dtypes in bool < int32 < float32 < float64. */
 export function promoteTypes(a: DType, b: DType): DType {
-  return ORDER[a] >= ORDER[b] ? a : b;
+  const oa = ORDER[a];
+  const ob = ORDER[b];
+  if (oa === undefined || ob === undefined) expectDtype('promoteTypes', oa === undefined ? a : b);
+  return oa >= ob ? a : b;
 }
 
 /** The dtype a JS scalar stands for: booleans → bool, integers → int32, others → float32. */
@@ -30,6 +35,10 @@ export function scalarDtype(x: number | boolean): DType {
  * @example resultType([{ dtype: 'int32', ndim: 1 }, 2.5]) // → 'float32'
  */
 export function resultType(operands: readonly PromotionOperand[]): DType {
+  if (!Array.isArray(operands))
+    throw new ArgumentError(
+      `resultType: operands must be an array of tensors, numbers and booleans, got ${describeValue(operands)}`,
+    );
   let dimResult: DType | undefined;
   let zeroDimResult: DType | undefined;
   let scalarResult: DType | undefined;
@@ -37,7 +46,14 @@ export function resultType(operands: readonly PromotionOperand[]): DType {
     if (typeof x === 'number' || typeof x === 'boolean') {
       const d = scalarDtype(x);
       scalarResult = scalarResult ? promoteTypes(scalarResult, d) : d;
-    } else if (x.ndim === 0) {
+      continue;
+    }
+    const ndim = (x as { ndim?: unknown } | null)?.ndim;
+    if (typeof ndim !== 'number')
+      throw new ArgumentError(
+        `resultType: each operand must be a tensor, a number or a boolean, got ${describeValue(x)}`,
+      );
+    if (ndim === 0) {
       zeroDimResult = zeroDimResult ? promoteTypes(zeroDimResult, x.dtype) : x.dtype;
     } else {
       dimResult = dimResult ? promoteTypes(dimResult, x.dtype) : x.dtype;

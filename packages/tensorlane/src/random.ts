@@ -17,9 +17,16 @@
  * `test/fixtures/gen_random.py` reimplements this independently for the tests.
  */
 
-import { describeValue, expectDtype, expectInt, expectOptions } from './argument-checks.js';
+import {
+  describeValue,
+  expectDtype,
+  expectInt,
+  expectOptionalDtype,
+  expectOptions,
+} from './argument-checks.js';
 import {
   type CreationOptions,
+  filledTensor,
   fromFlat,
   type ShapeAndOptions,
   shapeAndOptions,
@@ -110,7 +117,7 @@ export function uniformBelow(range: number): number {
 }
 
 function floatDtype(op: string, dtype: DType | undefined): DType {
-  const d = dtype ?? 'float32';
+  const d = expectOptionalDtype(op, dtype) ?? 'float32';
   if (d !== 'float32' && d !== 'float64')
     throw new DtypeError(`${op}: dtype must be float32 or float64, got ${d}`);
   return d;
@@ -123,9 +130,9 @@ export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('rand', args);
   const dtype = floatDtype('rand', options.dtype);
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
-  return fromFlat(values, shape, dtype);
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
+  });
 }
 
 /**
@@ -135,15 +142,15 @@ export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('randn', args);
   const dtype = floatDtype('randn', options.dtype);
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - uniform53();
-    const u2 = uniform53();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    values[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return fromFlat(values, shape, dtype);
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i += 2) {
+      const u1 = 1 - uniform53();
+      const u2 = uniform53();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      values[i] = r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
+    }
+  });
 }
 
 /**
@@ -192,7 +199,8 @@ export function randint(
       `${op}: [${low}, ${high}) does not fit int32; pass { dtype: 'float64' }`,
     );
   const n = numelOf(shape);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = low + uniformBelow(range);
-  return fromFlat(values, shape, dtype);
+  // Allocated before drawing: a shape too large to hold fails before the generator moves.
+  return filledTensor(shape, dtype, (values) => {
+    for (let i = 0; i < n; i++) values[i] = low + uniformBelow(range);
+  });
 }

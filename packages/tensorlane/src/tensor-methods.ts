@@ -3,6 +3,7 @@
  * (`index.ts`, `testing/index.ts`) import this file for its effect, so a tensor never exists
  * without its methods.
  */
+import * as argumentChecks from './argument-checks.js';
 import * as indexing from './indexing.js';
 import * as activation from './ops/activation.js';
 import * as cast from './ops/cast.js';
@@ -17,6 +18,7 @@ import * as sampling from './sampling.js';
 import { installTensorOps } from './tensor.js';
 
 installTensorOps({
+  argumentChecks,
   cast,
   elementwise,
   inplace,

@@ -3,6 +3,7 @@
  * views share. Methods follow PyTorch's names and semantics; the work lives in the op files
  * (`ops/`, `shape/views.ts`, `indexing.ts`), this class only routes to them.
  */
+import type * as argumentChecks from './argument-checks.js';
 import type { Backend, Storage, View } from './backend/backend.js';
 import { currentBackend } from './backend/current.js';
 import type { DType, TypedArray } from './dtype.js';
@@ -35,6 +36,7 @@ import * as views from './shape/views.js';
  * which keeps module loading free of cycles.
  */
 export interface TensorOps {
+  readonly argumentChecks: typeof argumentChecks;
   readonly cast: typeof cast;
   readonly elementwise: typeof elementwise;
   readonly inplace: typeof inplace;
@@ -170,6 +172,7 @@ export class Tensor {
   }
   /** A contiguous copy with its own storage. */
   clone(): Tensor {
+    this.live('clone');
     const out = outputTensor(this.shape, this.dtype, this.backend);
     this.backend.copy(this.backendView, out.backendView);
     return out;
@@ -179,11 +182,12 @@ export class Tensor {
    * `tensor([1, 2, 3]).expand(3, 3).storage()` has 3 elements.
    */
   storage(): TypedArray {
+    this.live('storage');
     return this.backend.array(this.backendView.storage).slice();
   }
   /** The elements in row-major (logical) order, as a new typed array. */
   data(): TypedArray {
-    const v = this.backendView;
+    const v = this.live('data').backendView;
     const n = this.numel();
     if (this.isContiguous()) return this.backend.array(v.storage).slice(v.offset, v.offset + n);
     const tmp = this.clone();
@@ -195,6 +199,7 @@ export class Tensor {
   }
   /** Nested arrays of numbers (booleans for bool tensors), as `tolist()`. */
   toArray(): NestedArray {
+    this.live('toArray');
     const flat = this.data();
     const isBool = this.dtype === 'bool';
     let i = 0;
@@ -244,7 +249,7 @@ export class Tensor {
   }
   /** PyTorch's repr, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. */
   toString(): string {
-    this.live('toString');
+    this.live('String(tensor)');
     return formatTensor(this);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -275,7 +280,8 @@ export class Tensor {
   }
   /** `expand` to another tensor's shape. */
   expandAs(other: Tensor): Tensor {
-    return views.expand(this, [other.live('expandAs').shape]);
+    const t = op.argumentChecks.expectTensor('expandAs', 'other', other);
+    return views.expand(this, [t.live('expandAs').shape]);
   }
   /** Swaps two dims (a view). @example m.transpose(0, 1) */
   transpose(dim0: number, dim1: number): Tensor {
@@ -314,10 +320,14 @@ export class Tensor {
     return op.indexing.getIndexed(this, items);
   }
   /**
-   * `t[index] = value`, writing through the view; returns `this`.
-   * @example t.set([0, ':'], 5); t.set(1, tensor([1, 2, 3]))
+   * `t[index] = value`, writing through the view; returns `this`. The index is a list, or
+   * the leading arguments as in `get` (the last argument is always the value).
+   * @example t.set([0, ':'], 5); t.set(0, ':', 5); t.set(1, tensor([1, 2, 3]))
    */
-  set(index: IndexItem | readonly IndexItem[], value: Operand): this {
+  set(index: IndexItem | readonly IndexItem[], value: Operand): this;
+  set(...indexThenValue: (IndexItem | Operand)[]): this;
+  set(...args: unknown[]): this {
+    const { index, value } = op.indexing.setArguments(args);
     op.indexing.setIndexed(this, index, value);
     return this;
   }

@@ -59,7 +59,7 @@ describe('wasm backend storage', () => {
       expect(oom.bytesRequested).toBe(length * 4);
       expect(oom.bytesLive).toBeGreaterThanOrEqual(12);
       expect(oom.message).toContain(`${length * 4} bytes`);
-      expect(oom.message).toContain(`${oom.bytesLive} bytes live`);
+      expect(oom.message).toContain(`${oom.bytesLive} bytes are held by live tensors`);
     }
     expect(Array.from(wasm.array(keep))).toEqual([1.5, 2.5, 3.5]);
     wasm.free(keep);

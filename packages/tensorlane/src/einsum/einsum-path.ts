@@ -3,6 +3,9 @@
  * `np.einsum_path`. Works on shapes alone, so a plan can be inspected without data.
  */
 
+import { describeValue, expectOptions, expectString } from '../argument-checks.js';
+import { ArgumentError } from '../errors.js';
+import { Tensor } from '../tensor.js';
 import { einsumPlan, type OptimizeStrategy, type PlanStep } from './einsum-plan.js';
 import type { EinsumSpec } from './einsum-spec.js';
 import type { ContractionPath } from './optimal-path.js';
@@ -73,7 +76,18 @@ export function einsumPath(
   equation: string,
   ...operands: (ShapeLike | EinsumPathOptions)[]
 ): EinsumPathInfo {
+  expectString('einsumPath', 'equation', equation);
+  operands.forEach((o, i) => {
+    if (i === operands.length - 1 && isOptions(o)) return;
+    if (o instanceof Tensor) o.live('einsumPath');
+    const shape = Array.isArray(o) ? o : (o as { shape?: unknown } | null)?.shape;
+    if (Array.isArray(shape) && shape.every((s) => Number.isInteger(s) && s >= 0)) return;
+    throw new ArgumentError(
+      `einsumPath: operand ${i} must be a shape or a tensor, got ${describeValue(o)}`,
+    );
+  });
   const { shapes, options } = splitOperands(operands);
+  expectOptions('einsumPath', options, ['optimize']);
   const plan = einsumPlan(equation, shapes, options.optimize ?? 'auto');
   const { spec } = plan;
   const terms = spec.inputs.map((ids) => term(ids, spec));

@@ -5,9 +5,10 @@
  * product (or a broadcast multiply when nothing is summed), and the output permutation is
  * a view. Operands are only read, so a failure leaves every tensor as it was.
  */
+import { expectOptions, expectString, expectTensor } from '../argument-checks.js';
 import { DtypeError, fmtShape } from '../errors.js';
-import type { Tensor } from '../tensor.js';
-import { type EinsumPathOptions, splitOperands } from './einsum-path.js';
+import { Tensor } from '../tensor.js';
+import type { EinsumPathOptions } from './einsum-path.js';
 import { einsumPlan } from './einsum-plan.js';
 import { release } from './labelled-ops.js';
 import { diagonalView, type LabelledView } from './labelled-view.js';
@@ -17,7 +18,9 @@ import { contractPair, type LoweringContext, sumUnneeded } from './lower-pair.js
 export type EinsumOptions = EinsumPathOptions;
 
 function checkOperands(equation: string, operands: readonly Tensor[]): void {
-  for (const t of operands) t.live('einsum');
+  operands.forEach((t, i) => {
+    expectTensor('einsum', `operand ${i}`, t).live('einsum');
+  });
   const first = operands[0];
   if (!first) return; // the spec reports the operand count
   const dtypes = operands.map((t) => t.dtype);
@@ -72,9 +75,13 @@ function runStep(
  * einsum('...ij->...ji', x)         // batched transpose, a view
  */
 export function einsum(equation: string, ...args: (Tensor | EinsumOptions)[]): Tensor {
-  const { options } = splitOperands(args);
-  const operands = (options === args[args.length - 1] ? args.slice(0, -1) : args) as Tensor[];
+  expectString('einsum', 'equation', equation);
+  const last = args[args.length - 1];
+  const hasOptions =
+    last !== null && typeof last === 'object' && !(last instanceof Tensor) && !Array.isArray(last);
+  const operands = (hasOptions ? args.slice(0, -1) : args) as Tensor[];
   checkOperands(equation, operands);
+  const options = expectOptions('einsum', hasOptions ? (last as EinsumOptions) : {}, ['optimize']);
   const plan = einsumPlan(
     equation,
     operands.map((t) => t.shape),

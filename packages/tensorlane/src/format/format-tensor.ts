@@ -4,6 +4,7 @@
  * opening bracket, blank lines between slices of rank ≥ 3, rows wrapped at the line
  * width, `...` past the element threshold, and `dtype=`/`size=` suffixes.
  */
+import { ArgumentError } from '../errors.js';
 import { type ElementFormatter, type ElementKind, elementFormatter } from './element-formatter.js';
 import { currentPrintOptions, type PrintOptions } from './print-options.js';
 
@@ -136,6 +137,16 @@ function withSuffixes(body: string, suffixes: readonly string[], linewidth: numb
  * @example formatTensor(tensor([1, 2], { dtype: 'int32' })) // → 'tensor([1, 2], dtype=torch.int32)'
  */
 export function formatTensor(t: FormattableTensor, options: Partial<PrintOptions> = {}): string {
+  // Duck-typed (any FormattableTensor prints), so checked here rather than as a Tensor.
+  if (
+    t === null ||
+    typeof t !== 'object' ||
+    !Array.isArray(t.shape) ||
+    typeof t.data !== 'function'
+  )
+    throw new ArgumentError('formatTensor: t must be a tensor (shape, dtype and data())');
+  if (options === null || typeof options !== 'object')
+    throw new ArgumentError('formatTensor: options must be an object');
   const opts: PrintOptions = { ...currentPrintOptions(), ...options };
   const shape = t.shape;
   const numel = shape.reduce((a, b) => a * b, 1);

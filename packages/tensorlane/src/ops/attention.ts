@@ -5,6 +5,13 @@
  * keeps key `j` for query `i` only when `j ≤ i`. On the wasm backend float32 runs a fused
  * kernel that never materialises the L × S score matrix (memory O(L·E + S·E)).
  */
+
+import {
+  expectBoolean,
+  expectOptionalNumber,
+  expectOptions,
+  expectTensor,
+} from '../argument-checks.js';
 import type { Backend, View } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -39,9 +46,14 @@ export function scaledDotProductAttention(
   v: Tensor,
   options: AttentionOptions = {},
 ): Tensor {
-  for (const t of [q, k, v]) t.live(OP);
+  expectTensor(OP, 'q', q).live(OP);
+  expectTensor(OP, 'k', k).live(OP);
+  expectTensor(OP, 'v', v).live(OP);
+  expectOptions(OP, options, ['mask', 'isCausal', 'scale'], { attn_mask: 'mask' });
+  if (options.isCausal !== undefined) expectBoolean(OP, 'isCausal', options.isCausal);
+  expectOptionalNumber(OP, 'scale', options.scale);
   const mask = options.mask ?? undefined;
-  mask?.live(OP);
+  if (mask !== undefined) expectTensor(OP, 'mask', mask).live(OP);
   const describe = () =>
     `q ${fmtShape(q.shape)}, k ${fmtShape(k.shape)}, v ${fmtShape(v.shape)}` +
     (mask ? `, mask ${fmtShape(mask.shape)}` : '');

@@ -2,6 +2,7 @@
  * The closeness rule shared by `isclose`/`allclose` and `tensorlane/testing`'s `near`:
  * numpy's `|a − b| ≤ atol + rtol·|b|`, asymmetric in `b` (the reference value).
  */
+import { describeValue } from '../argument-checks.js';
 import { ArgumentError } from '../errors.js';
 
 /** Tolerances for closeness checks. */
@@ -34,6 +35,8 @@ export function closeValues(
 
 /** Throws a `RangeError` naming `op` when a tolerance is negative or NaN, as torch does. */
 export function checkTolerances(op: string, rtol: number, atol: number): void {
-  if (!(rtol >= 0)) throw new ArgumentError(`${op}: rtol must be ≥ 0, got ${rtol}`);
-  if (!(atol >= 0)) throw new ArgumentError(`${op}: atol must be ≥ 0, got ${atol}`);
+  if (typeof rtol !== 'number' || !(rtol >= 0))
+    throw new ArgumentError(`${op}: rtol must be a number ≥ 0, got ${describeValue(rtol)}`);
+  if (typeof atol !== 'number' || !(atol >= 0))
+    throw new ArgumentError(`${op}: atol must be a number ≥ 0, got ${describeValue(atol)}`);
 }

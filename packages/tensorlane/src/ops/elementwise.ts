@@ -3,6 +3,13 @@
  * PyTorch's type promotion, and the unary ops. Shapes and dtypes are validated before any
  * allocation, so a failing op leaves every tensor intact.
  */
+
+import {
+  describeValue,
+  expectInt32Values,
+  expectOperand,
+  expectTensor,
+} from '../argument-checks.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { currentBackend } from '../backend/current.js';
 import { type DType, isFloat } from '../dtype.js';
@@ -31,6 +38,14 @@ export function binaryDtypes(op: BinaryOp, a: Operand, b: Operand): { compute: D
   return { compute, out: compute };
 }
 
+/**
+ * A JS number computed as int32 must fit it (PyTorch wraps `t + 3e9` silently; tensorlane
+ * raises, as PyTorch's `fill_` does).
+ */
+export function scalarsFitInt32(op: string, ...operands: Operand[]): void {
+  for (const x of operands) if (typeof x === 'number') expectInt32Values(op, [x]);
+}
+
 /** True when `x` is a negative number or an int tensor holding a negative element. */
 function hasNegative(x: Operand): boolean {
   if (typeof x === 'number') return x < 0;
@@ -47,11 +62,14 @@ function describe(x: Operand): string {
  * @example binaryOp('add', tensor([[1, 2]]), tensor([[10], [20]])).shape // → [2, 2]
  */
 export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  expectOperand(op, 'input', a);
+  expectOperand(op, 'other', b);
   const anchor = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
   if (a instanceof Tensor) a.live(op);
   if (b instanceof Tensor) b.live(op);
   const backend = anchor?.backend ?? currentBackend();
   const { compute, out: outDtype } = binaryDtypes(op, a, b);
+  if (compute === 'int32') scalarsFitInt32(op, a, b);
   const shape = broadcastShapes(op, shapeOf(a), shapeOf(b));
   const temps: Tensor[] = [];
   try {
@@ -85,7 +103,7 @@ const FLOAT_ONLY = new Set<UnaryOp>([
  * @example unaryOp('sqrt', tensor([4, 9])) // → tensor([2., 3.])
  */
 export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtype?: DType): Tensor {
-  t.live(op);
+  expectTensor(op, 'input', t).live(op);
   let compute = dtype ?? t.dtype;
   if (FLOAT_ONLY.has(op) && !isFloat(compute)) compute = 'float32';
   if (compute === 'bool')
@@ -114,8 +132,16 @@ export type ClampBound = Operand | null | undefined;
  * @example clampOp(tensor([1, 5, 9]), tensor([2, 2, 2]), 6) // → tensor([2, 5, 6], dtype=torch.int32)
  */
 export function clampOp(t: Tensor, min?: ClampBound, max?: ClampBound): Tensor {
-  t.live('clamp');
+  expectTensor('clamp', 'input', t).live('clamp');
   const none = (b: ClampBound) => b === undefined || b === null;
+  for (const [name, b] of [
+    ['min', min],
+    ['max', max],
+  ] as const)
+    if (!none(b) && typeof b !== 'number' && !(b instanceof Tensor))
+      throw new ArgumentError(
+        `clamp: ${name} must be a number, a Tensor or null, got ${describeValue(b)}`,
+      );
   if (none(min) && none(max))
     throw new ArgumentError("clamp: at least one of 'min' or 'max' must be given");
   for (const [name, b] of [

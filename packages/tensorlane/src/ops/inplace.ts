@@ -2,13 +2,15 @@
  * In-place writes through a tensor's view: `add_`-style ops, `copy_`, `fill_`. All checks
  * (shape, dtype, self-overlap) run before the first element is written.
  */
+
+import { expectOperand, expectScalar } from '../argument-checks.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { canCast } from '../promote.js';
 import { broadcastShapes } from '../shape/broadcast.js';
 import { hasInternalOverlap } from '../shape/strides.js';
 import { emptyTensor, Tensor } from '../tensor.js';
-import { binaryDtypes } from './elementwise.js';
+import { binaryDtypes, scalarsFitInt32 } from './elementwise.js';
 import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
 
 function checkWritable(op: string, t: Tensor): void {
@@ -42,8 +44,10 @@ function aliases(t: Tensor, x: Operand): boolean {
 export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
   const name = `${op}_`;
   checkWritable(name, t);
+  expectOperand(name, 'other', other);
   if (other instanceof Tensor) other.live(name);
   const { compute } = binaryDtypes(op, t, other);
+  if (compute === 'int32') scalarsFitInt32(name, other);
   if (!canCast(compute, t.dtype))
     throw new DtypeError(
       `${name}: result type ${compute} cannot be cast to the tensor's dtype ${t.dtype} in place`,
@@ -74,7 +78,9 @@ export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
  */
 export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
   checkWritable(op, t);
+  expectOperand(op, op === 'copy_' ? 'src' : 'value', src);
   if (src instanceof Tensor) src.live(op);
+  if (t.dtype === 'int32') scalarsFitInt32(op, src);
   checkBroadcastsTo(op, t, src);
   const temps: Tensor[] = [];
   try {
@@ -92,5 +98,6 @@ export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
 
 /** Sets every element of `t` to `value` (cast to `t.dtype`). Returns `t`. */
 export function fillInto(t: Tensor, value: number | boolean): Tensor {
+  expectScalar('fill_', 'value', value);
   return copyInto(t, value, 'fill_');
 }

@@ -4,6 +4,7 @@
  * double precision whatever the dtypes.
  */
 
+import { expectBoolean, expectOptions, expectTensor } from '../argument-checks.js';
 import { fromFlat } from '../creation.js';
 import { broadcastShapes, broadcastStrides } from '../shape/broadcast.js';
 import { contiguousStrides, numelOf } from '../shape/strides.js';
@@ -17,7 +18,7 @@ interface Side {
 
 function sideOf(op: string, x: Tensor | number): Side {
   if (typeof x === 'number') return { shape: [], values: [x] };
-  x.live(op);
+  expectTensor(op, 'other', x).live(op);
   return { shape: x.shape, values: x.data() };
 }
 
@@ -50,6 +51,8 @@ function forEachPair(
 }
 
 function resolve(op: string, opts: CloseOptions) {
+  expectOptions(op, opts, ['rtol', 'atol', 'equalNan']);
+  if (opts.equalNan !== undefined) expectBoolean(op, 'equalNan', opts.equalNan);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
   checkTolerances(op, rtol, atol);

@@ -59,6 +59,12 @@ function describePair(op: string, a: Tensor, b: Tensor, sep = '@'): string {
   return `${op}: ${fmtShape(a.shape)} ${sep} ${fmtShape(b.shape)}`;
 }
 
+/** Checks that both operands are live tensors (plain-JS callers may pass arrays). */
+function liveOperands(op: string, a: Tensor, b: Tensor): void {
+  expectTensor(op, 'input', a).live(op);
+  expectTensor(op, 'other', b).live(op);
+}
+
 /** The dtype both operands compute in; bool has no product (as torch on CPU). */
 function productDtype(op: string, a: Tensor, b: Tensor): DType {
   a.live(op);
@@ -166,7 +172,8 @@ function batchedProduct(
  * @example matmul(zeros(2, 1, 3, 4), zeros(5, 4, 6)).shape // → [2, 5, 3, 6]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.live('matmul').ndim === 0 || b.live('matmul').ndim === 0)
+  liveOperands('matmul', a, b);
+  if (a.ndim === 0 || b.ndim === 0)
     throw new ShapeError(
       `${describePair('matmul', a, b)}: both arguments need at least 1 dimension`,
     );
@@ -181,7 +188,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * @example mm(ones(2, 3), ones(3, 4)).shape // → [2, 4]
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.live('mm').ndim !== 2 || b.live('mm').ndim !== 2)
+  liveOperands('mm', a, b);
+  if (a.ndim !== 2 || b.ndim !== 2)
     throw new ShapeError(`${describePair('mm', a, b)}: both arguments must be 2-D`);
   return batchedProduct('mm', a, b, asRows, asColumns, { m: false, n: false });
 }
@@ -191,7 +199,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  * @example bmm(ones(8, 2, 3), ones(8, 3, 4)).shape // → [8, 2, 4]
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.live('bmm').ndim !== 3 || b.live('bmm').ndim !== 3)
+  liveOperands('bmm', a, b);
+  if (a.ndim !== 3 || b.ndim !== 3)
     throw new ShapeError(`${describePair('bmm', a, b)}: both arguments must be 3-D`);
   if (a.shape[0] !== b.shape[0])
     throw new ShapeError(
@@ -205,7 +214,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * @example mv(ones(2, 3), ones(3)).shape // → [2]
  */
 export function mv(a: Tensor, v: Tensor): Tensor {
-  if (a.live('mv').ndim !== 2 || v.live('mv').ndim !== 1)
+  liveOperands('mv', a, v);
+  if (a.ndim !== 2 || v.ndim !== 1)
     throw new ShapeError(`${describePair('mv', a, v)}: expects a 2-D matrix and a 1-D vector`);
   return batchedProduct('mv', a, v, asRows, asColumns, { m: false, n: true });
 }
@@ -215,7 +225,8 @@ export function mv(a: Tensor, v: Tensor): Tensor {
  * @example dot(tensor([1, 2]), tensor([3, 4])).item() // → 11
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.live('dot').ndim !== 1 || b.live('dot').ndim !== 1)
+  liveOperands('dot', a, b);
+  if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`${describePair('dot', a, b, '·')}: both arguments must be 1-D`);
   if (a.shape[0] !== b.shape[0])
     throw new ShapeError(
@@ -229,7 +240,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * @example outer(tensor([1, 2]), tensor([3, 4, 5])).shape // → [2, 3]
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.live('outer').ndim !== 1 || b.live('outer').ndim !== 1)
+  liveOperands('outer', a, b);
+  if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`${describePair('outer', a, b, '⊗')}: both arguments must be 1-D`);
   // a as an n×1 column times b as a 1×m row: a GEMM with k = 1.
   return batchedProduct('outer', a, b, asColumns, asRows, { m: false, n: false });

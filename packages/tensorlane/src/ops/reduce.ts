@@ -3,6 +3,17 @@
  * allowed), with `keepdim`. sum/prod of ints and bools give int32 (torch: int64); mean,
  * std, var, norm and logsumexp need floats (ints are promoted where torch promotes).
  */
+
+import {
+  expectBoolean,
+  expectDims,
+  expectInt,
+  expectNumber,
+  expectOptions,
+  expectTensor,
+  INT32_MAX,
+  INT32_MIN,
+} from '../argument-checks.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
@@ -17,6 +28,7 @@ export type Dims = number | readonly number[] | null | undefined;
 
 /** Sorted, distinct, non-negative dims; all dims when `dim` is absent or an empty list. */
 export function normDims(op: string, dim: Dims, ndim: number): number[] {
+  expectDims(op, dim);
   if (dim === null || dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : dim;
   if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
@@ -44,14 +56,30 @@ function reducedShape(
   return out;
 }
 
-/** Runs backend reduce `op` over `axes` of `t` (already of the input dtype the op needs). */
+/** `t` after checking that it is a live tensor and `keepdim` a boolean. */
+function input(op: string, t: Tensor, keepdim: unknown = false): Tensor {
+  expectBoolean(op, 'keepdim', keepdim);
+  return expectTensor(op, 'input', t).live(op);
+}
+
+/**
+ * Runs backend reduce `op` over `axes` of `t` (already of the input dtype the op needs).
+ * Kernels index with 32-bit integers, so a reduction over more than 2³¹ − 1 elements (only
+ * possible through broadcast, stride-0 dims) reduces one slice of each broadcast dim and
+ * scales: a sum by the count, a product to its power; max/min/all/any are unchanged.
+ */
 function reduceRaw(
   op: ReduceOp,
   t: Tensor,
   axes: readonly number[],
   keepdim: boolean,
   outDtype: DType,
+  split = true,
 ): Tensor {
+  if (split && countOver(t, axes) > INT32_MAX)
+    return reduceBroadcast(op, t, axes, (slice) =>
+      reduceRaw(op, slice, axes, keepdim, outDtype, false),
+    );
   const out = emptyTensor(reducedShape(t.shape, axes, keepdim), outDtype, t.backend);
   const flatShape = reducedShape(t.shape, axes, false);
   const ov = out.backendView;
@@ -61,6 +89,36 @@ function reduceRaw(
     strides: contiguous(flatShape),
   });
   return out;
+}
+
+/** `reduce` over a slice of each broadcast dim of `t`, scaled to the whole (see reduceRaw). */
+function reduceBroadcast(
+  op: ReduceOp,
+  t: Tensor,
+  axes: readonly number[],
+  reduce: (slice: Tensor) => Tensor,
+): Tensor {
+  if (op === 'argmax' || op === 'argmin')
+    throw new IndexError(
+      `${op}: reducing ${countOver(t, axes)} elements (shape ${fmtShape(t.shape)}): the index ` +
+        'may not fit int32 (tensorlane has no int64)',
+    );
+  const strides = t.stride();
+  const broadcast = axes.filter((d) => strides[d] === 0 && t.shape[d]! > 1);
+  const shape = t.shape.map((s, d) => (broadcast.includes(d) ? 1 : s));
+  const slice = t.withLayout(shape, strides, t.offset);
+  try {
+    const r = reduce(slice);
+    if (op !== 'sum' && op !== 'prod') return r;
+    // Scaled in float64 on the (few) outputs: the count itself may not be a float32.
+    const factor = broadcast.reduce((n, d) => n * t.shape[d]!, 1);
+    const values = r.backend.array(r.backendView.storage);
+    for (let i = 0; i < values.length; i++)
+      values[i] = op === 'sum' ? values[i]! * factor : values[i]! ** factor;
+    return r;
+  } finally {
+    slice.dispose();
+  }
 }
 
 function contiguous(shape: readonly number[]): number[] {
@@ -105,21 +163,46 @@ function countOver(t: Tensor, axes: readonly number[]): number {
 
 /** Sum over `dim` (all by default). @example tensor([[1, 2], [3, 4]]).sum(0) // → tensor([4, 6], dtype=torch.int32) */
 export function sum(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims('sum', dim, t.live('sum').ndim);
-  const dtype = isFloat(t.dtype) ? t.dtype : 'int32';
-  return withDtype(t, dtype, (x) => reduceRaw('sum', x, axes, keepdim, dtype));
+  const axes = normDims('sum', dim, input('sum', t, keepdim).ndim);
+  if (!isFloat(t.dtype)) return integerReduce('sum', t, axes, keepdim);
+  return reduceRaw('sum', t, axes, keepdim, t.dtype);
 }
 
 /** Product over `dim` (all by default). */
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims('prod', dim, t.live('prod').ndim);
-  const dtype = isFloat(t.dtype) ? t.dtype : 'int32';
-  return withDtype(t, dtype, (x) => reduceRaw('prod', x, axes, keepdim, dtype));
+  const axes = normDims('prod', dim, input('prod', t, keepdim).ndim);
+  if (!isFloat(t.dtype)) return integerReduce('prod', t, axes, keepdim);
+  return reduceRaw('prod', t, axes, keepdim, t.dtype);
+}
+
+/**
+ * int32 (or bool) sum/prod as an int32 result. PyTorch accumulates integers in int64;
+ * without int64 the kernel accumulates in float64 (exact while the result fits int32: a
+ * product's magnitude never shrinks, and a sum's partial sums stay below 2⁵³ for up to 2²²
+ * elements) and a result outside int32 is a `DtypeError`, never a wrapped value.
+ */
+function integerReduce(op: 'sum' | 'prod', t: Tensor, axes: readonly number[], keepdim: boolean) {
+  const wide = reduceRaw(op, t, axes, keepdim, 'float64');
+  try {
+    const values = wide.data();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v >= INT32_MIN && v <= INT32_MAX) continue;
+      throw new DtypeError(
+        `${op}: the ${op === 'sum' ? 'sum' : 'product'} of ${t.dtype} ${fmtShape(t.shape)} is ${v}, ` +
+          `outside int32 (${INT32_MIN}..${INT32_MAX}; PyTorch would give int64): ` +
+          `call .double() first to ${op === 'sum' ? 'sum' : 'multiply'} in float64`,
+      );
+    }
+    return castTo(wide, 'int32');
+  } finally {
+    wide.dispose();
+  }
 }
 
 /** Mean over `dim` (all by default); floats only, as torch. */
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims('mean', dim, t.live('mean').ndim);
+  const axes = normDims('mean', dim, input('mean', t, keepdim).ndim);
   requireFloat('mean', t);
   const s = reduceRaw('sum', t, axes, keepdim, t.dtype);
   return inplaceBinary('div', s, countOver(t, axes));
@@ -127,19 +210,19 @@ export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** True where every element over `dim` is nonzero. */
 export function all(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims('all', dim, t.live('all').ndim);
+  const axes = normDims('all', dim, input('all', t, keepdim).ndim);
   return reduceRaw('all', t, axes, keepdim, 'bool');
 }
 
 /** True where any element over `dim` is nonzero. */
 export function any(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims('any', dim, t.live('any').ndim);
+  const axes = normDims('any', dim, input('any', t, keepdim).ndim);
   return reduceRaw('any', t, axes, keepdim, 'bool');
 }
 
 /** The largest (or smallest) values over `dims` (torch's amax/amin); NaN propagates. */
 export function extreme(op: 'max' | 'min', t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const axes = normDims(op, dim, t.live(op).ndim);
+  const axes = normDims(op, dim, input(op, t, keepdim).ndim);
   requireNonEmpty(op, t, axes);
   return reduceRaw(op, t, axes, keepdim, t.dtype);
 }
@@ -151,7 +234,8 @@ export function argExtreme(
   dim?: number | null,
   keepdim = false,
 ): Tensor {
-  t.live(op);
+  input(op, t, keepdim);
+  if (dim !== null && dim !== undefined) expectInt(op, 'dim', dim);
   if (dim === null || dim === undefined) {
     const axes = normDims(op, null, t.ndim);
     requireNonEmpty(op, t, axes);
@@ -200,10 +284,13 @@ export function variance(
   options: VarianceOptions = {},
   op = 'var',
 ): Tensor {
-  const axes = normDims(op, dim, t.live(op).ndim);
+  const axes = normDims(op, dim, input(op, t, keepdim ?? false).ndim);
+  const o = expectOptions(op, options, ['correction', 'keepdim']);
+  if (o.correction !== undefined) expectNumber(op, 'correction', o.correction);
+  if (o.keepdim !== undefined) expectBoolean(op, 'keepdim', o.keepdim);
   requireFloat(op, t);
-  const keep = keepdim ?? options.keepdim ?? false;
-  const correction = options.correction ?? 1;
+  const keep = keepdim ?? o.keepdim ?? false;
+  const correction = o.correction ?? 1;
   const m = mean(t, axes, true);
   const centered = binaryOp('sub', t, m);
   m.dispose();
@@ -235,7 +322,7 @@ export function std(
  * @example tensor([[3, 4]], { dtype: 'float32' }).norm() // → tensor(5.)
  */
 export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim = false): Tensor {
-  requireFloat('norm', t.live('norm'));
+  requireFloat('norm', input('norm', t, keepdim));
   const axes = normDims('norm', dim, t.ndim);
   if (p === 'fro' || p === 2) {
     const sq = unaryOp('square', t);
@@ -262,7 +349,7 @@ export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim =
  * replaced by 0 so that all -inf rows give -inf, as torch).
  */
 export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
-  t.live('logsumexp');
+  input('logsumexp', t, keepdim);
   const dtype = isFloat(t.dtype) ? t.dtype : 'float32';
   return withDtype(t, dtype, (x) => {
     const axes = normDims('logsumexp', dim, x.ndim);

@@ -3,6 +3,7 @@
  * not overflow; int and bool inputs compute in float32. The backend reduces along the last
  * axis of a view, so another dim is moved last as a permuted view (no copy).
  */
+import { expectInt, expectOptionalDtype, expectTensor } from '../argument-checks.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError } from '../errors.js';
 import { normDim } from '../shape/views.js';
@@ -10,8 +11,9 @@ import { emptyTensor, type Tensor } from '../tensor.js';
 import { asTensor, disposeAll } from './operands.js';
 
 function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: DType): Tensor {
-  t.live(op);
-  const d = normDim(op, dim, t.ndim);
+  expectTensor(op, 'input', t).live(op);
+  const d = normDim(op, expectInt(op, 'dim', dim), t.ndim);
+  expectOptionalDtype(op, dtype);
   if (dtype !== undefined && !isFloat(dtype))
     throw new DtypeError(
       `${op}: dtype ${dtype} is not a floating-point dtype (float32 or float64)`,

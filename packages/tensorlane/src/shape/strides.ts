@@ -39,6 +39,8 @@ export function isContiguousLayout(shape: readonly number[], strides: readonly n
  * size > 1, as `expand` makes). Writing through such a view is rejected, as in PyTorch.
  */
 export function hasInternalOverlap(shape: readonly number[], strides: readonly number[]): boolean {
+  // An empty tensor has no elements to share a location (its strides may be 0).
+  if (shape.includes(0)) return false;
   for (let d = 0; d < shape.length; d++) if (shape[d]! > 1 && strides[d] === 0) return true;
   return false;
 }

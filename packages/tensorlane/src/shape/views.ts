@@ -2,7 +2,7 @@
  * View ops: new shape/strides/offset over the same storage, no element copied (except
  * `reshape`/`flatten`, which copy only when no view can express the result, as in PyTorch).
  */
-import { fmtShape, IndexError, ShapeError } from '../errors.js';
+import { ArgumentError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { contiguousStrides, numelOf } from './strides.js';
 
@@ -15,6 +15,10 @@ export type ShapeArgs = readonly (number | readonly number[])[];
  */
 export function normDim(op: string, dim: number, ndim: number): number {
   const n = Math.max(ndim, 1);
+  if (typeof dim !== 'number')
+    throw new ArgumentError(
+      `${op}: dim must be an integer, got ${typeof dim === 'string' ? JSON.stringify(dim) : typeof dim}`,
+    );
   if (!Number.isInteger(dim) || dim < -n || dim >= n)
     throw new IndexError(
       `${op}: dim ${dim} is out of range for a tensor of rank ${ndim} (expected ${-n}..${n - 1})`,
@@ -128,6 +132,10 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
 
 /** Removes size-1 dims: all of them, or those among `dim` (a number or list). */
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim))
+    throw new ArgumentError(
+      `squeeze: dim must be an integer or a list of integers, got ${typeof dim}`,
+    );
   const dims =
     dim === undefined
       ? t.shape.map((_, i) => i)

@@ -99,7 +99,7 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
       axes.map((d) => a.shape[d]!),
       [axes.map((d) => a.strides[d]!)],
     );
-    const step = reducer(op, a.storage.dtype);
+    const step = reducer(op);
     const redInner = red.strides[0]![red.strides[0]!.length - 1] ?? 0;
     let o = 0;
     forEachRow(keptShape, [keptStrides], [a.offset], (offs, n) => {
@@ -126,9 +126,11 @@ interface Reducer {
   result(): number;
 }
 
-/** An accumulator per reduce op; int32 sums and products wrap like the dtype. */
-function reducer(op: ReduceOp, dtype: DType): Reducer {
-  const isInt = dtype === 'int32';
+/**
+ * An accumulator per reduce op. Sums and products accumulate in float64 whatever the dtype
+ * (exact for int32 while the result fits; the tensor layer range-checks int32 results).
+ */
+function reducer(op: ReduceOp): Reducer {
   let acc = 0;
   switch (op) {
     case 'sum':
@@ -138,8 +140,7 @@ function reducer(op: ReduceOp, dtype: DType): Reducer {
         },
         addRow(x, p, n, s) {
           let a = acc;
-          if (isInt) for (let j = 0; j < n; j++, p += s) a = (a + x[p]!) | 0;
-          else for (let j = 0; j < n; j++, p += s) a += x[p]!;
+          for (let j = 0; j < n; j++, p += s) a += x[p]!;
           acc = a;
         },
         result: () => acc,
@@ -151,8 +152,7 @@ function reducer(op: ReduceOp, dtype: DType): Reducer {
         },
         addRow(x, p, n, s) {
           let a = acc;
-          if (isInt) for (let j = 0; j < n; j++, p += s) a = Math.imul(a, x[p]!);
-          else for (let j = 0; j < n; j++, p += s) a *= x[p]!;
+          for (let j = 0; j < n; j++, p += s) a *= x[p]!;
           acc = a;
         },
         result: () => acc,
@@ -205,6 +205,29 @@ function extremeReducer(op: 'max' | 'min' | 'argmax' | 'argmin'): Reducer {
 }
 
 /**
+ * The `OutOfMemoryError` both backends throw: what was asked, the limit, what live tensors
+ * hold, and the usual cause (a loop that neither disposes nor uses `tidy`).
+ * @example outOfMemory('js', 8, 'float64', 0, 'at most 2147483647 elements per tensor').name // → 'OutOfMemoryError'
+ */
+export function outOfMemory(
+  backend: string,
+  length: number,
+  dtype: DType,
+  bytesLive: number,
+  limit: string,
+): OutOfMemoryError {
+  const bytes = length * BYTES_OF[dtype];
+  return new OutOfMemoryError(
+    `alloc: cannot allocate ${bytes} bytes for ${length} ${dtype} elements on the ${backend} backend ` +
+      `(${limit}; ${bytesLive} bytes are held by live tensors). In a loop, free each step's ` +
+      'tensors with tidy() or dispose(): the garbage collector frees unreachable tensors only ' +
+      'between event-loop turns, never during a synchronous loop',
+    bytes,
+    bytesLive,
+  );
+}
+
+/**
  * The js backend: a storage's handle is its typed array.
  * @example setBackend('js'); // every op then runs here
  */
@@ -224,11 +247,12 @@ export function createJsBackend(): Backend {
         }
       }
       if (!handle)
-        throw new OutOfMemoryError(
-          `alloc: cannot allocate ${bytes} bytes for ${length} ${dtype} elements on the js backend ` +
-            `(${bytesLive} bytes live; at most ${JS_MAX_ELEMENTS} elements per tensor)`,
-          bytes,
+        throw outOfMemory(
+          'js',
+          length,
+          dtype,
           bytesLive,
+          `at most ${JS_MAX_ELEMENTS} elements per tensor`,
         );
       bytesLive += bytes;
       return { backend, dtype, length, handle };

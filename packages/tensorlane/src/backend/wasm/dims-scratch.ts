@@ -34,6 +34,14 @@ export function createDimsScratch(exports: KernelExports): DimsScratch {
         ptr = p >>> 0;
         capacity = next;
       }
+      // The kernels take i32 sizes and strides: refuse what an Int32Array would wrap.
+      for (const v of values)
+        if (v > 2147483647 || v < -2147483648)
+          throw new OutOfMemoryError(
+            `wasm backend: a dim or stride of ${v} elements exceeds the kernels' 32-bit sizes`,
+            0,
+            0,
+          );
       // A fresh view every call: memory growth detaches old ones.
       new Int32Array(exports.memory.buffer, ptr, values.length).set(values);
       return ptr;

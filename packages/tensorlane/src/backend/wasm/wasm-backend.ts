@@ -7,10 +7,9 @@
  * views of wasm memory, so every op works on this backend.
  */
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
-import { OutOfMemoryError } from '../../errors.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, ScanOp, Storage, UnaryOp, View } from '../backend.js';
-import { arrayKernels } from '../js/js-backend.js';
+import { arrayKernels, outOfMemory } from '../js/js-backend.js';
 import { arrayRowKernels } from '../js/row-kernels.js';
 import {
   ARITH_CODE,
@@ -111,6 +110,11 @@ export function createWasmBackend(): Backend {
       redAxes.map((d) => a.shape[d]!),
       [redAxes.map((d) => a.strides[d]!)],
     );
+    // The kernel takes 32-bit sizes; the tensor layer splits larger (broadcast) reductions.
+    if (red.shape.some((s) => s > 2147483647)) {
+      fallback.reduce(op, a, axes, out);
+      return;
+    }
     const ptr = scratch.write([
       ...kept.shape,
       ...kept.strides[0]!,
@@ -166,12 +170,7 @@ export function createWasmBackend(): Backend {
       // wasm32 addresses at most 4 GiB; tl_alloc's usize argument would wrap past that.
       const ptr = bytes < 2 ** 32 ? exports.tl_alloc(bytes) : 0;
       if (ptr === 0)
-        throw new OutOfMemoryError(
-          `alloc: cannot allocate ${bytes} bytes for ${length} ${dtype} elements in wasm memory ` +
-            `(${bytesLive} bytes live; wasm32 memory is limited to 4 GiB)`,
-          bytes,
-          bytesLive,
-        );
+        throw outOfMemory('wasm', length, dtype, bytesLive, 'wasm32 memory is limited to 4 GiB');
       bytesLive += bytes;
       const storage: Storage = { backend, dtype, length, handle: ptr >>> 0 };
       // dlmalloc reuses freed blocks, so a fresh allocation is not necessarily zero.
