@@ -27,7 +27,6 @@ import {
 import {
   type CreationOptions,
   filledTensor,
-  fromFlat,
   type ShapeAndOptions,
   shapeAndOptions,
 } from './creation.js';
