@@ -44,11 +44,35 @@ export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from 
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
+export {
+  cat,
+  chunk,
+  concat,
+  concatenate,
+  type DimArgs,
+  flip,
+  roll,
+  split,
+  stack,
+  tile,
+  unbind,
+} from './ops/combine.js';
 export * from './ops/functional.js';
 export { allclose, isclose } from './ops/isclose.js';
 export { bmm, dot, matmul, mm, mv, outer } from './ops/matmul.js';
 export type { Operand } from './ops/operands.js';
 export type { Dims, VarianceOptions } from './ops/reduce.js';
+export {
+  embedding,
+  gather,
+  indexSelect,
+  maskedFill,
+  scatter,
+  scatterAdd,
+  tril,
+  triu,
+  where,
+} from './ops/selection.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { promoteTypes, resultType } from './promote.js';
 export { manualSeed, rand, randint, randn } from './random.js';

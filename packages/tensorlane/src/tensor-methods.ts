@@ -5,11 +5,23 @@
  */
 import * as indexing from './indexing.js';
 import * as cast from './ops/cast.js';
+import * as combine from './ops/combine.js';
 import * as elementwise from './ops/elementwise.js';
 import * as inplace from './ops/inplace.js';
 import * as matmul from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
+import * as selection from './ops/selection.js';
 import * as softmax from './ops/softmax.js';
 import { installTensorOps } from './tensor.js';
 
-installTensorOps({ cast, elementwise, inplace, matmul, reduce, softmax, indexing });
+installTensorOps({
+  cast,
+  elementwise,
+  inplace,
+  matmul,
+  reduce,
+  softmax,
+  indexing,
+  combine,
+  selection,
+});

@@ -11,6 +11,7 @@ import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../bac
 import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './linalg.js';
+import { arraySelectKernels } from './select.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
 export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce'>;
@@ -238,6 +239,7 @@ export function createJsBackend(): Backend {
     heapBytes: () => 0,
     ...arrayKernels(array),
     ...arrayLinalgKernels(array),
+    ...arraySelectKernels(array),
   };
   return backend;
 }

@@ -11,6 +11,7 @@ import { OutOfMemoryError } from '../../errors.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { arrayKernels } from '../js/js-backend.js';
+import { arraySelectKernels } from '../js/select.js';
 import {
   ARITH_CODE,
   address,
@@ -23,6 +24,7 @@ import {
 import { createDimsScratch } from './dims-scratch.js';
 import { wasmLinalgKernels } from './linalg.js';
 import { loadedKernels } from './load-module.js';
+import { wasmSelectKernels } from './select.js';
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
@@ -147,6 +149,7 @@ export function createWasmBackend(): Backend {
     unary,
     reduce,
     ...wasmLinalgKernels(exports, array),
+    ...wasmSelectKernels(exports, scratch, arraySelectKernels(array)),
   };
   return backend;
 }
