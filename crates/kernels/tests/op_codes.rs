@@ -5,6 +5,7 @@ use tensorlane_kernels::testing::binary::{ArithOp, CmpOp};
 use tensorlane_kernels::testing::copy::Kind;
 use tensorlane_kernels::testing::reduce::ReduceOp;
 use tensorlane_kernels::testing::scan::ScanOp;
+use tensorlane_kernels::testing::select::ScatterMode;
 use tensorlane_kernels::testing::unary::UnaryOp;
 
 /// Checks codes `0..count` round-trip and `count` and `u32::MAX` are unknown.
@@ -27,6 +28,7 @@ fn op_codes_round_trip() {
     check(6, CmpOp::from_code, |v| v as u32);
     check(22, UnaryOp::from_code, |v| v as u32);
     check(2, ScanOp::from_code, |v| v as u32);
+    check(2, ScatterMode::from_code, |v| v as u32);
     check(6, ReduceOp::from_code, |v| v as u32);
     check(4, Kind::from_code, |v| v as u32);
     assert_eq!(ArithOp::from_code(4), Some(ArithOp::Pow));

@@ -13,6 +13,7 @@ import {
   KIND_CODE,
   REDUCE_CODE,
   SCAN_CODE,
+  SCATTER_CODE,
   UNARY_CODE,
 } from '../src/backend/wasm/abi.js';
 import { loadKernels } from '../src/backend/wasm/load-module.js';
@@ -49,6 +50,7 @@ describe('kernel ABI op codes match the Rust enums', () => {
     ['unary.rs', 'UnaryOp', UNARY_CODE],
     ['reduce.rs', 'ReduceOp', REDUCE_CODE],
     ['scan.rs', 'ScanOp', SCAN_CODE],
+    ['select.rs', 'ScatterMode', SCATTER_CODE],
   ] as const)('%s %s', (file, name, codes) => {
     const rust = rustEnum(file, name);
     expect(Object.keys(rust).length).toBeGreaterThan(0);
