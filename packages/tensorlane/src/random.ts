@@ -194,9 +194,7 @@ export function randint(
       `${op}: low ${low} must be less than high ${high}, spanning at most 2^32 values`,
     );
   if (dtype === 'int32' && (low < -(2 ** 31) || high - 1 > 2 ** 31 - 1))
-    throw new ArgumentError(
-      `${op}: [${low}, ${high}) does not fit int32; pass { dtype: 'float64' }`,
-    );
+    throw new DtypeError(`${op}: [${low}, ${high}) does not fit int32; pass { dtype: 'float64' }`);
   const n = numelOf(shape);
   // Allocated before drawing: a shape too large to hold fails before the generator moves.
   return filledTensor(shape, dtype, (values) => {
