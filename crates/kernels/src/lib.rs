@@ -104,8 +104,9 @@ pub unsafe extern "C" fn tl_free(ptr: *mut u8, bytes: usize) {
 }
 
 /// Splits later kernels over `threads` participants (this caller plus `threads - 1`
-/// workers parked in `tl_worker_loop`). `caller_may_block` is 0 on a browser main thread,
-/// which must spin instead of `memory.atomic.wait`. Only the threaded builds
+/// workers parked in `tl_worker_loop`). With `caller_may_block` 0 the caller spins instead
+/// of `memory.atomic.wait` while a job finishes (a browser main thread must; the package
+/// passes 0 everywhere, see thread-pool.ts). Only the threaded builds
 /// (`relaxed-threads`, `simd128-threads`) have workers; the others are called with 1.
 #[no_mangle]
 pub extern "C" fn tl_set_threads(threads: u32, caller_may_block: u32) {

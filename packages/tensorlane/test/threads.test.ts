@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadedKernels } from '../src/backend/wasm/load-module.js';
-import { callerMayBlock } from '../src/backend/wasm/thread-pool.js';
 import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
 import { runSplitOps, SPLIT_OPS } from './thread-ops.js';
 
@@ -56,7 +55,7 @@ for (const simd of THREADED) {
 
       kernels().tl_set_threads!(1, 1);
       const serial = runSplitOps();
-      kernels().tl_set_threads!(2, callerMayBlock() ? 1 : 0);
+      kernels().tl_set_threads!(2, 0);
       expectSameBits(threaded, serial, 'threads 2 vs 1, same module');
 
       await init({ simd, threads: 1 });

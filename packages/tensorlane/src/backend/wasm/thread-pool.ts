@@ -107,16 +107,6 @@ function spawn(): Handle {
   };
 }
 
-/** True where the calling thread may block in `Atomics.wait` (not a browser main thread). */
-export function callerMayBlock(): boolean {
-  try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether this runtime can run the threaded build: shared memory and workers. */
 export function threadsSupported(): boolean {
   const g = globalThis as any;
@@ -189,7 +179,11 @@ export function startThreadPool(
     handles.push(handle);
   }
   const participants = handles.length + 1;
-  exports.tl_set_threads(participants, callerMayBlock() ? 1 : 0);
+  // The calling thread spins, never parks (memory.atomic.wait32), while the job's last tasks
+  // finish, in Node as on a browser main thread: in V8 a caller parked inside a kernel
+  // occasionally came back with that kernel's frame base lost (its __stack_pointer left near
+  // 0 after norm_f32 and cross_entropy_f32 returned; the next call trapped out of bounds).
+  exports.tl_set_threads(participants, 0);
   let ended = false;
   return {
     threads: participants,
