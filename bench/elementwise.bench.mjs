@@ -4,6 +4,9 @@
 //   1. float32 add, same shape, 4M elements         (targets: ≥ 0.7× copy bytes/s, ≥ 3× js)
 //   2. float32 add, (1024,1024) + (1024,) broadcast (same targets)
 //   3. sum() over 4M float32                        (target: ≥ 4× js)
+//   4. gelu on 512×3072 float32 (a GPT-2 MLP activation): exact and tanh forms against the
+//      js backend and tfjs-backend-wasm, which has no gelu (nor erf) kernel, so its row is
+//      the tanh form composed of tfjs ops, as a tfjs user writes it
 // Bytes/s count every byte an op must move once: add reads a and b and writes out; the copy
 // reads its source and writes its destination; sum reads its input. `add` allocates (and
 // zeroes) its result, as `a + b` does; the kernel row writes into an output allocated once;
@@ -114,6 +117,64 @@ function sumCases(build, opts) {
   ];
 }
 
+async function loadTfjs(log) {
+  try {
+    const { createRequire } = await import('node:module');
+    const { dirname } = await import('node:path');
+    const require = createRequire(import.meta.url);
+    const tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(
+      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
+    );
+    wasm.setThreadsCount(1);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    return tf;
+  } catch (e) {
+    log(`tfjs-backend-wasm unavailable: ${e.message}`);
+    return undefined;
+  }
+}
+
+async function geluCases(build, opts, log) {
+  const shape = [512, 3072];
+  const n = shape[0] * shape[1];
+  const name = 'gelu float32 512×3072';
+  const bytes = 8 * n; // read x, write the result
+  const x = lib.randn(shape);
+  const jx = on('js', () => lib.randn(shape));
+  const tf = await loadTfjs(log);
+  const tasks = [
+    ['wasm gelu', () => x.gelu().dispose()],
+    ['wasm gelu tanh', () => x.gelu('tanh').dispose()],
+    ['js gelu', () => jx.gelu().dispose()],
+  ];
+  let tx;
+  if (tf) {
+    tx = tf.tensor(x.data(), shape);
+    const c = Math.sqrt(2 / Math.PI);
+    // 0.5·x·(1 + tanh(c·(x + 0.044715·x³))) in tfjs-core's functional ops.
+    const composed = () =>
+      tf.tidy(() => {
+        const inner = tf.mul(tf.add(tx, tf.mul(tf.pow(tx, 3), 0.044715)), c);
+        return tf.mul(tf.mul(tx, 0.5), tf.add(1, tf.tanh(inner)));
+      });
+    tasks.push(['tfjs', () => composed().dispose()]);
+  }
+  const [tWasm, tTanh, tJs, tTf] = medians(tasks, opts);
+  for (const t of [x, jx, tx]) t?.dispose();
+  const note = (ms) =>
+    `${(tJs / ms).toFixed(1)}× js` + (tTf ? `, ${(tTf / ms).toFixed(1)}× tfjs composed` : '');
+  const rows = [
+    { name, contender: `tensorlane wasm ${build} gelu (erf)`, medianMs: tWasm, note: note(tWasm) },
+    { name, contender: `tensorlane wasm ${build} gelu tanh`, medianMs: tTanh, note: note(tTanh) },
+    { name, contender: 'tensorlane js backend gelu (erf)', medianMs: tJs },
+  ];
+  if (tTf) rows.push({ name, contender: 'tfjs-backend-wasm tanh form, composed', medianMs: tTf });
+  return rows.map((r) => ({ ...r, gbps: bytes / r.medianMs / 1e6 }));
+}
+
 export async function run({ quick = false, budgetMs = 60_000, log = console.log } = {}) {
   const info = await lib.init({ threads: 1 }); // single-thread figures; threads.bench.mjs covers threads
   lib.manualSeed(0);
@@ -125,6 +186,7 @@ export async function run({ quick = false, budgetMs = 60_000, log = console.log 
     ...addCases(build, opts, 'add float32 4M, same shape', [n], [n]),
     ...addCases(build, opts, 'add float32 (1024,1024)+(1024,)', [1024, 1024], [1024]),
     ...sumCases(build, opts),
+    ...(await geluCases(build, opts, log)),
   ];
   for (const c of cases)
     log(

@@ -14,6 +14,7 @@
 #[macro_use]
 mod op_code;
 
+pub(crate) mod activation_math;
 pub(crate) mod attention;
 pub(crate) mod binary;
 pub(crate) mod copy;
@@ -26,6 +27,7 @@ pub(crate) mod pool;
 pub(crate) mod reduce;
 pub(crate) mod row_norm;
 pub(crate) mod scalar;
+pub(crate) mod scan;
 pub(crate) mod scratch;
 pub(crate) mod simd;
 pub(crate) mod simd_ext;
@@ -39,6 +41,9 @@ pub(crate) mod unary;
 /// modules above are crate-private, and the C ABI below is the crate's only interface.
 #[doc(hidden)]
 pub mod testing {
+    pub mod activation_math {
+        pub use crate::activation_math::{erf, gelu, gelu_tanh, silu};
+    }
     pub mod attention {
         pub use crate::attention::{attention, AttentionArgs, Strided3};
     }
@@ -61,6 +66,9 @@ pub mod testing {
     }
     pub mod reduce {
         pub use crate::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+    }
+    pub mod scan {
+        pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
     }
     pub mod simd {
         pub use crate::simd::F32x4;
@@ -571,6 +579,48 @@ pub unsafe extern "C" fn cross_entropy_f32(
         log_probs: log_probs != 0,
         out,
     })
+}
+
+// Scans (issue 16).
+
+/// Inclusive scan (`op`: scan::ScanOp) of float32 along one dim. `dims` holds the outer
+/// shape and the input's and output's outer strides (`nouter` each); each outer index scans
+/// `n` steps (`sna`/`sno` apart) of `inner` elements (`sia`/`sio` apart). 0 if unknown.
+///
+/// # Safety
+/// `dims` holds `3·nouter` values; every element the layout addresses must be valid.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn scan_f32(
+    op: u32,
+    nouter: usize,
+    dims: *const isize,
+    n: usize,
+    sna: isize,
+    sno: isize,
+    inner: usize,
+    sia: isize,
+    sio: isize,
+    a: *const f32,
+    out: *mut f32,
+) -> u32 {
+    let Some(op) = scan::ScanOp::from_code(op) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<2>(dims, nouter);
+    let block = scan::ScanBlock {
+        n,
+        inner,
+        sn: [sna, sno],
+        si: [sia, sio],
+    };
+    let total = strided::element_count(shape) * n * inner;
+    let (a, out) = (a as usize, out as usize);
+    strided::split_outer_sized(shape, strides, total, |shape, [oa, oo]| {
+        let (a, out) = ((a as *const f32).offset(oa), (out as *mut f32).offset(oo));
+        scan::scan_f32(op, shape, strides, &block, a, out)
+    });
+    1
 }
 
 // ---------------------------------------------------------------------------------------

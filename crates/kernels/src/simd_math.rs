@@ -19,7 +19,7 @@ fn splat(v: f32) -> F32x4 {
 
 /// `p[0]·t^(n-1) + … + p[n-1]` by Horner's rule with fused steps where the build has FMA.
 #[inline(always)]
-fn horner(t: F32x4, p: &[f32]) -> F32x4 {
+pub(crate) fn horner(t: F32x4, p: &[f32]) -> F32x4 {
     let mut acc = splat(p[0]);
     for &c in &p[1..] {
         acc = acc.mul_add(t, splat(c));

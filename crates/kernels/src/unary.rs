@@ -2,6 +2,7 @@
 //! four lanes, applied to contiguous rows directly and to strided rows and tails through
 //! `lanes::gather`/`scatter`, so each element gets the same arithmetic wherever it sits.
 
+use crate::activation_math;
 use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext as x;
@@ -27,6 +28,12 @@ op_code_enum! {
         Ceil = 13,
         Round = 14,
         Clamp = 15,
+        Erf = 16,
+        Gelu = 17,
+        GeluTanh = 18,
+        Silu = 19,
+        Sign = 20,
+        LeakyRelu = 21,
     }
 }
 
@@ -62,6 +69,18 @@ lanes1!(FloorL, |v, lo, hi| x::floor(v));
 lanes1!(CeilL, |v, lo, hi| x::ceil(v));
 lanes1!(RoundL, |v, lo, hi| x::round_even(v));
 lanes1!(ClampL, |v, lo, hi| x::min_nan(x::max_nan(v, lo), hi));
+lanes1!(ErfL, |v, lo, hi| activation_math::erf(v));
+lanes1!(GeluL, |v, lo, hi| activation_math::gelu(v));
+lanes1!(GeluTanhL, |v, lo, hi| activation_math::gelu_tanh(v));
+lanes1!(SiluL, |v, lo, hi| activation_math::silu(v));
+// NaN and ±0 give +0, as torch.sign.
+lanes1!(SignL, |v, lo, hi| x::gt(v, F32x4::splat(0.0)).select(
+    F32x4::splat(1.0),
+    x::lt(v, F32x4::splat(0.0)).select(F32x4::splat(-1.0), F32x4::splat(0.0))
+));
+// `lo` is the negative slope; NaN·slope keeps NaN and -0·slope keeps -0, as torch.
+lanes1!(LeakyReluL, |v, lo, hi| x::gt(v, F32x4::splat(0.0))
+    .select(v, v.mul(lo)));
 
 unsafe fn unary_nd<L: Lanes1>(
     shape: &[isize],
@@ -96,7 +115,8 @@ unsafe fn unary_nd<L: Lanes1>(
     });
 }
 
-/// `out = op(a)` over a coalesced n-d layout; `clamp` uses `[lo, hi]` (NaN bounds propagate).
+/// `out = op(a)` over a coalesced n-d layout; `clamp` uses `[lo, hi]` (NaN bounds propagate),
+/// `leaky_relu` uses `lo` as its negative slope.
 ///
 /// # Safety
 /// Every element the layout addresses must be valid; `out` may alias `a` exactly.
@@ -127,6 +147,12 @@ pub unsafe fn unary_f32(
         Ceil => unary_nd::<CeilL>,
         Round => unary_nd::<RoundL>,
         Clamp => unary_nd::<ClampL>,
+        Erf => unary_nd::<ErfL>,
+        Gelu => unary_nd::<GeluL>,
+        GeluTanh => unary_nd::<GeluTanhL>,
+        Silu => unary_nd::<SiluL>,
+        Sign => unary_nd::<SignL>,
+        LeakyRelu => unary_nd::<LeakyReluL>,
     };
     f(shape, strides, a, out, lo, hi)
 }

@@ -51,9 +51,20 @@ export { loadNpy, saveNpy } from './io/npy.js';
 export type { WeightsSource } from './io/read-source.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
+export {
+  erf,
+  expm1,
+  gelu,
+  leakyRelu,
+  log1p,
+  sign,
+  silu,
+  softplus,
+} from './ops/activation.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
 export { dropout } from './ops/dropout.js';
+export type { ClampBound } from './ops/elementwise.js';
 export * from './ops/functional.js';
 export { allclose, isclose } from './ops/isclose.js';
 export {
@@ -80,7 +91,9 @@ export {
 export { layerNorm, rmsNorm } from './ops/normalization.js';
 export type { Operand } from './ops/operands.js';
 export type { Dims, VarianceOptions } from './ops/reduce.js';
+export { cumprod, cumsum } from './ops/scan.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { argsort, sort, topk } from './ops/sort.js';
 export { promoteTypes, resultType } from './promote.js';
 export { manualSeed, rand, randint, randn } from './random.js';
 export { bernoulli, multinomial, randperm } from './sampling.js';

@@ -11,16 +11,20 @@ import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
 import type { IndexItem } from './indexing.js';
 import { StorageRef, track, untrack } from './memory.js';
+import type * as activation from './ops/activation.js';
 import type * as cast from './ops/cast.js';
 import type * as elementwise from './ops/elementwise.js';
+import type { ClampBound } from './ops/elementwise.js';
 import type * as inplace from './ops/inplace.js';
 import type * as matmul from './ops/matmul.js';
 import type { AddmmOptions } from './ops/matmul.js';
 import type { Operand } from './ops/operands.js';
 import type * as reduce from './ops/reduce.js';
 import type { Dims } from './ops/reduce.js';
+import type * as scan from './ops/scan.js';
 import type * as softmax from './ops/softmax.js';
 import type * as sampling from './sampling.js';
+import type * as sorting from './ops/sort.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from './shape/strides.js';
 import type { ShapeArgs } from './shape/views.js';
 import * as views from './shape/views.js';
@@ -39,6 +43,9 @@ export interface TensorOps {
   readonly softmax: typeof softmax;
   readonly indexing: typeof indexing;
   readonly sampling: typeof sampling;
+  readonly activation: typeof activation;
+  readonly scan: typeof scan;
+  readonly sorting: typeof sorting;
 }
 
 const op = {} as TensorOps;
@@ -467,9 +474,72 @@ export class Tensor {
   round(): Tensor {
     return op.elementwise.unaryOp('round', this);
   }
-  /** Clamps into `[min, max]`; either bound may be null. */
-  clamp(min?: number | null, max?: number | null): Tensor {
+  /** Clamps into `[min, max]`; either bound may be null, a number or a tensor (broadcast). */
+  clamp(min?: ClampBound, max?: ClampBound): Tensor {
     return op.elementwise.clampOp(this, min, max);
+  }
+  /** `clamp(min)`. */
+  clampMin(min: Operand): Tensor {
+    return op.elementwise.clampOp(this, min, null);
+  }
+  /** `clamp(null, max)`. */
+  clampMax(max: Operand): Tensor {
+    return op.elementwise.clampOp(this, null, max);
+  }
+  /** -1, 0 or 1 by sign (NaN gives 0); keeps the dtype. */
+  sign(): Tensor {
+    return op.activation.sign(this);
+  }
+  /** The error function (ints compute as float32). */
+  erf(): Tensor {
+    return op.activation.erf(this);
+  }
+  /** `log(1 + this)` (ints compute as float32). */
+  log1p(): Tensor {
+    return op.activation.log1p(this);
+  }
+  /** `e ** this − 1` (ints compute as float32). */
+  expm1(): Tensor {
+    return op.activation.expm1(this);
+  }
+  /** GELU, exact (`'none'`) or tanh-approximated. */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {
+    return op.activation.gelu(this, approximate);
+  }
+  /** `this · sigmoid(this)`. */
+  silu(): Tensor {
+    return op.activation.silu(this);
+  }
+  /** `this` where positive, `negativeSlope · this` elsewhere. */
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return op.activation.leakyRelu(this, negativeSlope);
+  }
+  /** `log(1 + e^{β·this})/β`, linear past `threshold`. */
+  softplus(beta = 1, threshold = 20): Tensor {
+    return op.activation.softplus(this, beta, threshold);
+  }
+
+  // Scans and sorting (ops/scan.ts, ops/sort.ts).
+
+  /** Running sum along `dim` (ints give int32, overflow throws). */
+  cumsum(dim: number): Tensor {
+    return op.scan.cumsum(this, dim);
+  }
+  /** Running product along `dim` (ints give int32, overflow throws). */
+  cumprod(dim: number): Tensor {
+    return op.scan.cumprod(this, dim);
+  }
+  /** Stable sort along `dim` (NaN largest): `{ values, indices }`. */
+  sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } {
+    return op.sorting.sort(this, dim, descending);
+  }
+  /** The int32 indices that sort along `dim`. */
+  argsort(dim = -1, descending = false): Tensor {
+    return op.sorting.argsort(this, dim, descending);
+  }
+  /** The `k` largest (or smallest) along `dim`: `{ values, indices }`. */
+  topk(k: number, dim = -1, largest = true, sorted = true): { values: Tensor; indices: Tensor } {
+    return op.sorting.topk(this, k, dim, largest, sorted);
   }
 
   // Reductions; `dim` is a number, a list, or absent for all dims.

@@ -123,6 +123,8 @@ const EXACT_UNARY: UnaryOp[] = [
   'ceil',
   'round',
   'clamp',
+  'sign',
+  'leakyRelu',
 ];
 const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid'];
 /** Documented accuracy of the SIMD approximations (crates/kernels/src/simd_math.rs). */
@@ -242,6 +244,49 @@ for (const build of BUILDS_UNDER_TEST) {
           const got = run(wasm, c.shape, inputs, out, f(wasm));
           expectUlps(got, want, TRANSCENDENTAL_ULPS, `${op} ${JSON.stringify(c.shape)}`);
         }),
+        { numRuns: RUNS * 2 },
+      );
+    });
+
+    it('erf, gelu, geluTanh and silu are within their documented float32 ulps of float64', () => {
+      // crates/kernels/tests/activation_math.rs measures the same bounds on a dense sweep.
+      const ulps: Partial<Record<UnaryOp, number>> = { erf: 2, gelu: 10, geluTanh: 6, silu: 4 };
+      fc.assert(
+        fc.property(
+          caseArb(1),
+          fc.constantFrom<UnaryOp>('erf', 'gelu', 'geluTanh', 'silu'),
+          (c, op) => {
+            const inputs = [
+              { dtype: 'float32' as const, layout: c.layouts[0], seed: c.seed, wide: true },
+            ];
+            const out = { dtype: 'float32' as const, layout: c.outLayout };
+            const f = (b: Backend) => (v: View[], o: View) => b.unary(op, v[0]!, o);
+            const want = run(js, c.shape, inputs, out, f(js));
+            const got = run(wasm, c.shape, inputs, out, f(wasm));
+            expectUlps(got, want, ulps[op]!, `${op} ${JSON.stringify(c.shape)}`);
+          },
+        ),
+        { numRuns: RUNS * 2 },
+      );
+    });
+
+    it('cumsum/cumprod scans are bit-identical along any dim of strided views', () => {
+      fc.assert(
+        fc.property(
+          caseArb(1, false),
+          fc.constantFrom<'sum' | 'prod'>('sum', 'prod'),
+          fc.nat(),
+          (c, op, pick) => {
+            const dim = c.shape.length === 0 ? -1 : pick % c.shape.length;
+            if (dim < 0) return;
+            const inputs = [{ dtype: 'float32' as const, layout: c.layouts[0], seed: c.seed }];
+            const out = { dtype: 'float32' as const, layout: c.outLayout };
+            const f = (b: Backend) => (v: View[], o: View) => b.scan(op, v[0]!, dim, o);
+            const want = run(js, c.shape, inputs, out, f(js));
+            const got = run(wasm, c.shape, inputs, out, f(wasm));
+            expectExact(got, want, `scan ${op} dim ${dim} ${JSON.stringify(c.shape)}`);
+          },
+        ),
         { numRuns: RUNS * 2 },
       );
     });

@@ -119,3 +119,23 @@ pub fn offsets(shape: &[isize], strides: &[isize], offset: isize) -> Vec<isize> 
 pub fn same(a: f32, b: f32) -> bool {
     (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
 }
+
+/// Distance in representable f32 values; NaN matches only NaN, and ±0 are one value.
+pub fn ulps(a: f32, b: f32) -> u64 {
+    if a.is_nan() || b.is_nan() {
+        return if a.is_nan() && b.is_nan() {
+            0
+        } else {
+            u64::MAX
+        };
+    }
+    let key = |v: f32| {
+        let bits = v.to_bits() as i64;
+        if v.is_sign_negative() {
+            -(bits & 0x7fff_ffff)
+        } else {
+            bits
+        }
+    };
+    (key(a) - key(b)).unsigned_abs()
+}

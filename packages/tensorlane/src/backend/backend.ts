@@ -56,7 +56,19 @@ export type UnaryOp =
   | 'floor'
   | 'ceil'
   | 'round'
-  | 'clamp';
+  | 'clamp'
+  | 'erf'
+  | 'gelu'
+  | 'geluTanh'
+  | 'silu'
+  | 'sign'
+  | 'leakyRelu'
+  | 'softplus'
+  | 'log1p'
+  | 'expm1';
+
+/** Inclusive scans along one dim (`Backend.scan`). */
+export type ScanOp = 'sum' | 'prod';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
@@ -86,7 +98,10 @@ export interface Backend {
    * `a` and `b` have the same dtype; `out` has that dtype, or bool for comparisons.
    */
   binary(op: BinaryOp, a: View, b: View, out: View): void;
-  /** `out = op(a)`; `clamp` uses `params = [min, max]` (±Infinity when absent). */
+  /**
+   * `out = op(a)`; `clamp` uses `params = [min, max]` (±Infinity when absent), `leakyRelu`
+   * `[negativeSlope]`, `softplus` `[beta, threshold]`.
+   */
   unary(op: UnaryOp, a: View, out: View, params?: readonly number[]): void;
   /**
    * Reduces `a` over `axes` (sorted, distinct, non-negative) into contiguous `out`, whose
@@ -94,6 +109,18 @@ export interface Backend {
    * extreme into the flattened reduced axes; `all/any` write bool.
    */
   reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void;
+  /**
+   * Inclusive scan of `a` along `dim` into `out` (same shape, the same float dtype, any
+   * strides): `out[…, i, …] = a[…, 0, …] op … op a[…, i, …]`, accumulated in float64.
+   */
+  scan(op: ScanOp, a: View, dim: number, out: View): void;
+  /**
+   * Sorts each row of `a` along its last axis (any strides) by value, NaN above +Infinity,
+   * stably (equal values keep their order), ascending or `descending`, and writes the first
+   * `values.shape[last]` of each row to `values` (a's dtype) and their positions in the row
+   * to `indices` (int32). A prefix shorter than the row costs O(n log k), not a full sort.
+   */
+  sort(a: View, descending: boolean, values: View, indices: View): void;
   /**
    * Batched matrix product `out[t] = alpha·a[t]·b[t] + beta·out[t]` with `a` `[B, m, k]`,
    * `b` `[B, k, n]` and `out` `[B, m, n]`, all of one dtype (not bool). Any strides:

@@ -74,6 +74,9 @@ const FLOAT_ONLY = new Set<UnaryOp>([
   'tanh',
   'sigmoid',
   'reciprocal',
+  'erf',
+  'log1p',
+  'expm1',
 ]);
 
 /**
@@ -100,16 +103,51 @@ export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtyp
   }
 }
 
+/** A clamp bound: a number, a tensor (broadcast with the input), or null/undefined for none. */
+export type ClampBound = Operand | null | undefined;
+
 /**
- * Clamps into `[min, max]` (either may be null/undefined, not both). An int tensor with a
- * non-integer bound computes as float32, as torch promotes.
+ * Clamps into `[min, max]` (either may be null/undefined, not both; either may be a tensor,
+ * broadcast with `t`, as torch). `min(max(t, min), max)`: NaN propagates from every side,
+ * and `min > max` gives `max`. An int tensor with a non-integer bound computes as float32.
  * @example clampOp(tensor([-2, 0.5, 3]), 0, 1) // → tensor([0.0000, 0.5000, 1.0000])
+ * @example clampOp(tensor([1, 5, 9]), tensor([2, 2, 2]), 6) // → tensor([2, 5, 6], dtype=torch.int32)
  */
-export function clampOp(t: Tensor, min?: number | null, max?: number | null): Tensor {
-  if ((min === undefined || min === null) && (max === undefined || max === null))
+export function clampOp(t: Tensor, min?: ClampBound, max?: ClampBound): Tensor {
+  t.live('clamp');
+  const none = (b: ClampBound) => b === undefined || b === null;
+  if (none(min) && none(max))
     throw new ArgumentError("clamp: at least one of 'min' or 'max' must be given");
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
+  for (const [name, b] of [
+    ['min', min],
+    ['max', max],
+  ] as const)
+    if (!none(b) && typeof b !== 'number' && !(b instanceof Tensor))
+      throw new ArgumentError(
+        `clamp: ${name} must be a number, a Tensor or null, got ${String(b)}`,
+      );
+  if (min instanceof Tensor || max instanceof Tensor) {
+    // Promotion and broadcasting as torch's clamp with tensor bounds; checked up front.
+    const bounds = [min, max].filter((b): b is Operand => !none(b));
+    const dtype = resultType([t, ...bounds]);
+    bounds.reduce<readonly number[]>(
+      (shape, b) => broadcastShapes('clamp', shape, shapeOf(b)),
+      t.shape,
+    );
+    if (dtype === 'bool') throw new DtypeError('clamp: not supported for bool tensors');
+    const lower = none(min) ? t : binaryOp('maximum', t, min as Operand);
+    try {
+      return none(max)
+        ? lower === t
+          ? t.clone()
+          : lower
+        : binaryOp('minimum', lower, max as Operand);
+    } finally {
+      if (lower !== t && !none(max)) lower.dispose();
+    }
+  }
+  const lo = (min as number | null | undefined) ?? -Infinity;
+  const hi = (max as number | null | undefined) ?? Infinity;
   const bounds = [min, max].filter((x): x is number => typeof x === 'number');
   const dtype = resultType([t, ...bounds]);
   return unaryOp('clamp', t, [lo, hi], dtype);

@@ -3,7 +3,7 @@
  * binary op may be a JS number (`add(2, t)`), with the same broadcasting and promotion.
  */
 import type { Tensor } from '../tensor.js';
-import { binaryOp, clampOp, unaryOp } from './elementwise.js';
+import { binaryOp, type ClampBound, clampOp, unaryOp } from './elementwise.js';
 import type { Operand } from './operands.js';
 import * as red from './reduce.js';
 
@@ -39,8 +39,10 @@ export const floor = (t: Tensor): Tensor => unaryOp('floor', t);
 export const ceil = (t: Tensor): Tensor => unaryOp('ceil', t);
 /** Rounds half to even. */
 export const round = (t: Tensor): Tensor => unaryOp('round', t);
-export const clamp = (t: Tensor, min?: number | null, max?: number | null): Tensor =>
+export const clamp = (t: Tensor, min?: ClampBound, max?: ClampBound): Tensor =>
   clampOp(t, min, max);
+export const clampMin = (t: Tensor, min: Operand): Tensor => clampOp(t, min, null);
+export const clampMax = (t: Tensor, max: Operand): Tensor => clampOp(t, null, max);
 
 /** @example sum(m, 0) */
 export const sum = (t: Tensor, dim?: red.Dims, keepdim = false): Tensor => red.sum(t, dim, keepdim);

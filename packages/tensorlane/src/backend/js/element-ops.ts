@@ -6,6 +6,7 @@
  */
 import type { DType } from '../../dtype.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
+import { erf64, gelu64, geluTanh64, silu64, softplus64 } from './special-functions.js';
 
 export type BinaryFn = (x: number, y: number) => number | boolean;
 export type UnaryFn = (x: number, lo: number, hi: number) => number;
@@ -88,6 +89,18 @@ const unaryFns: Record<UnaryOp, UnaryFn> = {
   ceil: Math.ceil,
   round: roundHalfEven,
   clamp: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
+  erf: erf64,
+  gelu: gelu64,
+  geluTanh: geluTanh64,
+  silu: silu64,
+  // NaN and ±0 give +0, as torch.sign.
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  // `lo` is the negative slope.
+  leakyRelu: (x, lo) => (x > 0 ? x : x * lo),
+  // `lo`, `hi` are beta and threshold.
+  softplus: softplus64,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
 };
 
 const intUnary: Record<UnaryOp, UnaryFn> = {

@@ -12,9 +12,11 @@ import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './linalg.js';
 import { arrayRowKernels } from './row-kernels.js';
+import { scanKernel } from './scan.js';
+import { sortKernel } from './sort.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
-export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce'>;
+export type ArrayKernels = Pick<Backend, 'copy' | 'binary' | 'unary' | 'reduce' | 'scan' | 'sort'>;
 
 /** The largest js-backend allocation; beyond it `alloc` throws `OutOfMemoryError`. */
 export const JS_MAX_ELEMENTS = 2 ** 31 - 1;
@@ -114,7 +116,7 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
     });
   }
 
-  return { copy, binary, unary, reduce };
+  return { copy, binary, unary, reduce, scan: scanKernel(array), sort: sortKernel(array) };
 }
 
 interface Reducer {

@@ -7,7 +7,7 @@
  */
 import type { DType } from '../../dtype.js';
 import { BYTES_OF } from '../../dtype.js';
-import type { BinaryOp, ReduceOp, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, ReduceOp, ScanOp, UnaryOp, View } from '../backend.js';
 
 /** Every export of every build (the threaded builds add the `__tls_*` globals). */
 export interface KernelExports {
@@ -48,6 +48,20 @@ export interface KernelExports {
   ): number;
   reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
   copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
+  /** `dims`: the outer shape and both outer strides; then `n` steps of `inner` elements. */
+  scan_f32(
+    op: number,
+    nouter: number,
+    dims: number,
+    n: number,
+    sna: number,
+    sno: number,
+    inner: number,
+    sia: number,
+    sio: number,
+    a: number,
+    out: number,
+  ): number;
 
   // Linear algebra: row, column and batch strides per operand.
   gemm_f32(
@@ -186,8 +200,8 @@ export const COMPARE_CODE: Partial<Record<BinaryOp, number>> = {
   ge: 5,
 };
 
-/** `unary::UnaryOp`. */
-export const UNARY_CODE: Record<UnaryOp, number> = {
+/** `unary::UnaryOp` (softplus, log1p and expm1 use the js kernels). */
+export const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
   neg: 0,
   abs: 1,
   sqrt: 2,
@@ -204,7 +218,16 @@ export const UNARY_CODE: Record<UnaryOp, number> = {
   ceil: 13,
   round: 14,
   clamp: 15,
+  erf: 16,
+  gelu: 17,
+  geluTanh: 18,
+  silu: 19,
+  sign: 20,
+  leakyRelu: 21,
 };
+
+/** `scan::ScanOp`. */
+export const SCAN_CODE: Record<ScanOp, number> = { sum: 0, prod: 1 };
 
 /** `reduce::ReduceOp` (float32 only; all/any and other dtypes use the js kernels). */
 export const REDUCE_CODE: Partial<Record<ReduceOp, number>> = {
@@ -254,6 +277,7 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   unary_f32: 7,
   reduce_f32: 6,
   copy_cast: 6,
+  scan_f32: 11,
   gemm_f32: 18,
   softmax_f32: 7,
   softmax_columns_f32: 7,

@@ -9,7 +9,7 @@
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
 import { OutOfMemoryError } from '../../errors.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import type { Backend, BinaryOp, ReduceOp, ScanOp, Storage, UnaryOp, View } from '../backend.js';
 import { arrayKernels } from '../js/js-backend.js';
 import { arrayRowKernels } from '../js/row-kernels.js';
 import {
@@ -19,6 +19,7 @@ import {
   type KernelExports,
   KIND_CODE,
   REDUCE_CODE,
+  SCAN_CODE,
   UNARY_CODE,
 } from './abi.js';
 import { createDimsScratch } from './dims-scratch.js';
@@ -78,14 +79,15 @@ export function createWasmBackend(): Backend {
   }
 
   function unary(op: UnaryOp, a: View, out: View, params: readonly number[] = []): void {
-    if (a.storage.dtype !== 'float32' || out.storage.dtype !== 'float32') {
+    const code = UNARY_CODE[op];
+    if (a.storage.dtype !== 'float32' || out.storage.dtype !== 'float32' || code === undefined) {
       fallback.unary(op, a, out, params);
       return;
     }
     const [ndim, ptr] = dims(out.shape, a, out);
     const lo = params[0] ?? -Infinity;
     const hi = params[1] ?? Infinity;
-    exports.unary_f32(UNARY_CODE[op], ndim, ptr, address(a), address(out), lo, hi);
+    exports.unary_f32(code, ndim, ptr, address(a), address(out), lo, hi);
   }
 
   function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void {
@@ -118,6 +120,45 @@ export function createWasmBackend(): Backend {
     exports.reduce_f32(code, kept.shape.length, red.shape.length, ptr, address(a), address(out));
   }
 
+  /**
+   * The kernel takes `[outer…, n, inner]` with the inner dims merged into one; a layout
+   * whose inner dims do not merge (a permuted input) runs the js kernel instead.
+   */
+  function scan(op: ScanOp, a: View, dim: number, out: View): void {
+    const after = a.shape.map((_, d) => d).filter((d) => d > dim);
+    const inner = coalesceDims(
+      after.map((d) => a.shape[d]!),
+      [after.map((d) => a.strides[d]!), after.map((d) => out.strides[d]!)],
+    );
+    if (
+      a.storage.dtype !== 'float32' ||
+      out.storage.dtype !== 'float32' ||
+      inner.shape.length > 1
+    ) {
+      fallback.scan(op, a, dim, out);
+      return;
+    }
+    const outer = coalesceDims(a.shape.slice(0, dim), [
+      a.strides.slice(0, dim),
+      out.strides.slice(0, dim),
+    ]);
+    const ptr = scratch.write([...outer.shape, ...outer.strides.flat()]);
+    const n = a.shape[dim] ?? 1;
+    exports.scan_f32(
+      SCAN_CODE[op],
+      outer.shape.length,
+      ptr,
+      n,
+      a.strides[dim] ?? 0,
+      out.strides[dim] ?? 0,
+      inner.shape[0] ?? 1,
+      inner.strides[0]![0] ?? 1,
+      inner.strides[1]![0] ?? 1,
+      address(a),
+      address(out),
+    );
+  }
+
   const backend: Backend = {
     name: 'wasm',
     alloc(dtype: DType, length: number, zeroed = true): Storage {
@@ -148,6 +189,9 @@ export function createWasmBackend(): Backend {
     binary,
     unary,
     reduce,
+    scan,
+    // Sorting is compare-bound: the js kernel over wasm memory (O(n log k) per row).
+    sort: fallback.sort,
     ...wasmLinalgKernels(exports, array),
     ...wasmRowKernels(exports, arrayRowKernels(array)),
   };
