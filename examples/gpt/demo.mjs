@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { backendInfo, init, setBackend, tensor } from '../../packages/tensorlane/dist/index.js';
 import { GPT } from './model.mjs';
 
-const fixtures = new URL('../../packages/tensorlane/test/fixtures/gpt/', import.meta.url);
+const fixtures = new URL('../../packages/tensorlane/test/fixtures/', import.meta.url);
 const USAGE =
   'usage: node examples/gpt/demo.mjs [--model FILE] [--prompt 1,2,3] [--tokens N] [--temperature T] [--top-k K] [--seed S] [--attention sdpa|explicit] [--backend wasm|js] [--n-layer N --n-head N --n-embd N --block-size N --vocab-size N]';
 const CONFIG_FLAGS = {
@@ -58,7 +58,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const args = parseArgs(process.argv.slice(2));
 if (args.backend === 'js') setBackend('js');
 else await init();
-const file = args.model ?? fileURLToPath(new URL('tiny-gpt.safetensors', fixtures));
+const file = args.model ?? fileURLToPath(new URL('gpt-tiny.safetensors', fixtures));
 let model;
 try {
   model = await GPT.load(readFileSync(file), args.overrides);
@@ -78,7 +78,7 @@ console.log(
 let failed = 0;
 if (!args.model) {
   // The tiny checkpoint has PyTorch's outputs next to it.
-  const reference = JSON.parse(readFileSync(new URL('reference.json', fixtures), 'utf8'));
+  const reference = JSON.parse(readFileSync(new URL('gpt-reference.json', fixtures), 'utf8'));
   const idx = tensor(reference.prompt, { dtype: 'int32' });
   const { logits, loss } = model.forward(idx, tensor(reference.targets, { dtype: 'int32' }));
   const got = logits.data();

@@ -10,7 +10,7 @@ import { expect, vi } from 'vitest';
 import { GPT } from '../../examples/gpt/model.mjs';
 import { memory, tensor, tidy } from '../../packages/tensorlane/src/index.js';
 import { describeBackends } from '../../packages/tensorlane/test/backend-cases.js';
-import reference from '../../packages/tensorlane/test/fixtures/gpt/reference.json' with {
+import reference from '../../packages/tensorlane/test/fixtures/gpt-reference.json' with {
   type: 'json',
 };
 
@@ -22,7 +22,7 @@ vi.mock(
 
 const checkpoint = readFileSync(
   fileURLToPath(
-    new URL('../../packages/tensorlane/test/fixtures/gpt/tiny-gpt.safetensors', import.meta.url),
+    new URL('../../packages/tensorlane/test/fixtures/gpt-tiny.safetensors', import.meta.url),
   ),
 );
 
