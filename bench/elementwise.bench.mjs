@@ -165,7 +165,7 @@ async function geluCases(build, opts, log) {
   const [tWasm, tTanh, tJs, tTf] = medians(tasks, opts);
   for (const t of [x, jx, tx]) t?.dispose();
   const note = (ms) =>
-    `${(tJs / ms).toFixed(1)}× js` + (tTf ? `, ${(tTf / ms).toFixed(1)}× tfjs composed` : '');
+    `${(tJs / ms).toFixed(1)}× js${tTf ? `, ${(tTf / ms).toFixed(1)}× tfjs composed` : ''}`;
   const rows = [
     { name, contender: `tensorlane wasm ${build} gelu (erf)`, medianMs: tWasm, note: note(tWasm) },
     { name, contender: `tensorlane wasm ${build} gelu tanh`, medianMs: tTanh, note: note(tTanh) },

@@ -250,7 +250,7 @@ for (const build of BUILDS_UNDER_TEST) {
 
     it('erf, gelu, geluTanh and silu are within their documented float32 ulps of float64', () => {
       // crates/kernels/tests/activation_math.rs measures the same bounds on a dense sweep.
-      const ulps: Partial<Record<UnaryOp, number>> = { erf: 2, gelu: 10, geluTanh: 6, silu: 4 };
+      const ulps: Partial<Record<UnaryOp, number>> = { erf: 2, gelu: 7, geluTanh: 6, silu: 4 };
       fc.assert(
         fc.property(
           caseArb(1),

@@ -52,7 +52,10 @@ export function silu(t: Tensor): Tensor {
  */
 export function leakyRelu(t: Tensor, negativeSlope = 0.01): Tensor {
   const slope = expectNumber('leakyRelu', 'negativeSlope', negativeSlope);
-  return unaryOp('leakyRelu', floatInput('leakyRelu', t), [slope]);
+  const x = floatInput('leakyRelu', t);
+  // A float32 tensor takes the slope as a float32, as torch's float32 kernel (and ours in
+  // wasm) does, so both backends agree exactly.
+  return unaryOp('leakyRelu', x, [x.dtype === 'float32' ? Math.fround(slope) : slope]);
 }
 
 /**
