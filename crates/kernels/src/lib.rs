@@ -29,6 +29,7 @@ pub(crate) mod row_norm;
 pub(crate) mod scalar;
 pub(crate) mod scan;
 pub(crate) mod scratch;
+pub(crate) mod select;
 pub(crate) mod simd;
 pub(crate) mod simd_ext;
 pub(crate) mod simd_math;
@@ -69,6 +70,9 @@ pub mod testing {
     }
     pub mod scan {
         pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
+    }
+    pub mod select {
+        pub use crate::select::{gather, scatter_kind, where_select, ScatterMode};
     }
     pub mod simd {
         pub use crate::simd::F32x4;
@@ -620,6 +624,117 @@ pub unsafe extern "C" fn scan_f32(
         let (a, out) = ((a as *const f32).offset(oa), (out as *mut f32).offset(oo));
         scan::scan_f32(op, shape, strides, &block, a, out)
     });
+    1
+}
+
+// Selection kernels (select.rs): `dims` as above; `width` is the element size in bytes (1,
+// 4 or 8) for the kernels that only move bits. Index values were range-checked by the caller.
+
+/// `out = cond ? a : b` (cond bool bytes; a, b, out one element width). 0 for another width.
+///
+/// # Safety
+/// `dims` holds `5·ndim` values; every element the layout addresses must be valid; `out`
+/// may alias `a` or `b` only exactly.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn where_select(
+    width: u32,
+    ndim: usize,
+    dims: *const isize,
+    cond: *const u8,
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+) -> u32 {
+    if !matches!(width, 1 | 4 | 8) {
+        return 0;
+    }
+    let (shape, strides) = strided::split_dims::<4>(dims, ndim);
+    let (c, a, b, out) = (cond as usize, a as usize, b as usize, out as usize);
+    let w = width as isize;
+    strided::split_outer(shape, strides, |shape, [oc, oa, ob, oo]| {
+        let c = (c as *const u8).offset(oc);
+        let (a, b) = (
+            (a as *const u8).offset(oa * w),
+            (b as *const u8).offset(ob * w),
+        );
+        let out = (out as *mut u8).offset(oo * w);
+        match width {
+            1 => select::where_select::<u8>(shape, strides, c, a, b, out),
+            4 => select::where_select::<u32>(shape, strides, c, a as _, b as _, out as _),
+            _ => select::where_select::<u64>(shape, strides, c, a as _, b as _, out as _),
+        }
+    });
+    1
+}
+
+/// `out[p] = a[p + wrap(index[p])·dim_stride]` (`dims`: shape, then a's strides with 0 along
+/// the gathered dim, index's and out's). 0 for another width.
+///
+/// # Safety
+/// `dims` holds `4·ndim` values; every index value is in `[-dim_size, dim_size)`; every
+/// element addressed must be valid; `out` must not overlap `a`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn gather_along(
+    width: u32,
+    ndim: usize,
+    dims: *const isize,
+    a: *const u8,
+    dim_stride: isize,
+    dim_size: isize,
+    index: *const i32,
+    out: *mut u8,
+) -> u32 {
+    if !matches!(width, 1 | 4 | 8) {
+        return 0;
+    }
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    let (a, index, out) = (a as usize, index as usize, out as usize);
+    let w = width as isize;
+    let (ds, n) = (dim_stride, dim_size);
+    strided::split_outer(shape, strides, |shape, [oa, oi, oo]| {
+        let a = (a as *const u8).offset(oa * w);
+        let index = (index as *const i32).offset(oi);
+        let out = (out as *mut u8).offset(oo * w);
+        match width {
+            1 => select::gather::<u8>(shape, strides, a, ds, n, index, out),
+            4 => select::gather::<u32>(shape, strides, a as _, ds, n, index, out as _),
+            _ => select::gather::<u64>(shape, strides, a as _, ds, n, index, out as _),
+        }
+    });
+    1
+}
+
+/// `out[p + wrap(index[p])·dim_stride] (=|+=) src[p]` (`mode`: select::ScatterMode; `kind`:
+/// copy::Kind; `dims`: shape, then out's strides with 0 along the scattered dim, index's and
+/// src's), serially in row-major order. 0 for an unknown mode or kind.
+///
+/// # Safety
+/// As `gather_along`, with `out` written; `src` must not overlap `out`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn scatter_along(
+    mode: u32,
+    kind: u32,
+    ndim: usize,
+    dims: *const isize,
+    out: *mut u8,
+    dim_stride: isize,
+    dim_size: isize,
+    index: *const i32,
+    src: *const u8,
+) -> u32 {
+    let (Some(mode), Some(kind)) = (
+        select::ScatterMode::from_code(mode),
+        copy::Kind::from_code(kind),
+    ) else {
+        return 0;
+    };
+    let (shape, strides) = strided::split_dims::<3>(dims, ndim);
+    select::scatter_kind(
+        mode, kind, shape, strides, out, dim_stride, dim_size, index, src,
+    );
     1
 }
 

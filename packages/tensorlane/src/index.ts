@@ -63,6 +63,19 @@ export {
 } from './ops/activation.js';
 export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export type { CloseOptions } from './ops/close-values.js';
+export {
+  cat,
+  chunk,
+  concat,
+  concatenate,
+  type DimArgs,
+  flip,
+  roll,
+  split,
+  stack,
+  tile,
+  unbind,
+} from './ops/combine.js';
 export { dropout } from './ops/dropout.js';
 export type { ClampBound } from './ops/elementwise.js';
 export * from './ops/functional.js';
@@ -92,6 +105,17 @@ export { layerNorm, rmsNorm } from './ops/normalization.js';
 export type { Operand } from './ops/operands.js';
 export type { Dims, VarianceOptions } from './ops/reduce.js';
 export { cumprod, cumsum } from './ops/scan.js';
+export {
+  embedding,
+  gather,
+  indexSelect,
+  maskedFill,
+  scatter,
+  scatterAdd,
+  tril,
+  triu,
+  where,
+} from './ops/selection.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { argsort, sort, topk } from './ops/sort.js';
 export { promoteTypes, resultType } from './promote.js';

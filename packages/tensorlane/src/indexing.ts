@@ -1,12 +1,18 @@
 /**
- * Basic indexing, as Python's `t[...]`: numbers (negative from the end) drop a dim, `null`
+ * Indexing, as Python's `t[...]`: numbers (negative from the end) drop a dim, `null`
  * (Python's `None`) inserts one, `':'`, `'a:b:c'` strings and `slice()` keep a strided
- * range, `'...'` stands for all the dims not otherwise named. Results are views.
+ * range, `'...'` stands for all the dims not otherwise named; those give views. One item
+ * may be an array of integers or an int32 tensor (PyTorch's integer-array indexing on one
+ * dim, `x[:, [0, -1]]`): it picks positions of its dim, negative from the end, and the
+ * result is a copy whose dim is replaced by the index's shape.
  */
-import { fmtShape, IndexError } from './errors.js';
+import { DtypeError, fmtShape, IndexError, ShapeError } from './errors.js';
 import { copyInto } from './ops/inplace.js';
-import type { Operand } from './ops/operands.js';
-import type { Tensor } from './tensor.js';
+import { asTensor, disposeAll, type Operand, shapeOf } from './ops/operands.js';
+import { checkIndexRange, selectAlong } from './ops/selection.js';
+import { broadcastAll } from './shape/broadcast.js';
+import { hasInternalOverlap } from './shape/strides.js';
+import { emptyTensor, Tensor } from './tensor.js';
 
 /** A Python slice `start:stop:step`; missing parts are null. */
 export class Slice {
@@ -33,14 +39,18 @@ export function slice(
   return new Slice(start, stop, step);
 }
 
-/** One item of an index: a number, `null`, `'...'`, `':'`, `'a:b:c'`, or a `Slice`. */
-export type IndexItem = number | null | string | Slice;
+/**
+ * One item of an index: a number, `null`, `'...'`, `':'`, `'a:b:c'`, a `Slice`, or (one per
+ * index) an array of integers or an int32 tensor.
+ */
+export type IndexItem = number | null | string | Slice | readonly number[] | Tensor;
 
 type Parsed =
   | { kind: 'int'; i: number }
   | { kind: 'none' }
   | { kind: 'ellipsis' }
-  | { kind: 'slice'; s: Slice };
+  | { kind: 'slice'; s: Slice }
+  | { kind: 'array'; item: readonly number[] | Tensor };
 
 function parseInt32(text: string, item: string): number | null {
   if (text.trim() === '') return null;
@@ -52,6 +62,8 @@ function parseInt32(text: string, item: string): number | null {
 
 function parseItem(item: IndexItem): Parsed {
   if (item === null) return { kind: 'none' };
+  if (Array.isArray(item) || item instanceof Tensor)
+    return { kind: 'array', item: item as readonly number[] | Tensor };
   if (item instanceof Slice) return { kind: 'slice', s: item };
   if (typeof item === 'number') {
     if (!Number.isInteger(item)) throw new IndexError(`get: index ${item} is not an integer`);
@@ -70,15 +82,45 @@ function parseItem(item: IndexItem): Parsed {
 }
 
 /**
- * The view `t[items]`.
+ * `t[items]`: a view, or a copy when one item is an integer array or an int32 tensor.
  * @example t.get(null, ':') // t[None, :]; t.get('...', null) // t[..., None]
+ * @example m.get(':', [-1, 0]).toArray() // → [[3, 1], [6, 4], [9, 7]]
  */
 export function getIndexed(t: Tensor, items: readonly IndexItem[], op = 'get'): Tensor {
   t.live(op);
+  const { view, advanced } = basicIndex(t, items, op);
+  if (!advanced) return view;
+  const temps: Tensor[] = [view];
+  try {
+    const index = indexTensor(op, advanced.item, view, temps);
+    const size = view.shape[advanced.dim]!;
+    checkIndexRange(op, index, size, true, `dim ${advanced.dim} of size ${size}`);
+    return selectAlong(view, advanced.dim, index, index.shape);
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+/**
+ * The basic-indexing view of `items`, with an integer-array item taken as `':'`; `advanced`
+ * says which dim of the view that item indexes.
+ */
+function basicIndex(
+  t: Tensor,
+  items: readonly IndexItem[],
+  op: string,
+): { view: Tensor; advanced?: { dim: number; item: readonly number[] | Tensor } } {
   const parsed = items.map(parseItem);
   const ellipses = parsed.filter((p) => p.kind === 'ellipsis').length;
   if (ellipses > 1) throw new IndexError(`${op}: an index can only have a single ellipsis ('...')`);
-  const consuming = parsed.filter((p) => p.kind === 'int' || p.kind === 'slice').length;
+  const arrays = parsed.filter((p) => p.kind === 'array').length;
+  if (arrays > 1)
+    throw new IndexError(
+      `${op}: only one item may be an integer array or index tensor, got ${arrays} (index one dim at a time)`,
+    );
+  const consuming = parsed.filter(
+    (p) => p.kind === 'int' || p.kind === 'slice' || p.kind === 'array',
+  ).length;
   if (consuming > t.ndim)
     throw new IndexError(
       `${op}: too many indices for a tensor of shape ${fmtShape(t.shape)}: ${consuming} given, rank ${t.ndim}`,
@@ -86,6 +128,7 @@ export function getIndexed(t: Tensor, items: readonly IndexItem[], op = 'get'): 
   const strides = t.stride();
   const shape: number[] = [];
   const outStrides: number[] = [];
+  let advanced: { dim: number; item: readonly number[] | Tensor } | undefined;
   let offset = t.offset;
   let dim = 0;
   for (const p of parsed) {
@@ -106,6 +149,11 @@ export function getIndexed(t: Tensor, items: readonly IndexItem[], op = 'get'): 
         );
       offset += i * strides[dim]!;
       dim++;
+    } else if (p.kind === 'array') {
+      advanced = { dim: shape.length, item: p.item };
+      shape.push(t.shape[dim]!);
+      outStrides.push(strides[dim]!);
+      dim++;
     } else {
       const size = t.shape[dim]!;
       const { start, length, step } = resolveSlice(op, p.s, size);
@@ -119,7 +167,46 @@ export function getIndexed(t: Tensor, items: readonly IndexItem[], op = 'get'): 
     shape.push(t.shape[dim]!);
     outStrides.push(strides[dim]!);
   }
-  return t.withLayout(shape, outStrides, length0(shape) ? t.offset : offset);
+  const view = t.withLayout(shape, outStrides, length0(shape) ? t.offset : offset);
+  return advanced ? { view, advanced } : { view };
+}
+
+/**
+ * An integer-array item as an int32 tensor on `like`'s backend (new ones are pushed onto
+ * `temps`). Its values are not range-checked here.
+ */
+function indexTensor(
+  op: string,
+  item: readonly number[] | Tensor,
+  like: Tensor,
+  temps: Tensor[],
+): Tensor {
+  if (item instanceof Tensor) {
+    item.live(op);
+    if (item.dtype === 'bool')
+      throw new IndexError(
+        `${op}: boolean mask indexing is not supported (got a bool tensor of shape ${fmtShape(item.shape)}); use maskedFill or where`,
+      );
+    if (item.dtype !== 'int32')
+      throw new DtypeError(
+        `${op}: an index tensor must be int32, got a ${item.dtype} tensor of shape ${fmtShape(item.shape)} (convert with .int())`,
+      );
+    return asTensor(item, 'int32', like.backend, temps);
+  }
+  item.forEach((x, i) => {
+    if (typeof x === 'boolean')
+      throw new IndexError(
+        `${op}: boolean mask indexing is not supported; use maskedFill or where`,
+      );
+    if (typeof x !== 'number' || !Number.isInteger(x))
+      throw new IndexError(
+        `${op}: an index array holds integers, got ${Array.isArray(x) ? 'a nested array (use an int32 tensor)' : String(x)} at position ${i}`,
+      );
+  });
+  const index = emptyTensor([item.length], 'int32', like.backend);
+  temps.push(index);
+  like.backend.array(index.backendView.storage).set(item);
+  return index;
 }
 
 function length0(shape: readonly number[]): boolean {
@@ -147,8 +234,11 @@ function resolveSlice(
 }
 
 /**
- * Writes `value` (a number or a tensor broadcastable to the indexed view) through `t[index]`.
+ * Writes `value` (a number or a tensor broadcastable to the indexed shape, cast to `t`'s
+ * dtype) through `t[index]`. With an integer-array item, a repeated position keeps the last
+ * value written (torch leaves it unspecified).
  * @example t.set([0, ':'], 5) // t[0, :] = 5
+ * @example const x = zeros(2, 3); x.set([':', [0, -1]], 1); x.toArray() // → [[1, 0, 1], [1, 0, 1]]
  */
 export function setIndexed(
   t: Tensor,
@@ -156,11 +246,71 @@ export function setIndexed(
   value: Operand,
 ): Tensor {
   const items = Array.isArray(index) ? (index as IndexItem[]) : [index as IndexItem];
-  const target = getIndexed(t, items, 'set');
+  t.live('set');
+  const { view, advanced } = basicIndex(t, items, 'set');
+  const temps: Tensor[] = [view];
   try {
-    copyInto(target, value, 'set');
+    if (!advanced) {
+      copyInto(view, value, 'set');
+      return t;
+    }
+    scatterIndexed(view, advanced, value, temps);
+    return t;
   } finally {
-    target.dispose();
+    disposeAll(temps);
   }
-  return t;
+}
+
+/** `view[..., index, ...] = value` along `advanced.dim`, by the backend's scatter. */
+function scatterIndexed(
+  view: Tensor,
+  advanced: { dim: number; item: readonly number[] | Tensor },
+  value: Operand,
+  temps: Tensor[],
+): void {
+  const op = 'set';
+  if (hasInternalOverlap(view.shape, view.stride()))
+    throw new ShapeError(
+      `${op}: cannot write to a tensor of shape ${fmtShape(view.shape)} with strides ${fmtShape(view.stride())}: ` +
+        'several elements share one memory location (an expanded view); clone() it first',
+    );
+  if (value instanceof Tensor) value.live(op);
+  const d = advanced.dim;
+  let index = indexTensor(op, advanced.item, view, temps);
+  const size = view.shape[d]!;
+  checkIndexRange(op, index, size, true, `dim ${d} of size ${size}`);
+  const resultShape = [...view.shape.slice(0, d), ...index.shape, ...view.shape.slice(d + 1)];
+  const mismatch = () =>
+    `${op}: a value of shape ${fmtShape(shapeOf(value))} does not broadcast to the indexed shape ${fmtShape(resultShape)}`;
+  const broadcast = broadcastAll([resultShape, shapeOf(value)], mismatch);
+  if (broadcast.length !== resultShape.length || broadcast.some((s, i) => s !== resultShape[i]))
+    throw new ShapeError(mismatch());
+  const n = index.numel();
+  const scattered = [...view.shape.slice(0, d), n, ...view.shape.slice(d + 1)];
+  if (scattered.includes(0)) return;
+  const backend = view.backend;
+  // The value as the indexed shape with the index dims merged (a copy only if needed).
+  let src = asTensor(value, view.dtype, backend, temps);
+  if (src.storageHandle === view.storageHandle) {
+    src = src.clone();
+    temps.push(src);
+  }
+  const expanded = src.expand(resultShape);
+  temps.push(expanded);
+  const flatSrc = expanded.reshape(scattered);
+  temps.push(flatSrc);
+  if (index.storageHandle === view.storageHandle) {
+    index = index.clone();
+    temps.push(index);
+  }
+  const flatIndex = index.reshape(-1);
+  temps.push(flatIndex);
+  const iv = flatIndex.backendView;
+  backend.scatter(
+    'assign',
+    view.backendView,
+    d,
+    { ...iv, shape: scattered, strides: scattered.map((_, k) => (k === d ? iv.strides[0]! : 0)) },
+    flatSrc.backendView,
+  );
 }

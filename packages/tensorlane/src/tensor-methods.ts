@@ -6,11 +6,13 @@
 import * as indexing from './indexing.js';
 import * as activation from './ops/activation.js';
 import * as cast from './ops/cast.js';
+import * as combine from './ops/combine.js';
 import * as elementwise from './ops/elementwise.js';
 import * as inplace from './ops/inplace.js';
 import * as matmul from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as scan from './ops/scan.js';
+import * as selection from './ops/selection.js';
 import * as softmax from './ops/softmax.js';
 import * as sorting from './ops/sort.js';
 import * as sampling from './sampling.js';
@@ -28,4 +30,6 @@ installTensorOps({
   scan,
   sorting,
   sampling,
+  combine,
+  selection,
 });

@@ -13,6 +13,8 @@ import type { IndexItem } from './indexing.js';
 import { StorageRef, track, untrack } from './memory.js';
 import type * as activation from './ops/activation.js';
 import type * as cast from './ops/cast.js';
+import type * as combine from './ops/combine.js';
+import type { DimArgs } from './ops/combine.js';
 import type * as elementwise from './ops/elementwise.js';
 import type { ClampBound } from './ops/elementwise.js';
 import type * as inplace from './ops/inplace.js';
@@ -22,6 +24,7 @@ import type { Operand } from './ops/operands.js';
 import type * as reduce from './ops/reduce.js';
 import type { Dims } from './ops/reduce.js';
 import type * as scan from './ops/scan.js';
+import type * as selection from './ops/selection.js';
 import type * as softmax from './ops/softmax.js';
 import type * as sorting from './ops/sort.js';
 import type * as sampling from './sampling.js';
@@ -46,6 +49,8 @@ export interface TensorOps {
   readonly activation: typeof activation;
   readonly scan: typeof scan;
   readonly sorting: typeof sorting;
+  readonly combine: typeof combine;
+  readonly selection: typeof selection;
 }
 
 const op = {} as TensorOps;
@@ -320,6 +325,88 @@ export class Tensor {
   set(index: IndexItem | readonly IndexItem[], value: Operand): this {
     op.indexing.setIndexed(this, index, value);
     return this;
+  }
+
+  // Splitting, reordering and selecting (ops/combine.ts, ops/selection.ts).
+
+  /** Views split along `dim`: pieces of one size, or of each size listed. @example x.split(2, -1) */
+  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return op.combine.split(this, sizeOrSections, dim);
+  }
+  /** `chunks` views along `dim` (fewer when the dim is short). */
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return op.combine.chunk(this, chunks, dim);
+  }
+  /** Every slice along `dim`, that dim removed (views). */
+  unbind(dim = 0): Tensor[] {
+    return op.combine.unbind(this, dim);
+  }
+  /** The slice `index` of `dim`, that dim removed (a view). */
+  select(dim: number, index: number): Tensor {
+    return op.combine.select(this, dim, index);
+  }
+  /** A copy reversed along `dims`. @example x.flip(0); x.flip([0, 1]) */
+  flip(...dims: DimArgs): Tensor {
+    return op.combine.flip(this, ...dims);
+  }
+  /** A copy rotated by `shifts` along `dims` (flattened when no dims). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+    return op.combine.roll(this, shifts, dims);
+  }
+  /** Repeated `sizes[i]` times along each dim (torch's `repeat`, not `repeat_interleave`). */
+  repeat(...sizes: DimArgs): Tensor {
+    return op.combine.repeat(this, ...sizes);
+  }
+  /** As `repeat`, padding fewer sizes than dims with leading 1s. */
+  tile(...dims: DimArgs): Tensor {
+    return op.combine.tile(this, ...dims);
+  }
+  /** `cond ? this : other` (torch's `Tensor.where`). */
+  where(condition: Tensor, other: Operand): Tensor {
+    return op.selection.where(condition, this, other);
+  }
+  /** A copy with `value` where `mask` (bool, broadcast) is true. @example logits.maskedFill(logits.lt(0), -Infinity) */
+  maskedFill(mask: Tensor, value: Operand): Tensor {
+    return op.selection.maskedFill(this, mask, value);
+  }
+  /** `maskedFill` in place; returns `this`. */
+  maskedFill_(mask: Tensor, value: Operand): this {
+    op.selection.maskedFillInPlace(this, mask, value);
+    return this;
+  }
+  /** The lower triangle (`j - i <= k`) of the last two dims, the rest 0. */
+  tril(k = 0): Tensor {
+    return op.selection.tril(this, k);
+  }
+  /** The upper triangle (`j - i >= k`) of the last two dims, the rest 0. */
+  triu(k = 0): Tensor {
+    return op.selection.triu(this, k);
+  }
+  /** Values along `dim` at the int32 `index` (torch.gather). */
+  gather(dim: number, index: Tensor): Tensor {
+    return op.selection.gather(this, dim, index);
+  }
+  /** A copy with `src` written along `dim` at the int32 `index`. */
+  scatter(dim: number, index: Tensor, src: Operand): Tensor {
+    return op.selection.scatter(this, dim, index, src);
+  }
+  /** `scatter` in place; returns `this`. */
+  scatter_(dim: number, index: Tensor, src: Operand): this {
+    op.selection.scatterInPlace(this, dim, index, src);
+    return this;
+  }
+  /** A copy with `src` added along `dim` at the int32 `index`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return op.selection.scatterAdd(this, dim, index, src);
+  }
+  /** `scatterAdd` in place; returns `this`. */
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    op.selection.scatterAddInPlace(this, dim, index, src);
+    return this;
+  }
+  /** The slices along `dim` at the 1-D int32 `index` (torch.index_select). */
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return op.selection.indexSelect(this, dim, index);
   }
 
   // In place (torch's trailing-underscore names); each returns `this`.

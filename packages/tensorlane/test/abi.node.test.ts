@@ -12,6 +12,7 @@ import {
   COMPARE_CODE,
   KIND_CODE,
   REDUCE_CODE,
+  SCATTER_CODE,
   UNARY_CODE,
 } from '../src/backend/wasm/abi.js';
 import { loadKernels } from '../src/backend/wasm/load-module.js';
@@ -47,6 +48,7 @@ describe('kernel ABI op codes match the Rust enums', () => {
     ['binary.rs', 'CmpOp', COMPARE_CODE],
     ['unary.rs', 'UnaryOp', UNARY_CODE],
     ['reduce.rs', 'ReduceOp', REDUCE_CODE],
+    ['select.rs', 'ScatterMode', SCATTER_CODE],
   ] as const)('%s %s', (file, name, codes) => {
     const rust = rustEnum(file, name);
     expect(Object.keys(rust).length).toBeGreaterThan(0);

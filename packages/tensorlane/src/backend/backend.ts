@@ -72,6 +72,9 @@ export type ScanOp = 'sum' | 'prod';
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
+/** How `Backend.scatter` combines a source element with the one it lands on. */
+export type ScatterMode = 'assign' | 'add';
+
 export interface Backend {
   readonly name: 'js' | 'wasm';
 
@@ -160,6 +163,31 @@ export interface Backend {
    * the op layer checks before calling.
    */
   crossEntropy(x: View, target: View, out: View, args: CrossEntropyArgs): void;
+
+  // Selection (torch.where, gather, scatter); any dtype. Index views are int32, and every
+  // index value is in `[-size, size)` of the dim it indexes (negative counts from the end):
+  // the tensor layer has checked, so a kernel never reads or writes out of bounds.
+
+  /**
+   * `out = cond ? a : b` elementwise. All four share `out`'s shape (stride 0 where
+   * broadcast, negative strides allowed); `cond` is bool; `a`, `b` and `out` share a dtype.
+   * `out` may be `b` itself (an in-place masked fill).
+   */
+  where(cond: View, a: View, b: View, out: View): void;
+  /**
+   * Along `dim`: `out[p] = a[p with coordinate dim replaced by index[p]]` for every `p` of
+   * `out`'s shape, which `index` shares; `a` has the same rank, and off `dim` its size is at
+   * least `out`'s (or its stride there is 0). `out` has `a`'s dtype and does not overlap it.
+   */
+  gather(a: View, dim: number, index: View, out: View): void;
+  /**
+   * Along `dim`: `out[p with coordinate dim replaced by index[p]] = src[p]` (`'add'`: `+=`,
+   * int32 wrapping, bool OR) for every `p` of `index`'s shape, which `src` shares, in
+   * row-major order of `p`: a repeated target keeps the last write, and sums add in that
+   * order. `out` has `index`'s rank, off `dim` a size at least `index`'s, `src`'s dtype, and
+   * does not overlap `src` or `index`.
+   */
+  scatter(mode: ScatterMode, out: View, dim: number, index: View, src: View): void;
 }
 
 /** Options of `Backend.crossEntropy`, already resolved by the op layer. */

@@ -13,6 +13,7 @@ import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './linalg.js';
 import { arrayRowKernels } from './row-kernels.js';
 import { scanKernel } from './scan.js';
+import { arraySelectKernels } from './select.js';
 import { sortKernel } from './sort.js';
 
 /** The compute half of a backend, given a way to see a storage as a typed array. */
@@ -242,6 +243,7 @@ export function createJsBackend(): Backend {
     ...arrayKernels(array),
     ...arrayLinalgKernels(array),
     ...arrayRowKernels(array),
+    ...arraySelectKernels(array),
   };
   return backend;
 }

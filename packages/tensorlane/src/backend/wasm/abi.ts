@@ -7,7 +7,7 @@
  */
 import type { DType } from '../../dtype.js';
 import { BYTES_OF } from '../../dtype.js';
-import type { BinaryOp, ReduceOp, ScanOp, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, ReduceOp, ScanOp, ScatterMode, UnaryOp, View } from '../backend.js';
 
 /** Every export of every build (the threaded builds add the `__tls_*` globals). */
 export interface KernelExports {
@@ -158,6 +158,39 @@ export interface KernelExports {
     logProbs: number,
     out: number,
   ): void;
+  // Selection (crates/kernels/src/select.rs): `width` is the element size in bytes (1, 4
+  // or 8); index values were range-checked by the caller. Each returns 0 when it cannot
+  // run (an unknown width, mode or kind).
+  where_select(
+    width: number,
+    ndim: number,
+    dims: number,
+    cond: number,
+    a: number,
+    b: number,
+    out: number,
+  ): number;
+  gather_along(
+    width: number,
+    ndim: number,
+    dims: number,
+    a: number,
+    dimStride: number,
+    dimSize: number,
+    index: number,
+    out: number,
+  ): number;
+  scatter_along(
+    mode: number,
+    kind: number,
+    ndim: number,
+    dims: number,
+    out: number,
+    dimStride: number,
+    dimSize: number,
+    index: number,
+    src: number,
+  ): number;
 }
 
 /**
@@ -239,6 +272,9 @@ export const REDUCE_CODE: Partial<Record<ReduceOp, number>> = {
   argmin: 5,
 };
 
+/** `select::ScatterMode`. */
+export const SCATTER_CODE: Record<ScatterMode, number> = { assign: 0, add: 1 };
+
 /** `copy::Kind`: how each dtype's elements are stored. */
 export const KIND_CODE: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
@@ -284,6 +320,9 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   attention_f32: 27,
   norm_f32: 10,
   cross_entropy_f32: 9,
+  where_select: 7,
+  gather_along: 8,
+  scatter_along: 9,
   __wasm_init_tls: 1,
 };
 

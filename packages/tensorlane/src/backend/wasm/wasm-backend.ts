@@ -12,6 +12,7 @@ import { coalesceDims } from '../../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, ScanOp, Storage, UnaryOp, View } from '../backend.js';
 import { arrayKernels } from '../js/js-backend.js';
 import { arrayRowKernels } from '../js/row-kernels.js';
+import { arraySelectKernels } from '../js/select.js';
 import {
   ARITH_CODE,
   address,
@@ -26,6 +27,7 @@ import { createDimsScratch } from './dims-scratch.js';
 import { wasmLinalgKernels } from './linalg.js';
 import { loadedKernels } from './load-module.js';
 import { wasmRowKernels } from './row-kernels.js';
+import { wasmSelectKernels } from './select.js';
 
 /**
  * Creates a backend over the loaded kernel build (loading the default build synchronously
@@ -194,6 +196,7 @@ export function createWasmBackend(): Backend {
     sort: fallback.sort,
     ...wasmLinalgKernels(exports, array),
     ...wasmRowKernels(exports, arrayRowKernels(array)),
+    ...wasmSelectKernels(exports, scratch, arraySelectKernels(array)),
   };
   return backend;
 }
