@@ -9,7 +9,9 @@
 // safetensors file; the lm head is tied to the token embedding, as in GPT-2.
 import {
   arange,
+  cat,
   crossEntropy,
+  embedding,
   gelu,
   keep,
   layerNorm,
@@ -17,10 +19,11 @@ import {
   loadSafetensors,
   manualSeed,
   multinomial,
+  ones,
   scaledDotProductAttention,
   softmax,
-  tensor,
   tidy,
+  tril,
   zeros,
 } from '../../packages/tensorlane/dist/index.js';
 
@@ -35,7 +38,6 @@ export function gptConfig(overrides = {}) {
     nLayer: 12,
     nHead: 12,
     nEmbd: 768,
-    bias: true,
     attention: 'sdpa',
     ...overrides,
   };
@@ -110,10 +112,8 @@ class CausalSelfAttention {
     this.flash = config.attention === 'sdpa';
     if (!this.flash) {
       // causal mask to ensure that attention is only applied to the left in the input sequence
-      // (stands for torch.tril(torch.ones(blockSize, blockSize)): row i keeps columns j ≤ i)
       const bs = config.blockSize;
-      const tril = arange(bs).view(bs, 1).ge(arange(bs).view(1, bs)).float();
-      this.bias = keep(tril.view(1, 1, bs, bs));
+      this.bias = keep(tril(ones(bs, bs)).view(1, 1, bs, bs));
     }
   }
 
@@ -127,12 +127,10 @@ class CausalSelfAttention {
     const hs = C / this.nHead;
 
     // calculate query, key, values for all heads in batch and move head forward to be the batch dim
-    const qkv = this.cAttn.forward(x);
-    // (stands for qkv.split(this.nEmbd, 2))
-    const [q0, k0, v0] = [0, 1, 2].map((i) => qkv.narrow(2, i * this.nEmbd, this.nEmbd));
-    let k = k0.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
-    const q = q0.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
-    let v = v0.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
+    let [q, k, v] = this.cAttn.forward(x).split(this.nEmbd, 2);
+    k = k.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
+    q = q.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
+    v = v.view(B, T, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
 
     const S = past + T; // keys visible to this step
     if (cache) {
@@ -149,18 +147,12 @@ class CausalSelfAttention {
       // a prefill is causal; one decoded token sees every cached key; a chunk after a prefix
       // needs the causal mask shifted by the prefix (isCausal aligns it top-left, as torch)
       const options =
-        past === 0
-          ? { isCausal: true }
-          : T === 1
-            ? {}
-            : { mask: arange(T).add(past).view(T, 1).ge(arange(S).view(1, S)) };
+        past === 0 ? { isCausal: true } : T === 1 ? {} : { mask: tril(ones(T, S), past).bool() };
       y = scaledDotProductAttention(q, k, v, options);
     } else {
       // manual implementation of attention
       let att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(k.size(-1)));
-      // (stands for att.maskedFill(this.bias[:, :, past:S, :S] == 0, -Infinity): log(1) = 0
-      // keeps a score, log(0) = −∞ removes it)
-      att = att.add(this.bias.get(':', ':', `${past}:${S}`, `:${S}`).log());
+      att = att.maskedFill(this.bias.get(':', ':', `${past}:${S}`, `:${S}`).eq(0), -Infinity);
       att = softmax(att, -1);
       y = att.matmul(v); // (B, nh, T, S) x (B, nh, S, hs) -> (B, nh, T, hs)
     }
@@ -239,10 +231,11 @@ export class GPT {
         `gpt: cannot forward ${past + t} positions, block size is only ${this.config.blockSize}`,
       );
 
+    const pos = arange(past, past + t); // shape (t)
+
     // forward the GPT model itself
-    // (stands for embedding(idx, this.wte): a one-hot row per token times the table)
-    const tokEmb = idx.unsqueeze(-1).eq(arange(this.config.vocabSize)).float().matmul(this.wte); // (b, t, nEmbd)
-    const posEmb = this.wpe.narrow(0, past, t); // position embeddings of shape (t, nEmbd): rows past … past + t − 1
+    const tokEmb = embedding(idx, this.wte); // token embeddings of shape (b, t, nEmbd)
+    const posEmb = embedding(pos, this.wpe); // position embeddings of shape (t, nEmbd)
     let x = tokEmb.add(posEmb);
     this.h.forEach((block, i) => {
       x = block.forward(x, cache?.[i] ?? null, past);
@@ -258,7 +251,7 @@ export class GPT {
       return { logits, loss };
     }
     // inference-time mini-optimization: only forward the lm head on the very last position
-    const logits = linear(x.get(':', `${t - 1}:`, ':'), this.lmHead); // keeps the time dim, like x[:, [-1], :]
+    const logits = linear(x.get(':', [-1], ':'), this.lmHead); // note: using list [-1] to preserve the time dim
     return { logits, loss: null };
   }
 
@@ -294,7 +287,7 @@ export class GPT {
       const cache = useCache ? this.newCache(idx.size(0)) : null;
       let cached = 0; // positions of idx already in the cache
       for (let step = 0; step < maxNewTokens; step++) {
-        const next = tidy(() => {
+        const idxNext = tidy(() => {
           const len = idx.size(1);
           let logits;
           if (cache && cached === len - 1 && len <= blockSize) {
@@ -308,30 +301,23 @@ export class GPT {
           cached = Math.min(len, blockSize);
           // pluck the logits at the final step and scale by desired temperature
           logits = logits.get(':', -1, ':');
-          if (temperature === 0) return logits.argmax(-1, true).int();
+          if (temperature === 0) return logits.argmax(-1, true);
           logits = logits.div(temperature);
           // optionally crop the logits to only the top k options
           if (topK !== null) {
             const v = logits.topk(Math.min(topK, logits.size(-1))).values;
-            // (stands for logits.maskedFill(logits < v[:, [-1]], -Infinity))
-            logits = logits.add(logits.ge(v.get(':', '-1:')).float().log());
+            logits = logits.maskedFill(logits.lt(v.get(':', [-1])), -Infinity);
           }
           // apply softmax to convert logits to (normalized) probabilities
           const probs = softmax(logits, -1);
           // sample from the distribution
           return multinomial(probs, 1);
         });
-        onToken?.(next, step);
+        onToken?.(idxNext, step);
         // append sampled index to the running sequence and continue
-        // (stands for cat([idx, next], 1))
-        const grown = tensor(
-          idx.toArray().map((row, i) => [...row, next.get(i, 0).item()]),
-          {
-            dtype: 'int32',
-          },
-        );
-        next.dispose();
-        if (step > 0) idx.dispose();
+        const grown = cat([idx, idxNext], 1);
+        idxNext.dispose();
+        if (step > 0) idx.dispose(); // the previous step's sequence (never the caller's prompt)
         idx = grown;
       }
       return idx;

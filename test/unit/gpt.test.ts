@@ -6,13 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GPT } from '../../examples/gpt/model.mjs';
-import { memory, tensor, tidy } from '../../packages/tensorlane/src/index.js';
+import { resetWasmBackend } from '../../packages/tensorlane/src/backend/current.js';
+import { memory, setBackend, tensor, tidy } from '../../packages/tensorlane/src/index.js';
 import { describeBackends } from '../../packages/tensorlane/test/backend-cases.js';
 import reference from '../../packages/tensorlane/test/fixtures/gpt-reference.json' with {
   type: 'json',
 };
+import {
+  BUILDS_UNDER_TEST,
+  buildSupported,
+  loadBuild,
+} from '../../packages/tensorlane/test/wasm-builds.js';
 
 // The example imports the built package; here it runs on the sources under test.
 vi.mock(
@@ -148,4 +154,25 @@ describeBackends('gpt example vs PyTorch', (it) => {
     expect(after.bytes).toBe(before.bytes);
     model.dispose();
   });
+});
+
+describe('gpt example on every wasm build', () => {
+  for (const build of BUILDS_UNDER_TEST.filter(buildSupported)) {
+    it(`${build}: logits and greedy tokens of both attention paths`, async () => {
+      await loadBuild(build);
+      resetWasmBackend();
+      setBackend('wasm');
+      for (const attention of ATTENTION) {
+        const model = await GPT.load(checkpoint, { attention });
+        const prompt = ints(reference.prompt);
+        const { logits } = model.forward(prompt, ints(reference.targets));
+        expect(maxAbsDiff(logits.data() as Float32Array, reference.logits.data)).toBeLessThan(
+          LOGITS_TOL,
+        );
+        const greedy = model.generate(prompt, reference.maxNewTokens, { temperature: 0 });
+        expect(greedy.toArray()).toEqual(reference.greedy);
+        model.dispose();
+      }
+    });
+  }
 });
