@@ -230,6 +230,8 @@ export class GPT {
       throw new Error(
         `gpt: cannot forward ${past + t} positions, block size is only ${this.config.blockSize}`,
       );
+    if (cache && past + t > cache[0].k.size(2))
+      throw new Error(`gpt: the KV cache holds ${cache[0].k.size(2)} positions, not ${past + t}`);
 
     const pos = arange(past, past + t); // shape (t)
 
@@ -261,12 +263,16 @@ export class GPT {
     for (const block of this.h) block.attn.bias?.dispose();
   }
 
-  /** A preallocated KV cache for `batch` sequences: per layer `{ k, v }` of `[B, nh, blockSize, hs]`. */
-  newCache(batch) {
+  /**
+   * A preallocated KV cache for `batch` sequences of up to `length` positions (default and
+   * at most blockSize): per layer `{ k, v }` of `[B, nh, length, hs]`.
+   */
+  newCache(batch, length = this.config.blockSize) {
     const { nLayer, nHead, nEmbd, blockSize } = this.config;
+    const n = Math.min(length, blockSize);
     return Array.from({ length: nLayer }, () => ({
-      k: zeros(batch, nHead, blockSize, nEmbd / nHead),
-      v: zeros(batch, nHead, blockSize, nEmbd / nHead),
+      k: zeros(batch, nHead, n, nEmbd / nHead),
+      v: zeros(batch, nHead, n, nEmbd / nHead),
     }));
   }
 
@@ -284,7 +290,8 @@ export class GPT {
     if (seed !== null) manualSeed(seed);
     const { blockSize } = this.config;
     return tidy(() => {
-      const cache = useCache ? this.newCache(idx.size(0)) : null;
+      // sized for this call: the prompt and the new tokens, at most the block size
+      const cache = useCache ? this.newCache(idx.size(0), idx.size(1) + maxNewTokens) : null;
       let cached = 0; // positions of idx already in the cache
       for (let step = 0; step < maxNewTokens; step++) {
         const idxNext = tidy(() => {
