@@ -240,7 +240,8 @@ export class GPT {
     const posEmb = embedding(pos, this.wpe); // position embeddings of shape (t, nEmbd)
     let x = tokEmb.add(posEmb);
     this.h.forEach((block, i) => {
-      x = block.forward(x, cache?.[i] ?? null, past);
+      // tidy frees each block's temporaries as it ends, as PyTorch's reference counting does
+      x = tidy(() => block.forward(x, cache?.[i] ?? null, past));
     });
     x = this.lnF.forward(x);
 
