@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { GPT } from '../../examples/gpt/model.mjs';
 import { resetWasmBackend } from '../../packages/tensorlane/src/backend/current.js';
-import { memory, setBackend, tensor, tidy } from '../../packages/tensorlane/src/index.js';
+import {
+  loadSafetensors,
+  memory,
+  saveSafetensors,
+  setBackend,
+  tensor,
+  tidy,
+} from '../../packages/tensorlane/src/index.js';
 import { describeBackends } from '../../packages/tensorlane/test/backend-cases.js';
 import reference from '../../packages/tensorlane/test/fixtures/gpt-reference.json' with {
   type: 'json',
@@ -138,6 +145,26 @@ describeBackends('gpt example vs PyTorch', (it) => {
         });
       }
     });
+    model.dispose();
+  });
+
+  it('a checkpoint without metadata loads with the config given', async () => {
+    const weights = await loadSafetensors(checkpoint);
+    const bytes = saveSafetensors(weights); // no __metadata__
+    for (const t of Object.values(weights)) t.dispose();
+    await expect(GPT.load(bytes)).rejects.toThrow(/metadata has no block_size/);
+    const { config } = reference;
+    const model = await GPT.load(bytes, {
+      blockSize: config.block_size,
+      vocabSize: config.vocab_size,
+      nLayer: config.n_layer,
+      nHead: config.n_head,
+      nEmbd: config.n_embd,
+    });
+    const { logits } = model.forward(ints(reference.prompt), ints(reference.targets));
+    expect(maxAbsDiff(logits.data() as Float32Array, reference.logits.data)).toBeLessThan(
+      LOGITS_TOL,
+    );
     model.dispose();
   });
 
