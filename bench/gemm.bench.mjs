@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { attentionModel, matmulModel } from './peers/onnx-model.mjs';
+import { loadOrtWeb } from './peers/ort-web.mjs';
 import { randomData } from './runner/random-data.mjs';
 
 const entry =
@@ -126,18 +127,6 @@ async function loadTfjs(log) {
     return tf;
   } catch (e) {
     log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
-}
-
-async function loadOrt(log) {
-  try {
-    const ort = await import('onnxruntime-web');
-    ort.env.wasm.numThreads = 1;
-    ort.env.logLevel = 'error';
-    return ort;
-  } catch (e) {
-    log(`onnxruntime-web unavailable: ${e.message}`);
     return undefined;
   }
 }
@@ -338,7 +327,7 @@ function describe(result, rows, peak, flops) {
 
 export async function run({ quick = false, budgetMs = 180_000, log = console.log } = {}) {
   const started = now();
-  const peers = { tf: await loadTfjs(log), ort: await loadOrt(log) };
+  const peers = { tf: await loadTfjs(log), ort: await loadOrtWeb(log) };
   const features = lib.backendInfo().features;
   const builds = ['relaxed', 'simd128'].filter((b) =>
     b === 'relaxed' ? features.relaxedSimd : features.simd128,

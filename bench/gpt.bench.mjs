@@ -1,14 +1,20 @@
 // GPT-2-124M shapes (12 layers, 768 wide, 12 heads, vocab 50304), batch 1: a prefill of 128
 // tokens and 32 greedy decode steps with the KV cache, in one process:
-//   tensorlane: examples/gpt/model.mjs (nanoGPT's model.py ported) on weights written with
-//               saveSafetensors and read back with GPT.load (so the loader runs on a
-//               124M-shaped checkpoint), one thread, then all threads
-//   tfjs:       the same forward written with tfjs ops on tfjs-backend-wasm (one thread),
-//               its KV cache grown with tf.concat, gelu in the tanh form (tfjs has no erf)
-// Weights are random (seeded, GPT-2's init scale), not committed. One round runs a prefill
-// and the decode steps per contender, rounds interleave the contenders, and the median
-// round is kept. Prefill is reported as tokens/s, decode as ms per token. The ONNX Runtime
-// contender of issue 17 is not here yet. TENSORLANE_ENTRY may point at another build.
+//   tensorlane:      examples/gpt/model.mjs (nanoGPT's model.py ported) on weights written
+//                    with saveSafetensors and read back with GPT.load (so the loader runs on
+//                    a 124M-shaped checkpoint), one thread, then all threads
+//   tfjs:            the same forward written with tfjs ops on tfjs-backend-wasm (one
+//                    thread), its KV cache grown with tf.concat, gelu in the tanh form (tfjs
+//                    has no erf)
+//   onnxruntime-web: the same weights as one ONNX graph built here (peers/onnx-gpt.mjs: past
+//                    keys and values in, present ones out), one thread
+// Weights are random (seeded, GPT-2's init scale), not committed. Every contender's greedy
+// tokens are compared with tensorlane's. One round runs a prefill and the decode steps per
+// contender, rounds interleave the contenders, and the median round is kept. Prefill is
+// reported as tokens/s, decode as ms per token. GPT_BENCH_SMALL=1 runs a 2-layer model to
+// check the contenders in seconds. TENSORLANE_ENTRY may point at another build.
+import { gptOnnxModel } from './peers/onnx-gpt.mjs';
+import { loadOrtWeb } from './peers/ort-web.mjs';
 import { loadTfjsWasm } from './peers/tfjs-wasm.mjs';
 
 const entry =
@@ -17,7 +23,11 @@ const entry =
 const lib = await import(entry);
 const { GPT, gptConfig } = await import('../examples/gpt/model.mjs');
 
-const CONFIG = gptConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: 12, nEmbd: 768 });
+// GPT_BENCH_SMALL=1: a 2-layer model, to check the contenders agree in seconds.
+const CONFIG = process.env.GPT_BENCH_SMALL
+  ? gptConfig({ blockSize: 256, vocabSize: 512, nLayer: 2, nHead: 4, nEmbd: 64 })
+  : gptConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: 12, nEmbd: 768 });
+const MODEL = process.env.GPT_BENCH_SMALL ? 'GPT (2 layers, 64 wide)' : 'GPT-2-124M';
 const PREFILL = 128;
 const DECODE = 32;
 
@@ -78,12 +88,13 @@ function checkpointBytes(weights) {
   const tensors = {};
   for (const [name, { shape, data }] of Object.entries(weights))
     tensors[name] = lib.tensor(data, { shape });
+  const { nLayer, nHead, nEmbd, blockSize, vocabSize } = CONFIG;
   const meta = {
-    n_layer: '12',
-    n_head: '12',
-    n_embd: '768',
-    block_size: '1024',
-    vocab_size: '50304',
+    n_layer: `${nLayer}`,
+    n_head: `${nHead}`,
+    n_embd: `${nEmbd}`,
+    block_size: `${blockSize}`,
+    vocab_size: `${vocabSize}`,
   };
   const bytes = lib.saveSafetensors(tensors, meta);
   for (const t of Object.values(tensors)) t.dispose();
@@ -174,6 +185,49 @@ function tfjsGpt(tf, weights, { nLayer, nHead, nEmbd: C }) {
   };
 }
 
+/** GPT-2 as one ONNX graph (peers/onnx-gpt.mjs) run by onnxruntime-web, past keys and values fed back. */
+async function ortGpt(ort, weights, config) {
+  const session = await ort.InferenceSession.create(gptOnnxModel(weights, config));
+  const { nLayer, nHead, nEmbd } = config;
+  const hs = nEmbd / nHead;
+  const argmax = (a) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
+  return {
+    /** Greedy: prefill `prompt`, then `steps` decode steps: [prefill ms, decode ms each, tokens]. */
+    async run(prompt, steps) {
+      let past = {};
+      for (let i = 0; i < nLayer; i++)
+        for (const kv of ['k', 'v'])
+          past[`past_${kv}${i}`] = new ort.Tensor('float32', new Float32Array(0), [nHead, 0, hs]);
+      const step = async (ids, P) => {
+        const [T, S] = [ids.length, P + ids.length];
+        const mask = new Float32Array(T * S);
+        for (let r = 0; r < T; r++) for (let c = P + r + 1; c < S; c++) mask[r * S + c] = -1e9;
+        const out = await session.run({
+          ids: new ort.Tensor('int32', Int32Array.from(ids), [T]),
+          pos: new ort.Tensor(
+            'int32',
+            Int32Array.from(ids, (_, j) => P + j),
+            [T],
+          ),
+          mask: new ort.Tensor('float32', mask, [T, S]),
+          ...past,
+        });
+        past = {};
+        for (let i = 0; i < nLayer; i++)
+          for (const kv of ['k', 'v']) past[`past_${kv}${i}`] = out[`present_${kv}${i}`];
+        return argmax(out.logits.data);
+      };
+      let t0 = performance.now();
+      const tokens = [await step(prompt, 0)];
+      const prefillMs = performance.now() - t0;
+      t0 = performance.now();
+      for (let s = 0; s < steps; s++) tokens.push(await step([tokens[s]], prompt.length + s));
+      return [prefillMs, (performance.now() - t0) / steps, tokens];
+    },
+    dispose: () => session.release(),
+  };
+}
+
 /** tensorlane's greedy run through the example's generate: [prefill ms, decode ms each, tokens]. */
 function tensorlaneRun(model, prompt, steps) {
   const idx = lib.tensor([prompt], { dtype: 'int32' });
@@ -210,6 +264,9 @@ export async function run({ quick = false, budgetMs = 240_000, log = console.log
   log(
     `gpt bench: ${(weightBytes / 2 ** 20).toFixed(0)} MiB of weights, GPT.load ${loadMs.toFixed(0)} ms`,
   );
+  // A warm-up run first, so tensorlane's heap has grown to its peak before the other
+  // contenders take their memory (with all three loaded, a late wasm memory.grow failed).
+  tensorlaneRun(model, prompt, 1);
   const tf = await loadTfjsWasm(log);
   const tfModel = tf ? tfjsGpt(tf, weights, CONFIG) : undefined;
 
@@ -217,23 +274,27 @@ export async function run({ quick = false, budgetMs = 240_000, log = console.log
     [`tensorlane wasm ${info.build} 1 thread`, () => tensorlaneRun(model, prompt, DECODE)],
   ];
   if (tfModel) contenders.push(['tfjs-backend-wasm 1 thread', () => tfModel.run(prompt, DECODE)]);
+  const ort = await loadOrtWeb(log);
+  const ortModel = ort ? await ortGpt(ort, weights, CONFIG) : undefined;
+  if (ortModel) contenders.push(['onnxruntime-web 1 thread', () => ortModel.run(prompt, DECODE)]);
   // Rounds while the budget lasts (at least one, at most 3); the threaded pass needs one more.
   const results = contenders.map(() => ({ prefill: [], decode: [], tokens: undefined }));
   let roundMs = 0;
   for (let r = 0; r < maxRounds; r++) {
     const start = performance.now();
-    contenders.forEach(([, fn], i) => {
-      const [p, d, tokens] = fn();
+    for (const [i, [, fn]] of contenders.entries()) {
+      const [p, d, tokens] = await fn();
       results[i].prefill.push(p);
       results[i].decode.push(d);
       results[i].tokens = tokens;
-    });
+    }
     roundMs = performance.now() - start;
     if (performance.now() - began + 2 * roundMs > budgetMs) break;
   }
   const peakHeap = lib.memory().heapBytes;
   model.dispose();
   tfModel?.dispose();
+  await ortModel?.dispose();
 
   // All threads: a reload, since init loads another module.
   const timeLeft = budgetMs - (performance.now() - began);
@@ -267,14 +328,14 @@ export async function run({ quick = false, budgetMs = 240_000, log = console.log
   contenders.forEach(([contender], i) => {
     const [p, d] = [median(results[i].prefill), median(results[i].decode)];
     cases.push({
-      name: `GPT-2-124M prefill ${PREFILL} tokens`,
+      name: `${MODEL} prefill ${PREFILL} tokens`,
       contender,
       medianMs: p,
       gflops: prefillFlops / p / 1e6,
       note: `${Math.round((PREFILL * 1000) / p)} tokens/s`,
     });
     cases.push({
-      name: `GPT-2-124M decode (ms per token, ${DECODE} steps after ${PREFILL})`,
+      name: `${MODEL} decode (ms per token, ${DECODE} steps after ${PREFILL})`,
       contender,
       medianMs: d,
       gflops: decodeFlops / d / 1e6,
@@ -285,13 +346,13 @@ export async function run({ quick = false, budgetMs = 240_000, log = console.log
     log(
       `${c.name.padEnd(52)} ${c.contender.padEnd(40)} ${c.medianMs.toFixed(1).padStart(9)} ms  ${c.note}`,
     );
-  if (tfModel) {
-    const [a, b] = [results[0].tokens, results[1].tokens];
-    const same = a.filter((t, i) => t === b[i]).length;
-    log(`greedy tokens, tensorlane vs tfjs: ${same} of ${a.length} equal (the same model)`);
-    const faster = (k) => (median(results[1][k]) / median(results[0][k])).toFixed(2);
+  for (let i = 1; i < results.length; i++) {
+    if (!results[i].tokens) continue; // the threaded tensorlane pass
+    const [a, b] = [results[0].tokens, results[i].tokens];
+    const same = a.filter((t, j) => t === b[j]).length;
+    const faster = (k) => (median(results[i][k]) / median(results[0][k])).toFixed(2);
     log(
-      `tensorlane 1 thread vs tfjs 1 thread: prefill ${faster('prefill')}×, decode ${faster('decode')}× (time ratio tfjs ÷ tensorlane)`,
+      `tensorlane 1 thread vs ${contenders[i][0]}: prefill ${faster('prefill')}×, decode ${faster('decode')}× faster; greedy tokens ${same} of ${a.length} equal`,
     );
   }
   log(
