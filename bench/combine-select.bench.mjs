@@ -11,49 +11,13 @@
 // results in wasm memory). GB/s count the bytes each op must move once: what it reads
 // (the selected rows, every input, scores + mask) and what it writes.
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Bench } from 'tinybench';
+import { loadTfjs } from './peers/tfjs.mjs';
+import { medians } from './runner/medians.mjs';
 
 const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-const require = createRequire(import.meta.url);
-
-/** Median ms of each task over interleaved tinybench rounds (as elementwise.bench.mjs). */
-function medians(tasks, { quick, budgetMs }) {
-  const rounds = quick ? 1 : 5;
-  const time = Math.max(30, Math.min(100, budgetMs / (8 * rounds * tasks.length)));
-  const perRound = tasks.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time, iterations: 5, warmupTime: time / 4, warmupIterations: 3 });
-    for (const [name, fn] of tasks) bench.add(name, fn);
-    bench.runSync();
-    bench.tasks.forEach((t, i) => {
-      perRound[i].push(t.result.latency.p50);
-    });
-  }
-  return perRound.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
-}
-
-async function loadTfjs(log) {
-  try {
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(
-      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    );
-    wasm.setThreadsCount(1);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    return tf;
-  } catch (e) {
-    log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
-}
 
 /** `make()` with the js backend current (tensors made there live there). */
 function onJs(make) {

@@ -12,6 +12,8 @@
 // zeroes) its result, as `a + b` does; the kernel row writes into an output allocated once;
 // `add_` writes into `a` (one stream fewer in cache).
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
+
+import { loadTfjs } from './peers/tfjs.mjs';
 import { medians } from './runner/medians.mjs';
 
 const entry =
@@ -115,26 +117,6 @@ function sumCases(build, opts) {
     },
     { name, contender: 'tensorlane js backend sum', medianMs: tJs, gbps: (4 * n) / tJs / 1e6 },
   ];
-}
-
-async function loadTfjs(log) {
-  try {
-    const { createRequire } = await import('node:module');
-    const { dirname } = await import('node:path');
-    const require = createRequire(import.meta.url);
-    const tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(
-      `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    );
-    wasm.setThreadsCount(1);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    return tf;
-  } catch (e) {
-    log(`tfjs-backend-wasm unavailable: ${e.message}`);
-    return undefined;
-  }
 }
 
 async function geluCases(build, opts, log) {

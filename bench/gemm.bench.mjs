@@ -15,6 +15,7 @@
 // TENSORLANE_ENTRY may point at another build of the package (default: dist/index.js).
 import { readFileSync } from 'node:fs';
 import { attentionModel, matmulModel } from './peers/onnx-model.mjs';
+import { loadOrtWeb } from './peers/ort-web.mjs';
 import { loadTfjs } from './peers/tfjs.mjs';
 import { randomData } from './runner/random-data.mjs';
 
@@ -108,18 +109,6 @@ async function alternate(tasks, { rounds, sampleMs, warmupMs }) {
 }
 
 // ---------------------------------------------------------------- contenders
-
-async function loadOrt(log) {
-  try {
-    const ort = await import('onnxruntime-web');
-    ort.env.wasm.numThreads = 1;
-    ort.env.logLevel = 'error';
-    return ort;
-  } catch (e) {
-    log(`onnxruntime-web unavailable: ${e.message}`);
-    return undefined;
-  }
-}
 
 /** The textbook loop of the lesson: i, j, k with a running sum. */
 function jsTripleLoop(a, b, m, k, n) {
@@ -317,7 +306,7 @@ function describe(result, rows, peak, flops) {
 
 export async function run({ quick = false, budgetMs = 180_000, log = console.log } = {}) {
   const started = now();
-  const peers = { tf: await loadTfjs(log), ort: await loadOrt(log) };
+  const peers = { tf: await loadTfjs(log), ort: await loadOrtWeb(log) };
   const features = lib.backendInfo().features;
   const builds = ['relaxed', 'simd128'].filter((b) =>
     b === 'relaxed' ? features.relaxedSimd : features.simd128,

@@ -123,8 +123,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'tl-bench-'));
 const cases = [];
 const fileReports = [];
 const problems = [];
-// GEMM has the most workloads and contenders (peers included), so it gets a larger share.
-const WEIGHTS = { gemm: 3 };
+// GEMM has the most workloads and contenders (peers included), and the GPT-2-124M runs take
+// seconds each, so they get larger shares.
+const WEIGHTS = { gemm: 3, gpt: 2 };
 const weightOf = (file) => WEIGHTS[basename(file).split('.')[0]] ?? 1;
 files.forEach((file, i) => {
   const name = relative(root, file);

@@ -3,7 +3,7 @@
 // MatMul → Mul(scale) → Softmax → MatMul.
 
 /** Protobuf wire encoding of the few field kinds ONNX needs. */
-function varint(n) {
+export function varint(n) {
   const out = [];
   // Negative int64s are sent as their 64-bit two's complement (ten bytes).
   let v = BigInt.asUintN(64, BigInt(n));

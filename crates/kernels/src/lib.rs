@@ -42,6 +42,9 @@ pub(crate) mod unary;
 /// modules above are crate-private, and the C ABI below is the crate's only interface.
 #[doc(hidden)]
 pub mod testing {
+    pub mod activation_math {
+        pub use crate::activation_math::{erf, gelu, gelu_tanh, silu};
+    }
     pub mod attention {
         pub use crate::attention::{attention, AttentionArgs, Strided3};
     }
@@ -64,6 +67,12 @@ pub mod testing {
     }
     pub mod reduce {
         pub use crate::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+    }
+    pub mod scan {
+        pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
+    }
+    pub mod select {
+        pub use crate::select::{gather, scatter_kind, where_select, ScatterMode};
     }
     pub mod simd {
         pub use crate::simd::F32x4;
