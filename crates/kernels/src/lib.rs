@@ -77,15 +77,6 @@ pub mod testing {
     pub mod simd {
         pub use crate::simd::F32x4;
     }
-    pub mod scan {
-        pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
-    }
-    pub mod activation_math {
-        pub use crate::activation_math::*;
-    }
-    pub mod select {
-        pub use crate::select::{gather, scatter_kind, where_select, ScatterMode};
-    }
     pub mod simd_math {
         pub use crate::simd_math::{cos, exp, log, sigmoid, sin, tanh};
     }
