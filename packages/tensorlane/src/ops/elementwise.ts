@@ -144,14 +144,6 @@ export function clampOp(t: Tensor, min?: ClampBound, max?: ClampBound): Tensor {
       );
   if (none(min) && none(max))
     throw new ArgumentError("clamp: at least one of 'min' or 'max' must be given");
-  for (const [name, b] of [
-    ['min', min],
-    ['max', max],
-  ] as const)
-    if (!none(b) && typeof b !== 'number' && !(b instanceof Tensor))
-      throw new ArgumentError(
-        `clamp: ${name} must be a number, a Tensor or null, got ${String(b)}`,
-      );
   if (min instanceof Tensor || max instanceof Tensor) {
     // Promotion and broadcasting as torch's clamp with tensor bounds; checked up front.
     const bounds = [min, max].filter((b): b is Operand => !none(b));
