@@ -2,7 +2,6 @@
  * Scans, sorting and activations against torch 1.13 (fixtures/scan-order-cases.json, written
  * by fixtures/gen-scan-order-cases.py), on both backends; their argument errors.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
@@ -32,6 +31,7 @@ import {
   topk,
 } from '../src/index.js';
 import { describeBackends } from './backend-cases.js';
+import fixture from './fixtures/scan-order-cases.json' with { type: 'json' };
 import { ulpDistance } from './float-compare.js';
 
 type Enc = number | 'nan' | 'inf' | '-inf';
@@ -45,9 +45,7 @@ interface Case {
   values?: [number[], Enc[]];
   indices?: [number[], Enc[]];
 }
-const { cases } = JSON.parse(
-  readFileSync(new URL('./fixtures/scan-order-cases.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const { cases } = fixture as unknown as { cases: Case[] };
 
 const dec = (v: Enc | boolean): number =>
   typeof v === 'boolean'
