@@ -36,7 +36,8 @@ import { numelOf } from './shape/strides.js';
 import { parseShape } from './shape/views.js';
 import type { Tensor } from './tensor.js';
 
-const DEFAULT_SEED = 67280421310721;
+/** torch's default seed, which the generator starts from (`torch.initial_seed()` in a fresh process). */
+export const DEFAULT_SEED = 67280421310721;
 const state = new Uint32Array(4);
 let initialSeed = DEFAULT_SEED;
 
