@@ -217,69 +217,49 @@ unsafe fn extreme<const MAX: bool>(
 const VERTICAL_SUM_BLOCK: usize = 64;
 
 /// Reduces `n` adjacent outputs at once: for every reduced index, combines the contiguous
-/// row `a + red_offset .. + n` into the outputs lane-wise (sum, max, min, argmax, argmin),
-/// so a reduction over a non-innermost axis reads whole vectors instead of one element per
-/// cache line. Argmax/argmin keep, per lane, the best value and the flat reduced index
-/// where it was first seen (a NaN beats every number and only the first NaN is kept).
+/// row `a + red_offset .. + n` into the outputs lane-wise (sum, max or min), so a reduction
+/// over a non-innermost axis reads whole vectors instead of one element per cache line.
 unsafe fn reduce_rows(
     op: ReduceOp,
     red_shape: &[isize],
     red_strides: &[isize],
     a: *const f32,
     n: usize,
-    out: *mut u32,
+    out: *mut f32,
 ) {
-    // max, min and the arg ops start from the first reduced row, so they need one (a sum of
-    // nothing is the zeros `acc` starts with).
-    debug_assert!(op != ReduceOp::Prod);
+    // `combine` knows sum, max and min; max and min start from the first reduced row, so
+    // they need one (a sum of nothing is the zeros `acc` starts with).
+    debug_assert!(matches!(op, ReduceOp::Sum | ReduceOp::Max | ReduceOp::Min));
     debug_assert!(
         op == ReduceOp::Sum || element_count(red_shape) > 0,
         "{op:?} over no reduced elements"
     );
     debug_assert!(n >= 1);
     let rs = red_strides.last().copied().unwrap_or(0);
-    let arg = matches!(op, ReduceOp::Argmax | ReduceOp::Argmin);
+    let combine = |acc: F32x4, v: F32x4| match op {
+        ReduceOp::Max => x::max_nan(acc, v),
+        ReduceOp::Min => x::min_nan(acc, v),
+        _ => acc.add(v),
+    };
     let mut acc = vec![0f32; n];
-    // Argmax/argmin: the flat reduced index of each lane's best, as i32 bits in f32 lanes.
-    let mut at = vec![0f32; if arg { n } else { 0 }];
     let mut total = vec![0f64; if op == ReduceOp::Sum { n } else { 0 }];
-    let mut k = 0i32;
+    let mut first = true;
     let mut since_flush = 0usize;
     for_each_row(red_shape, [red_strides], |[o], m| {
         for j in 0..m as isize {
             let row = a.offset(o + j * rs);
-            if k == 0 {
+            if first {
                 core::ptr::copy_nonoverlapping(row, acc.as_mut_ptr(), n);
-                k = 1;
+                first = false;
                 continue;
             }
-            let here = x::from_bits(x::I32x4::splat(k));
             let mut i = 0usize;
             while i < n {
                 let c = (n - i).min(4);
                 let p = acc.as_mut_ptr().add(i);
-                let (best, v) = (gather(p, 1, c), gather(row.add(i), 1, c));
-                let next = match op {
-                    ReduceOp::Max => x::max_nan(best, v),
-                    ReduceOp::Min => x::min_nan(best, v),
-                    ReduceOp::Argmax | ReduceOp::Argmin => {
-                        let better = if op == ReduceOp::Argmax {
-                            x::gt(v, best)
-                        } else {
-                            x::lt(v, best)
-                        };
-                        let first_nan = x::ne(v, v).and(x::eq(best, best));
-                        let take = better.or(first_nan);
-                        let q = at.as_mut_ptr().add(i);
-                        scatter(take.select(here, gather(q, 1, c)), q, 1, c);
-                        take.select(v, best)
-                    }
-                    _ => best.add(v),
-                };
-                scatter(next, p, 1, c);
+                scatter(combine(gather(p, 1, c), gather(row.add(i), 1, c)), p, 1, c);
                 i += c;
             }
-            k += 1;
             since_flush += 1;
             if op == ReduceOp::Sum && since_flush == VERTICAL_SUM_BLOCK {
                 for (t, s) in total.iter_mut().zip(acc.iter_mut()) {
@@ -291,11 +271,67 @@ unsafe fn reduce_rows(
         }
     });
     for i in 0..n {
-        *out.add(i) = match op {
-            ReduceOp::Sum => ((total[i] + acc[i] as f64) as f32).to_bits(),
-            ReduceOp::Argmax | ReduceOp::Argmin => at[i].to_bits(),
-            _ => acc[i].to_bits(),
+        *out.add(i) = if op == ReduceOp::Sum {
+            (total[i] + acc[i] as f64) as f32
+        } else {
+            acc[i]
         };
+    }
+}
+
+/// `reduce_rows` for argmax/argmin: per lane, the best value and the flat reduced index
+/// where it was first seen (a NaN beats every number and only the first NaN is kept),
+/// written as i32 indices to `out`.
+unsafe fn arg_rows(
+    op: ReduceOp,
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    out: *mut u32,
+) {
+    debug_assert!(matches!(op, ReduceOp::Argmax | ReduceOp::Argmin));
+    debug_assert!(
+        element_count(red_shape) > 0,
+        "{op:?} over no reduced elements"
+    );
+    debug_assert!(n >= 1);
+    let rs = red_strides.last().copied().unwrap_or(0);
+    let better = |v: F32x4, best: F32x4| {
+        if op == ReduceOp::Argmax {
+            x::gt(v, best)
+        } else {
+            x::lt(v, best)
+        }
+    };
+    let mut best = vec![0f32; n];
+    // The index of each lane's best, as i32 bits in f32 lanes.
+    let mut at = vec![0f32; n];
+    let mut k = 0i32;
+    for_each_row(red_shape, [red_strides], |[o], m| {
+        for j in 0..m as isize {
+            let row = a.offset(o + j * rs);
+            if k == 0 {
+                core::ptr::copy_nonoverlapping(row, best.as_mut_ptr(), n);
+                k = 1;
+                continue;
+            }
+            let here = x::from_bits(x::I32x4::splat(k));
+            let mut i = 0usize;
+            while i < n {
+                let c = (n - i).min(4);
+                let (p, q) = (best.as_mut_ptr().add(i), at.as_mut_ptr().add(i));
+                let (b, v) = (gather(p, 1, c), gather(row.add(i), 1, c));
+                let take = better(v, b).or(x::ne(v, v).and(x::eq(b, b)));
+                scatter(take.select(here, gather(q, 1, c)), q, 1, c);
+                scatter(take.select(v, b), p, 1, c);
+                i += c;
+            }
+            k += 1;
+        }
+    });
+    for (i, &bits) in at.iter().enumerate() {
+        *out.add(i) = bits.to_bits();
     }
 }
 
@@ -320,7 +356,12 @@ pub unsafe fn reduce_f32(
     for_each_row(kept_shape, [kept_strides], |[off], n| {
         if vertical && n >= 4 {
             // The kept row is contiguous and the reduced dims are not: SIMD across the row.
-            reduce_rows(op, red_shape, red_strides, a.offset(off), n, out.add(o));
+            let a = a.offset(off);
+            if matches!(op, ReduceOp::Argmax | ReduceOp::Argmin) {
+                arg_rows(op, red_shape, red_strides, a, n, out.add(o));
+            } else {
+                reduce_rows(op, red_shape, red_strides, a, n, out.add(o) as *mut f32);
+            }
             o += n;
             return;
         }
