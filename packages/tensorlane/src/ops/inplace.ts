@@ -13,7 +13,8 @@ import { emptyTensor, Tensor } from '../tensor.js';
 import { binaryDtypes, scalarsFitInt32 } from './elementwise.js';
 import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
 
-function checkWritable(op: string, t: Tensor): void {
+/** Throws a `ShapeError` unless every element of `t` has its own memory (no expanded view). */
+export function checkWritable(op: string, t: Tensor): void {
   t.live(op);
   if (hasInternalOverlap(t.shape, t.stride()))
     throw new ShapeError(

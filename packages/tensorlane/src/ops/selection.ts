@@ -12,9 +12,10 @@ import type { ScatterMode, View } from '../backend/backend.js';
 import { DtypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { resultType } from '../promote.js';
 import { broadcastAll } from '../shape/broadcast.js';
-import { contiguousStrides, hasInternalOverlap, isContiguousLayout } from '../shape/strides.js';
+import { contiguousStrides, isContiguousLayout } from '../shape/strides.js';
 import { normDim } from '../shape/views.js';
 import { emptyTensor, outputTensor, Tensor } from '../tensor.js';
+import { checkWritable } from './inplace.js';
 import {
   asTensor,
   broadcastView,
@@ -85,15 +86,6 @@ function unaliased(t: Tensor, x: Tensor, temps: Tensor[]): Tensor {
   const c = x.clone();
   temps.push(c);
   return c;
-}
-
-function checkWritable(op: string, t: Tensor): void {
-  t.live(op);
-  if (hasInternalOverlap(t.shape, t.stride()))
-    throw new ShapeError(
-      `${op}: cannot write to a tensor of shape ${fmtShape(t.shape)} with strides ${fmtShape(t.stride())}: ` +
-        'several elements share one memory location (an expanded view); clone() it first',
-    );
 }
 
 // ---- where, maskedFill, tril/triu ----------------------------------------------------------
