@@ -75,7 +75,9 @@ export function makeView(
     baseStrides[i] = acc;
     acc *= baseShape[i]!;
   }
-  const length = baseShape.reduce((a, b) => a * b, 1);
+  // An empty view reads nothing, so its storage is empty too: with a size-0 dim expanded
+  // the other dims' base would otherwise multiply to gigabytes.
+  const length = shape.includes(0) ? 0 : baseShape.reduce((a, b) => a * b, 1);
   const storage = backend.alloc(dtype, length);
   const data = backend.array(storage);
   for (let i = 0; i < length; i++) data[i] = fill(i);
