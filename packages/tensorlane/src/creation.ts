@@ -5,6 +5,7 @@
  */
 import {
   describeValue,
+  expectBoolean,
   expectInt32Values,
   expectNumber,
   expectOptionalDtype,
@@ -22,6 +23,8 @@ import { emptyTensor, type NestedArray, Tensor } from './tensor.js';
 /** Options of the creation functions. */
 export interface CreationOptions {
   dtype?: DType;
+  /** Record gradients for this new leaf (float dtypes only), as torch's `requires_grad=True`. */
+  requiresGrad?: boolean;
 }
 
 /** `f(2, 3)`, `f([2, 3])`, `f(2, 3, { dtype })` or `f([2, 3], { dtype })`. */
@@ -45,9 +48,25 @@ export function creationOptions(
   options: unknown,
   extra: readonly string[] = [],
 ): CreationOptions {
-  const o = expectOptions(op, options as CreationOptions | undefined, ['dtype', ...extra]);
+  const o = expectOptions(op, options as CreationOptions | undefined, [
+    'dtype',
+    'requiresGrad',
+    ...extra,
+  ]);
   expectOptionalDtype(op, o.dtype);
+  if (o.requiresGrad !== undefined) expectBoolean(op, 'requiresGrad', o.requiresGrad);
   return o;
+}
+
+/** `t`, made a leaf that requires grad when the options ask for it. */
+export function requiringGrad(t: Tensor, options: CreationOptions | undefined): Tensor {
+  if (!options?.requiresGrad) return t;
+  try {
+    return t.requiresGrad_(true);
+  } catch (e) {
+    t.dispose();
+    throw e;
+  }
 }
 
 const TYPED_DTYPE = new Map<unknown, DType>([
@@ -139,7 +158,7 @@ export function tensor(
       throw new ShapeError(
         `tensor: shape ${fmtShape(shape)} needs ${numelOf(shape)} elements, the tensor has ${src.length}`,
       );
-    return fromValues('tensor', src, shape, dtype);
+    return requiringGrad(fromValues('tensor', src, shape, dtype), options);
   }
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype ?? TYPED_DTYPE.get(data.constructor);
@@ -149,7 +168,7 @@ export function tensor(
       throw new ShapeError(
         `tensor: shape ${fmtShape(shape)} needs ${numelOf(shape)} elements, the typed array has ${data.length}`,
       );
-    return fromValues('tensor', data, shape, dtype);
+    return requiringGrad(fromValues('tensor', data, shape, dtype), options);
   }
   const shape = nestedShape(data);
   const values: (number | boolean)[] = [];
@@ -162,9 +181,9 @@ export function tensor(
       throw new ShapeError(
         `tensor: shape ${fmtShape(want)} needs ${numelOf(want)} elements, the data has ${nums.length}`,
       );
-    return fromValues('tensor', nums, want, dtype);
+    return requiringGrad(fromValues('tensor', nums, want, dtype), options);
   }
-  return fromValues('tensor', nums, shape, dtype);
+  return requiringGrad(fromValues('tensor', nums, shape, dtype), options);
 }
 
 /** A tensor of `shape` filled with `value` (dtype inferred from it unless given). */
@@ -180,39 +199,45 @@ export function full(
   if (dtype === 'int32') expectInt32Values('full', [v]);
   const t = emptyTensor(s, dtype);
   if (v !== 0) t.backend.array(t.backendView.storage).fill(v);
-  return t;
+  return requiringGrad(t, options);
 }
 
 /** Zeros. @example zeros(2, 3); zeros([2, 3], { dtype: 'int32' }) */
 export function zeros(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('zeros', args);
-  return emptyTensor(shape, options.dtype ?? 'float32');
+  return requiringGrad(emptyTensor(shape, options.dtype ?? 'float32'), options);
 }
 
 /** Ones. @example ones(2, 3) */
 export function ones(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('ones', args);
-  return full(shape, 1, { dtype: options.dtype ?? 'float32' });
+  return requiringGrad(full(shape, 1, { dtype: options.dtype ?? 'float32' }), options);
 }
 
 /** An uninitialised tensor; tensorlane zero-fills it, so it equals `zeros`. */
 export function empty(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('empty', args);
-  return emptyTensor(shape, options.dtype ?? 'float32');
+  return requiringGrad(emptyTensor(shape, options.dtype ?? 'float32'), options);
 }
 
 /** Zeros with `t`'s shape (and dtype unless given). */
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
   const dtype = creationOptions('zerosLike', options).dtype;
-  return emptyTensor(expectTensor('zerosLike', 't', t).live('zerosLike').shape, dtype ?? t.dtype);
+  return requiringGrad(
+    emptyTensor(expectTensor('zerosLike', 't', t).live('zerosLike').shape, dtype ?? t.dtype),
+    options,
+  );
 }
 
 /** Ones with `t`'s shape (and dtype unless given). */
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
   const dtype = creationOptions('onesLike', options).dtype;
-  return full(expectTensor('onesLike', 't', t).live('onesLike').shape, 1, {
-    dtype: dtype ?? t.dtype,
-  });
+  return requiringGrad(
+    full(expectTensor('onesLike', 't', t).live('onesLike').shape, 1, {
+      dtype: dtype ?? t.dtype,
+    }),
+    options,
+  );
 }
 
 /**
@@ -245,7 +270,10 @@ export function arange(...args: (number | CreationOptions)[]): Tensor {
     );
   const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  return fromFunction('arange', n, dtype, (i) => start + i * step);
+  return requiringGrad(
+    fromFunction('arange', n, dtype, (i) => start + i * step),
+    options,
+  );
 }
 
 /**
@@ -283,8 +311,11 @@ export function linspace(
   const dtype = creationOptions('linspace', options).dtype ?? 'float32';
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  return fromFunction('linspace', steps, dtype, (i) =>
-    steps === 1 ? start : i < half ? start + i * step : end - (steps - 1 - i) * step,
+  return requiringGrad(
+    fromFunction('linspace', steps, dtype, (i) =>
+      steps === 1 ? start : i < half ? start + i * step : end - (steps - 1 - i) * step,
+    ),
+    options,
   );
 }
 
@@ -300,7 +331,7 @@ export function eye(
   const t = emptyTensor(parseShape('eye', [[n, cols]]), dtype);
   const a = t.backend.array(t.backendView.storage);
   for (let i = 0; i < Math.min(n, cols); i++) a[i * cols + i] = 1;
-  return t;
+  return requiringGrad(t, opts);
 }
 
 /**

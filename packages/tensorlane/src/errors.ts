@@ -49,6 +49,11 @@ export class FormatError extends TensorlaneError {}
  * `init` options are an `ArgumentError` instead.
  */
 export class InitError extends TensorlaneError {}
+/**
+ * Autograd refused: `backward()` through a freed graph or on a tensor that does not require
+ * grad, a saved tensor changed in place, an in-place op on a tensor that requires grad.
+ */
+export class AutogradError extends TensorlaneError {}
 
 // Each class's name as a string on its prototype: minifiers (Vite's, webpack's) rename
 // classes, and `new.target.name` then printed an error as e.g. 'h: init: …'.
@@ -64,6 +69,7 @@ for (const [name, type] of Object.entries({
   KernelTrapError,
   FormatError,
   InitError,
+  AutogradError,
 }))
   Object.defineProperty(type.prototype, 'name', {
     value: name,

@@ -1,6 +1,9 @@
 /** tensorlane: PyTorch-style tensors for JavaScript, with Rust kernels compiled to WebAssembly SIMD. */
 import './tensor-methods.js';
 
+export type { BackwardOptions } from './autograd/backward.js';
+export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export type { GradNode } from './autograd/graph.js';
 export type { Backend, Storage, View } from './backend/backend.js';
 export { type BackendName, setBackend } from './backend/current.js';
 export {
@@ -27,6 +30,7 @@ export {
 export type { OptimizeStrategy } from './einsum/einsum-plan.js';
 export {
   ArgumentError,
+  AutogradError,
   DisposedError,
   DtypeError,
   EinsumError,

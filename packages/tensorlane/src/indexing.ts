@@ -7,6 +7,8 @@
  * result is a copy whose dim is replaced by the index's shape.
  */
 import { describeValue } from './argument-checks.js';
+import { noGrad } from './autograd/grad-mode.js';
+import { needsRecording, recordGrad } from './autograd/graph.js';
 import { ArgumentError, DtypeError, fmtShape, IndexError, ShapeError } from './errors.js';
 import { copyInto } from './ops/inplace.js';
 import { asTensor, disposeAll, type Operand, shapeOf } from './ops/operands.js';
@@ -89,6 +91,25 @@ function parseItem(item: IndexItem): Parsed {
  */
 export function getIndexed(t: Tensor, items: readonly IndexItem[], op = 'get'): Tensor {
   t.live(op);
+  if (!needsRecording([t])) return indexed(t, items, op);
+  const { view, advanced } = basicIndex(t, items, op);
+  view.dispose();
+  const out = noGrad(() => indexed(t, items, op));
+  // The advanced item and its dim in the basic view, for the scatter-add of the gradient.
+  const at = items.findIndex((x) => x instanceof Tensor || Array.isArray(x));
+  const temps: Tensor[] = [];
+  try {
+    return recordGrad('get', [t], out, {
+      items: items.map((x, k) => (k === at ? ':' : x)),
+      index: advanced ? indexTensor(op, advanced.item, t, temps) : null,
+      advancedDim: advanced?.dim ?? -1,
+    });
+  } finally {
+    disposeAll(temps);
+  }
+}
+
+function indexed(t: Tensor, items: readonly IndexItem[], op: string): Tensor {
   const { view, advanced } = basicIndex(t, items, op);
   if (!advanced) return view;
   const temps: Tensor[] = [view];

@@ -20,6 +20,8 @@ export class StorageRef {
     this.bytes = storage.length * BYTES_OF[storage.dtype];
     liveBytes += this.bytes;
   }
+  /** Bumped by every in-place write, so autograd can tell a saved tensor was modified. */
+  version = 0;
   retain(): void {
     this.refs++;
   }
@@ -103,6 +105,20 @@ function collectTensors(x: unknown, into: Set<object>, seen: Set<object>): void 
   if (Array.isArray(x)) for (const v of x) collectTensors(v, into, seen);
   else if (Object.getPrototypeOf(x) === Object.prototype)
     for (const v of Object.values(x)) collectTensors(v, into, seen);
+}
+
+/**
+ * Internal: runs `fn` with its new tensors outside every `tidy` scope — for handles the
+ * autograd graph saves and for `.grad` tensors, which must outlive the scope of the op or
+ * the `backward()` call that made them.
+ */
+export function outsideTidy<T>(fn: () => T): T {
+  const saved = scopes.splice(0, scopes.length);
+  try {
+    return fn();
+  } finally {
+    scopes.push(...saved);
+  }
 }
 
 /**

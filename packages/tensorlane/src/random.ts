@@ -27,6 +27,7 @@ import {
 import {
   type CreationOptions,
   filledTensor,
+  requiringGrad,
   type ShapeAndOptions,
   shapeAndOptions,
 } from './creation.js';
@@ -130,9 +131,12 @@ export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('rand', args);
   const dtype = floatDtype('rand', options.dtype);
   const n = numelOf(shape);
-  return filledTensor(shape, dtype, (values) => {
-    for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
-  });
+  return requiringGrad(
+    filledTensor(shape, dtype, (values) => {
+      for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
+    }),
+    options,
+  );
 }
 
 /**
@@ -142,15 +146,18 @@ export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('randn', args);
   const dtype = floatDtype('randn', options.dtype);
   const n = numelOf(shape);
-  return filledTensor(shape, dtype, (values) => {
-    for (let i = 0; i < n; i += 2) {
-      const u1 = 1 - uniform53();
-      const u2 = uniform53();
-      const r = Math.sqrt(-2 * Math.log(u1));
-      values[i] = r * Math.cos(2 * Math.PI * u2);
-      if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
-    }
-  });
+  return requiringGrad(
+    filledTensor(shape, dtype, (values) => {
+      for (let i = 0; i < n; i += 2) {
+        const u1 = 1 - uniform53();
+        const u2 = uniform53();
+        const r = Math.sqrt(-2 * Math.log(u1));
+        values[i] = r * Math.cos(2 * Math.PI * u2);
+        if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
+      }
+    }),
+    options,
+  );
 }
 
 /**

@@ -1,9 +1,16 @@
 /**
- * Gives `Tensor` methods their op modules (`TensorOps` in tensor.ts). Both entry points
+ * Gives `Tensor` methods their op modules and autograd its derivative formulas (`TensorOps` in tensor.ts). Both entry points
  * (`index.ts`, `testing/index.ts`) import this file for its effect, so a tensor never exists
  * without its methods.
  */
 import * as argumentChecks from './argument-checks.js';
+import * as autograd from './autograd/backward.js';
+import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
+import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
+import { reductionDerivatives } from './autograd/derivatives/reductions.js';
+import { softmaxAndLossDerivatives } from './autograd/derivatives/softmax-and-losses.js';
+import { indexingDerivatives, viewDerivatives } from './autograd/derivatives/views.js';
+import { installDerivatives } from './autograd/graph.js';
 import * as indexing from './indexing.js';
 import * as activation from './ops/activation.js';
 import * as cast from './ops/cast.js';
@@ -21,6 +28,7 @@ import { installTensorOps } from './tensor.js';
 
 installTensorOps({
   argumentChecks,
+  autograd,
   cast,
   elementwise,
   inplace,
@@ -34,4 +42,13 @@ installTensorOps({
   sorting,
   combine,
   selection,
+});
+
+installDerivatives({
+  ...elementwiseDerivatives,
+  ...viewDerivatives,
+  ...indexingDerivatives,
+  ...reductionDerivatives,
+  ...linearAlgebraDerivatives,
+  ...softmaxAndLossDerivatives,
 });

@@ -4,10 +4,19 @@
  * (`ops/`, `shape/views.ts`, `indexing.ts`), this class only routes to them.
  */
 import type * as argumentChecks from './argument-checks.js';
+import type * as autogradBackward from './autograd/backward.js';
+import type { BackwardOptions } from './autograd/backward.js';
+import {
+  type AutogradMeta,
+  type GradNode,
+  gradsMadeByBackward,
+  recordGrad,
+  TENSOR_BRAND,
+} from './autograd/graph.js';
 import type { Backend, Storage, View } from './backend/backend.js';
 import { currentBackend } from './backend/current.js';
-import type { DType, TypedArray } from './dtype.js';
-import { DisposedError, fmtShape, ShapeError } from './errors.js';
+import { type DType, isFloat, type TypedArray } from './dtype.js';
+import { AutogradError, DisposedError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
 import type { IndexItem } from './indexing.js';
@@ -40,6 +49,7 @@ import * as views from './shape/views.js';
  */
 export interface TensorOps {
   readonly argumentChecks: typeof argumentChecks;
+  readonly autograd: typeof autogradBackward;
   readonly cast: typeof cast;
   readonly elementwise: typeof elementwise;
   readonly inplace: typeof inplace;
@@ -74,6 +84,8 @@ export class Tensor {
   readonly #strides: readonly number[];
   readonly #ref: StorageRef;
   #disposed = false;
+  /** Internal: gradient state (autograd/graph.ts); null until the tensor requires grad. */
+  autograd: AutogradMeta | null = null;
 
   /** Internal: other op files make tensors with `emptyTensor` or `Tensor.fromStorage`. */
   constructor(
@@ -130,6 +142,15 @@ export class Tensor {
     };
   }
 
+  /** Internal: how many in-place writes its storage has had (autograd checks saved tensors). */
+  get version(): number {
+    return this.#ref.version;
+  }
+  /** Internal: called by every in-place write into this tensor's storage. */
+  bumpVersion(): void {
+    this.#ref.version++;
+  }
+
   /** Internal: the storage this tensor reads (shared by its views). */
   get storageHandle(): Storage {
     return this.#ref.storage;
@@ -172,15 +193,138 @@ export class Tensor {
   /** This tensor if already contiguous (as a new handle on the same storage), else a copy. */
   contiguous(): Tensor {
     this.live('contiguous');
-    if (this.isContiguous()) return this.withLayout(this.shape, this.#strides, this.offset);
-    return this.clone();
+    if (!this.isContiguous()) return this.clone();
+    return recordGrad(
+      'contiguous',
+      [this],
+      this.withLayout(this.shape, this.#strides, this.offset),
+    );
   }
   /** A contiguous copy with its own storage. */
   clone(): Tensor {
     this.live('clone');
     const out = outputTensor(this.shape, this.dtype, this.backend);
     this.backend.copy(this.backendView, out.backendView);
-    return out;
+    return recordGrad('clone', [this], out);
+  }
+
+  // Autograd (autograd/): the graph ops record while grad mode is on.
+
+  /**
+   * Whether gradients flow to this tensor (as `torch.Tensor.requires_grad`). Settable on leaf
+   * float tensors only.
+   * @example const w = ones(3, { requiresGrad: true }); w.mul(2).requiresGrad // → true
+   */
+  get requiresGrad(): boolean {
+    return this.autograd?.requiresGrad === true;
+  }
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
+  /**
+   * Sets `requiresGrad` in place and returns this tensor (as `requires_grad_`).
+   * @example const w = randn(3, 2).requiresGrad_(); w.isLeaf // → true
+   */
+  requiresGrad_(flag = true): this {
+    this.live('requiresGrad_');
+    if (typeof flag !== 'boolean')
+      throw new AutogradError(`requiresGrad_: flag must be a boolean, got ${typeof flag}`);
+    if (this.autograd?.gradFn && !flag)
+      throw new AutogradError(
+        `requiresGrad_: this tensor (shape ${fmtShape(this.shape)}) is the result of ${this.autograd.gradFn.name}; ` +
+          'only leaves can stop requiring grad: use detach()',
+      );
+    if (flag && !isFloat(this.dtype))
+      throw new AutogradError(
+        `requiresGrad_: only float tensors can require gradients, this one is ${this.dtype} ${fmtShape(this.shape)}`,
+      );
+    if (this.autograd) this.autograd.requiresGrad = flag;
+    else if (flag)
+      this.autograd = { requiresGrad: true, grad: null, gradFn: null, retainsGrad: false };
+    return this;
+  }
+  /** True for tensors made by the user (no `gradFn`), as `torch.Tensor.is_leaf`. */
+  get isLeaf(): boolean {
+    return !this.autograd?.gradFn;
+  }
+  /**
+   * The recorded op that made this tensor (`{ name: 'MulBackward', … }`), or null for leaves.
+   * @example const w = ones(2, { requiresGrad: true }); w.mul(3).gradFn?.name // → 'MulBackward'
+   */
+  get gradFn(): GradNode | null {
+    return this.autograd?.gradFn ?? null;
+  }
+  /**
+   * The gradient `backward()` accumulated into this leaf (or a tensor that called
+   * `retainGrad()`); null before the first backward. Assign a tensor of the same shape and
+   * dtype, or null to clear it; a gradient that backward() made is disposed when replaced
+   * (take a `clone()` first to keep it).
+   * @example const w = ones(2, { requiresGrad: true }); w.mul(3).sum().backward(); w.grad // → tensor([3., 3.])
+   */
+  get grad(): Tensor | null {
+    const g = this.autograd?.grad ?? null;
+    return g && !g.isDisposed ? g : null;
+  }
+  set grad(value: Tensor | null) {
+    this.live('grad');
+    if (value !== null && !(value instanceof Tensor))
+      throw new AutogradError(`grad: assign a Tensor or null, got ${typeof value}`);
+    if (value) {
+      value.live('grad');
+      if (
+        value.dtype !== this.dtype ||
+        value.shape.length !== this.ndim ||
+        value.shape.some((d, i) => d !== this.shape[i])
+      )
+        throw new AutogradError(
+          `grad: assigned ${value.dtype} ${fmtShape(value.shape)} to a ${this.dtype} ${fmtShape(this.shape)} tensor; ` +
+            'shape and dtype must match',
+        );
+    }
+    if (!this.autograd) {
+      if (!value) return;
+      this.autograd = { requiresGrad: false, grad: null, gradFn: null, retainsGrad: false };
+    }
+    const previous = this.autograd.grad;
+    // A gradient backward() made belongs to this tensor: replacing it frees it.
+    if (previous && previous !== value && gradsMadeByBackward.has(previous)) previous.dispose();
+    this.autograd.grad = value;
+  }
+  /**
+   * Keeps this non-leaf tensor's gradient in `.grad` at the next `backward()` (leaves always do).
+   * @example const h = ones(2, { requiresGrad: true }).mul(2); h.retainGrad(); h.sum().backward(); h.grad // → tensor([1., 1.])
+   */
+  retainGrad(): void {
+    this.live('retainGrad');
+    const meta = this.autograd;
+    if (!meta?.requiresGrad)
+      throw new AutogradError(
+        `retainGrad: this ${this.dtype} ${fmtShape(this.shape)} tensor does not require grad`,
+      );
+    if (!meta.gradFn || meta.retainsGrad) return;
+    meta.retainsGrad = true;
+    meta.gradFn.retainers.push(new WeakRef(this));
+  }
+  /**
+   * A new handle on the same storage, outside the graph (as `torch.Tensor.detach`).
+   * @example const w = ones(2, { requiresGrad: true }); w.mul(2).detach().requiresGrad // → false
+   */
+  detach(): Tensor {
+    this.live('detach');
+    return this.withLayout(this.shape, this.#strides, this.offset);
+  }
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires grad and
+   * adds it into their `.grad` (as `torch.Tensor.backward`). A non-scalar tensor needs
+   * `gradient` (same shape). The graph's saved tensors are freed unless `retainGraph`
+   * (`backward({ retainGraph: true })` or `backward(gradient, { retainGraph: true })`).
+   * @example const x = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true }); x.pow(2).sum().backward(); x.grad // → tensor([2., 4., 6.])
+   */
+  backward(gradient?: Tensor | null | BackwardOptions, options?: BackwardOptions): void {
+    // `backward({ retainGraph: true })` reads as torch's `backward(retain_graph=True)`.
+    if (gradient !== null && typeof gradient === 'object' && !(gradient instanceof Tensor))
+      op.autograd.backward(this, null, gradient);
+    else op.autograd.backward(this, gradient, options);
   }
   /**
    * Every element of the underlying storage as a flat copy, as `torch.Tensor.storage()`:
@@ -232,6 +376,14 @@ export class Tensor {
     if (this.#disposed) return;
     this.#disposed = true;
     untrack(this, this.#ref);
+    const meta = this.autograd;
+    if (meta) {
+      meta.gradFn?.drop();
+      meta.gradFn = null;
+      // A gradient backward() made belongs to this tensor; one the user assigned is theirs.
+      if (meta.grad && gradsMadeByBackward.has(meta.grad)) meta.grad.dispose();
+      meta.grad = null;
+    }
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -797,6 +949,8 @@ export class Tensor {
     return op.cast.castTo(this, 'bool');
   }
 }
+
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
 
 /** `var`/`std` arguments: `(dim?, keepdim?, options?)`, options possibly in any trailing slot. */
 export type VarianceArgs = (Dims | boolean | reduce.VarianceOptions)[];

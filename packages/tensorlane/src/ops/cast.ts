@@ -1,5 +1,6 @@
 /** dtype conversions: `to(dtype)`, `float()`, `int()`, `bool()`, `double()`. */
 import { expectDtype, expectInt32Values } from '../argument-checks.js';
+import { recordGrad } from '../autograd/graph.js';
 import { type DType, isFloat } from '../dtype.js';
 import { outputTensor, type Tensor } from '../tensor.js';
 
@@ -13,9 +14,12 @@ import { outputTensor, type Tensor } from '../tensor.js';
 export function castTo(t: Tensor, dtype: DType): Tensor {
   t.live('to');
   expectDtype('to', dtype);
-  if (t.dtype === dtype) return t.withLayout(t.shape, t.stride(), t.offset);
+  if (t.dtype === dtype)
+    return recordGrad('to', [t], t.withLayout(t.shape, t.stride(), t.offset), {
+      inputDtype: t.dtype,
+    });
   if (dtype === 'int32' && isFloat(t.dtype)) expectInt32Values('to', t.data());
   const out = outputTensor(t.shape, dtype, t.backend);
   t.backend.copy(t.backendView, out.backendView);
-  return out;
+  return recordGrad('to', [t], out, { inputDtype: t.dtype });
 }

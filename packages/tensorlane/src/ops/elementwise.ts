@@ -10,6 +10,7 @@ import {
   expectOperand,
   expectTensor,
 } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { currentBackend } from '../backend/current.js';
 import { type DType, isFloat } from '../dtype.js';
@@ -71,16 +72,18 @@ export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const { compute, out: outDtype } = binaryDtypes(op, a, b);
   if (compute === 'int32') scalarsFitInt32(op, a, b);
   const shape = broadcastShapes(op, shapeOf(a), shapeOf(b));
-  const temps: Tensor[] = [];
-  try {
-    const ta = asTensor(a, compute, backend, temps);
-    const tb = asTensor(b, compute, backend, temps);
-    const out = outputTensor(shape, outDtype, backend);
-    backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out.backendView);
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  return withGrad(op, [a, b], () => {
+    const temps: Tensor[] = [];
+    try {
+      const ta = asTensor(a, compute, backend, temps);
+      const tb = asTensor(b, compute, backend, temps);
+      const out = outputTensor(shape, outDtype, backend);
+      backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), out.backendView);
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  });
 }
 
 const FLOAT_ONLY = new Set<UnaryOp>([
@@ -110,15 +113,18 @@ export function unaryOp(op: UnaryOp, t: Tensor, params?: readonly number[], dtyp
     throw new DtypeError(
       `${op}: not supported for bool tensors (shape ${fmtShape(t.shape)}); convert with .int() or .float() first`,
     );
-  const temps: Tensor[] = [];
-  try {
-    const src = asTensor(t, compute, t.backend, temps);
-    const out = outputTensor(t.shape, compute, t.backend);
-    t.backend.unary(op, src.backendView, out.backendView, params);
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  const run = () => {
+    const temps: Tensor[] = [];
+    try {
+      const src = asTensor(t, compute, t.backend, temps);
+      const out = outputTensor(t.shape, compute, t.backend);
+      t.backend.unary(op, src.backendView, out.backendView, params);
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  };
+  return withGrad(op, [t], run, { params });
 }
 
 /** A clamp bound: a number, a tensor (broadcast with the input), or null/undefined for none. */

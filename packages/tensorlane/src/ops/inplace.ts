@@ -4,6 +4,7 @@
  */
 
 import { expectOperand, expectScalar } from '../argument-checks.js';
+import { checkInplaceGrad } from '../autograd/graph.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { DtypeError, fmtShape, ShapeError } from '../errors.js';
 import { canCast } from '../promote.js';
@@ -14,13 +15,16 @@ import { binaryDtypes, scalarsFitInt32 } from './elementwise.js';
 import { asTensor, broadcastView, disposeAll, type Operand, shapeOf } from './operands.js';
 
 /** Throws a `ShapeError` unless every element of `t` has its own memory (no expanded view). */
-export function checkWritable(op: string, t: Tensor): void {
+export function checkWritable(op: string, t: Tensor, ...sources: unknown[]): void {
   t.live(op);
   if (hasInternalOverlap(t.shape, t.stride()))
     throw new ShapeError(
       `${op}: cannot write to a tensor of shape ${fmtShape(t.shape)} with strides ${fmtShape(t.stride())}: ` +
         'several elements share one memory location (an expanded view); clone() it first',
     );
+  checkInplaceGrad(op, t, ...sources);
+  // Saved tensors on this storage are now stale; backward() will say so if it reads one.
+  t.bumpVersion();
 }
 
 function checkBroadcastsTo(op: string, t: Tensor, src: Operand): void {
@@ -44,7 +48,7 @@ function aliases(t: Tensor, x: Operand): boolean {
  */
 export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
   const name = `${op}_`;
-  checkWritable(name, t);
+  checkWritable(name, t, other);
   expectOperand(name, 'other', other);
   if (other instanceof Tensor) other.live(name);
   const { compute } = binaryDtypes(op, t, other);
@@ -78,7 +82,7 @@ export function inplaceBinary(op: BinaryOp, t: Tensor, other: Operand): Tensor {
  * @example zeros(2, 3).copy_(tensor([1, 2, 3])) // every row is [1, 2, 3]
  */
 export function copyInto(t: Tensor, src: Operand, op = 'copy_'): Tensor {
-  checkWritable(op, t);
+  checkWritable(op, t, src);
   expectOperand(op, op === 'copy_' ? 'src' : 'value', src);
   if (src instanceof Tensor) src.live(op);
   if (t.dtype === 'int32') scalarsFitInt32(op, src);

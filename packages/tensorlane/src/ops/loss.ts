@@ -12,6 +12,7 @@ import {
   expectOptions,
   expectTensor,
 } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import { type DType, isFloat } from '../dtype.js';
 import { ArgumentError, DtypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape/broadcast.js';
@@ -175,8 +176,14 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
     isFloat(target.dtype) &&
     target.ndim === input.ndim &&
     target.shape.every((s, i) => s === input.shape[i]);
+  // Probability targets are composed of recorded ops; class indices are one fused node.
   if (probabilities) return probabilityTargetLoss(input, target, reduction, labelSmoothing);
-  return classTargetLoss(op, input, target, reduction, ignoreIndex, labelSmoothing, false);
+  return withGrad(
+    'crossEntropy',
+    [input, target],
+    () => classTargetLoss(op, input, target, reduction, ignoreIndex, labelSmoothing, false),
+    { reduction, ignoreIndex, labelSmoothing },
+  );
 }
 
 /**
@@ -192,7 +199,12 @@ export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions)
   const o = expectOptions(op, options, ['reduction', 'ignoreIndex']);
   const reduction = expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
   const ignoreIndex = expectInt(op, 'ignoreIndex', o.ignoreIndex ?? -100, -(2 ** 31), 2 ** 31 - 1);
-  return classTargetLoss(op, input, target, reduction, ignoreIndex, 0, true);
+  return withGrad(
+    'nllLoss',
+    [input, target],
+    () => classTargetLoss(op, input, target, reduction, ignoreIndex, 0, true),
+    { reduction, ignoreIndex },
+  );
 }
 
 /**

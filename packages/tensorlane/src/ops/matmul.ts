@@ -8,6 +8,7 @@
  */
 
 import { expectNumber, expectOptions, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import type { View } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { ArgumentError, DtypeError, fmtShape, ShapeError } from '../errors.js';
@@ -177,10 +178,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(
       `${describePair('matmul', a, b)}: both arguments need at least 1 dimension`,
     );
-  return batchedProduct('matmul', a, b, asRows, asColumns, {
-    m: a.ndim === 1,
-    n: b.ndim === 1,
-  });
+  return withGrad('matmul', [a, b], () =>
+    batchedProduct('matmul', a, b, asRows, asColumns, {
+      m: a.ndim === 1,
+      n: b.ndim === 1,
+    }),
+  );
 }
 
 /**
@@ -191,7 +194,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   liveOperands('mm', a, b);
   if (a.ndim !== 2 || b.ndim !== 2)
     throw new ShapeError(`${describePair('mm', a, b)}: both arguments must be 2-D`);
-  return batchedProduct('mm', a, b, asRows, asColumns, { m: false, n: false });
+  return withGrad('mm', [a, b], () =>
+    batchedProduct('mm', a, b, asRows, asColumns, { m: false, n: false }),
+  );
 }
 
 /**
@@ -206,7 +211,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(
       `${describePair('bmm', a, b)}: batch sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
     );
-  return batchedProduct('bmm', a, b, asRows, asColumns, { m: false, n: false });
+  return withGrad('bmm', [a, b], () =>
+    batchedProduct('bmm', a, b, asRows, asColumns, { m: false, n: false }),
+  );
 }
 
 /**
@@ -217,7 +224,9 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   liveOperands('mv', a, v);
   if (a.ndim !== 2 || v.ndim !== 1)
     throw new ShapeError(`${describePair('mv', a, v)}: expects a 2-D matrix and a 1-D vector`);
-  return batchedProduct('mv', a, v, asRows, asColumns, { m: false, n: true });
+  return withGrad('mv', [a, v], () =>
+    batchedProduct('mv', a, v, asRows, asColumns, { m: false, n: true }),
+  );
 }
 
 /**
@@ -232,7 +241,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(
       `${describePair('dot', a, b, '·')}: sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
     );
-  return batchedProduct('dot', a, b, asRows, asColumns, { m: true, n: true });
+  return withGrad('dot', [a, b], () =>
+    batchedProduct('dot', a, b, asRows, asColumns, { m: true, n: true }),
+  );
 }
 
 /**
@@ -244,7 +255,9 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`${describePair('outer', a, b, '⊗')}: both arguments must be 1-D`);
   // a as an n×1 column times b as a 1×m row: a GEMM with k = 1.
-  return batchedProduct('outer', a, b, asColumns, asRows, { m: false, n: false });
+  return withGrad('outer', [a, b], () =>
+    batchedProduct('outer', a, b, asColumns, asRows, { m: false, n: false }),
+  );
 }
 
 /** The dtype of `beta·input + alpha·(a @ b)`; int32 takes integer alpha and beta (as torch). */
@@ -305,14 +318,12 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOption
   const [alpha, beta] = scaleOptions(op, options);
   if (a.ndim !== 2 || b.ndim !== 2)
     throw new ShapeError(`${describePair(op, a, b)}: both matrices must be 2-D`);
-  return batchedProduct(
-    op,
-    a,
-    b,
-    asRows,
-    asColumns,
-    { m: false, n: false },
-    { input, alpha, beta },
+  return withGrad(
+    'addmm',
+    [input, a, b],
+    () =>
+      batchedProduct(op, a, b, asRows, asColumns, { m: false, n: false }, { input, alpha, beta }),
+    { alpha, beta },
   );
 }
 
@@ -336,14 +347,12 @@ export function baddbmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOpti
     throw new ShapeError(
       `${describePair(op, a, b)}: batch sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
     );
-  return batchedProduct(
-    op,
-    a,
-    b,
-    asRows,
-    asColumns,
-    { m: false, n: false },
-    { input, alpha, beta },
+  return withGrad(
+    'baddbmm',
+    [input, a, b],
+    () =>
+      batchedProduct(op, a, b, asRows, asColumns, { m: false, n: false }, { input, alpha, beta }),
+    { alpha, beta },
   );
 }
 
@@ -373,6 +382,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new ShapeError(
       `linear: bias ${fmtShape(bias.shape)} must have shape [${outFeatures}] (weight ${fmtShape(weight.shape)})`,
     );
+  return withGrad('linear', [x, weight, bias ?? null], () => linearRows(x, weight, bias));
+}
+
+function linearRows(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const op = 'linear';
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
   const lead = x.shape.slice(0, -1);
   const temps: Tensor[] = [];
   try {

@@ -14,6 +14,8 @@ import {
   INT32_MAX,
   INT32_MIN,
 } from '../argument-checks.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { recordGrad, withGrad } from '../autograd/graph.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
@@ -165,14 +167,17 @@ function countOver(t: Tensor, axes: readonly number[]): number {
 export function sum(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normDims('sum', dim, input('sum', t, keepdim).ndim);
   if (!isFloat(t.dtype)) return integerReduce('sum', t, axes, keepdim);
-  return reduceRaw('sum', t, axes, keepdim, t.dtype);
+  return withGrad('sum', [t], () => reduceRaw('sum', t, axes, keepdim, t.dtype), { axes, keepdim });
 }
 
 /** Product over `dim` (all by default). */
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normDims('prod', dim, input('prod', t, keepdim).ndim);
   if (!isFloat(t.dtype)) return integerReduce('prod', t, axes, keepdim);
-  return reduceRaw('prod', t, axes, keepdim, t.dtype);
+  return withGrad('prod', [t], () => reduceRaw('prod', t, axes, keepdim, t.dtype), {
+    axes,
+    keepdim,
+  });
 }
 
 /**
@@ -204,8 +209,12 @@ function integerReduce(op: 'sum' | 'prod', t: Tensor, axes: readonly number[], k
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normDims('mean', dim, input('mean', t, keepdim).ndim);
   requireFloat('mean', t);
-  const s = reduceRaw('sum', t, axes, keepdim, t.dtype);
-  return inplaceBinary('div', s, countOver(t, axes));
+  return withGrad(
+    'mean',
+    [t],
+    () => inplaceBinary('div', reduceRaw('sum', t, axes, keepdim, t.dtype), countOver(t, axes)),
+    { axes, keepdim },
+  );
 }
 
 /** True where every element over `dim` is nonzero. */
@@ -224,7 +233,15 @@ export function any(t: Tensor, dim?: Dims, keepdim = false): Tensor {
 export function extreme(op: 'max' | 'min', t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normDims(op, dim, input(op, t, keepdim).ndim);
   requireNonEmpty(op, t, axes);
-  return reduceRaw(op, t, axes, keepdim, t.dtype);
+  return withGrad(
+    op === 'max' ? 'amax' : 'amin',
+    [t],
+    () => reduceRaw(op, t, axes, keepdim, t.dtype),
+    {
+      axes,
+      keepdim,
+    },
+  );
 }
 
 /** Index of the first largest/smallest element over `dim`, or of the flattened tensor. */
@@ -254,9 +271,10 @@ export function extremeWithIndices(
   dim: number,
   keepdim = false,
 ): { values: Tensor; indices: Tensor } {
-  const values = extreme(op, t, dim, keepdim);
+  const values = noGrad(() => extreme(op, t, dim, keepdim));
   try {
     const indices = argExtreme(op === 'max' ? 'argmax' : 'argmin', t, dim, keepdim);
+    recordGrad(`${op}Dim`, [t], values, { dim: normDim(op, dim, t.ndim), keepdim, indices });
     return { values, indices };
   } catch (e) {
     values.dispose();
@@ -291,6 +309,14 @@ export function variance(
   requireFloat(op, t);
   const keep = keepdim ?? o.keepdim ?? false;
   const correction = o.correction ?? 1;
+  return withGrad('var', [t], () => centeredSquares(t, axes, keep, correction), {
+    axes,
+    keepdim: keep,
+    correction,
+  });
+}
+
+function centeredSquares(t: Tensor, axes: number[], keep: boolean, correction: number): Tensor {
   const m = mean(t, axes, true);
   const centered = binaryOp('sub', t, m);
   m.dispose();
@@ -324,6 +350,12 @@ export function std(
 export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim = false): Tensor {
   requireFloat('norm', input('norm', t, keepdim));
   const axes = normDims('norm', dim, t.ndim);
+  if (p !== 'fro' && p !== 2 && p !== 1 && p !== Infinity)
+    throw new DtypeError(`norm: p=${p} is not supported (use 'fro', 2, 1 or Infinity)`);
+  return withGrad('norm', [t], () => pNorm(t, p, axes, keepdim), { p, axes, keepdim });
+}
+
+function pNorm(t: Tensor, p: 'fro' | number, axes: number[], keepdim: boolean): Tensor {
   if (p === 'fro' || p === 2) {
     const sq = unaryOp('square', t);
     const s = reduceRaw('sum', sq, axes, keepdim, t.dtype);
@@ -334,8 +366,6 @@ export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim =
       s.dispose();
     }
   }
-  if (p !== 1 && p !== Infinity)
-    throw new DtypeError(`norm: p=${p} is not supported (use 'fro', 2, 1 or Infinity)`);
   const a = unaryOp('abs', t);
   try {
     return p === 1 ? reduceRaw('sum', a, axes, keepdim, t.dtype) : extreme('max', a, axes, keepdim);
@@ -351,8 +381,15 @@ export function norm(t: Tensor, p: 'fro' | number = 'fro', dim?: Dims, keepdim =
 export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
   input('logsumexp', t, keepdim);
   const dtype = isFloat(t.dtype) ? t.dtype : 'float32';
+  const axes = normDims('logsumexp', dim, t.ndim);
+  return withGrad('logsumexp', [t], () => stableLogSumExp(t, dtype, axes, keepdim), {
+    axes,
+    keepdim,
+  });
+}
+
+function stableLogSumExp(t: Tensor, dtype: DType, axes: number[], keepdim: boolean): Tensor {
   return withDtype(t, dtype, (x) => {
-    const axes = normDims('logsumexp', dim, x.ndim);
     if (countOver(x, axes) === 0) {
       const out = emptyTensor(reducedShape(x.shape, axes, keepdim), dtype, x.backend);
       return inplaceBinary('add', out, -Infinity);

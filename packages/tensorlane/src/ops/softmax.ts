@@ -4,6 +4,7 @@
  * axis of a view, so another dim is moved last as a permuted view (no copy).
  */
 import { expectInt, expectOptionalDtype, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError } from '../errors.js';
 import { normDim } from '../shape/views.js';
@@ -50,7 +51,7 @@ function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: 
  * @example softmax(tensor([[1, 2, 3]]), -1) // → tensor([[0.0900, 0.2447, 0.6652]])
  */
 export function softmax(t: Tensor, dim: number, dtype?: DType): Tensor {
-  return softmaxAlong('softmax', t, dim, false, dtype);
+  return withGrad('softmax', [t], () => softmaxAlong('softmax', t, dim, false, dtype), { dim });
 }
 
 /**
@@ -58,5 +59,7 @@ export function softmax(t: Tensor, dim: number, dtype?: DType): Tensor {
  * @example logSoftmax(tensor([0, 0]), 0) // → tensor([-0.6931, -0.6931])
  */
 export function logSoftmax(t: Tensor, dim: number, dtype?: DType): Tensor {
-  return softmaxAlong('logSoftmax', t, dim, true, dtype);
+  return withGrad('logSoftmax', [t], () => softmaxAlong('logSoftmax', t, dim, true, dtype), {
+    dim,
+  });
 }

@@ -2,6 +2,9 @@
  * View ops: new shape/strides/offset over the same storage, no element copied (except
  * `reshape`/`flatten`, which copy only when no view can express the result, as in PyTorch).
  */
+
+import { noGrad } from '../autograd/grad-mode.js';
+import { recordGrad } from '../autograd/graph.js';
 import { ArgumentError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { contiguousStrides, numelOf } from './strides.js';
@@ -103,17 +106,17 @@ export function view(t: Tensor, args: ShapeArgs): Tensor {
       `view: cannot view a tensor of shape ${fmtShape(t.shape)} with strides ${fmtShape(t.stride())} ` +
         `as ${fmtShape(shape)}: its elements are not laid out compatibly; use reshape() (which copies)`,
     );
-  return t.withLayout(shape, strides, t.offset);
+  return recordGrad('view', [t], t.withLayout(shape, strides, t.offset));
 }
 
 /** `t.reshape(shape)`: a view when possible, otherwise a contiguous copy. */
 export function reshape(t: Tensor, args: ShapeArgs, op = 'reshape'): Tensor {
   const shape = inferShape(op, parseShape(op, args, true), t.live(op).numel());
   const strides = viewStrides(t.shape, t.stride(), shape);
-  if (strides) return t.withLayout(shape, strides, t.offset);
-  const copy = t.clone();
+  if (strides) return recordGrad('reshape', [t], t.withLayout(shape, strides, t.offset));
+  const copy = noGrad(() => t.clone());
   try {
-    return copy.withLayout(shape, contiguousStrides(shape), 0);
+    return recordGrad('reshape', [t], copy.withLayout(shape, contiguousStrides(shape), 0));
   } finally {
     copy.dispose();
   }
@@ -127,7 +130,7 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   const stride = d < t.ndim ? shape[d]! * strides[d]! : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return t.withLayout(shape, strides, t.offset);
+  return recordGrad('unsqueeze', [t], t.withLayout(shape, strides, t.offset));
 }
 
 /** Removes size-1 dims: all of them, or those among `dim` (a number or list). */
@@ -142,11 +145,12 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
       : (typeof dim === 'number' ? [dim] : dim).map((d) => normDim('squeeze', d, t.ndim));
   const strides = t.stride();
   const keep = t.shape.map((s, i) => !(s === 1 && dims.includes(i)));
-  return t.withLayout(
+  const out = t.withLayout(
     t.shape.filter((_, i) => keep[i]),
     strides.filter((_, i) => keep[i]),
     t.offset,
   );
+  return recordGrad('squeeze', [t], out);
 }
 
 /** Broadcasts size-1 dims (and new leading dims) to `sizes` with stride 0; -1 keeps a dim. */
@@ -184,7 +188,7 @@ export function expand(t: Tensor, args: ShapeArgs): Tensor {
       );
     }
   }
-  return t.withLayout(shape, outStrides, t.offset);
+  return recordGrad('expand', [t], t.withLayout(shape, outStrides, t.offset));
 }
 
 /** Swaps two dims. */
@@ -204,11 +208,12 @@ export function permute(t: Tensor, args: ShapeArgs): Tensor {
       `permute: dims ${fmtShape(raw)} are not a permutation of the ${t.ndim} dims of a tensor of shape ${fmtShape(t.shape)}`,
     );
   const strides = t.stride();
-  return t.withLayout(
+  const out = t.withLayout(
     dims.map((d) => t.shape[d]!),
     dims.map((d) => strides[d]!),
     t.offset,
   );
+  return recordGrad('permute', [t], out, { dims });
 }
 
 /** Keeps `length` entries of `dim` starting at `start`. */
@@ -222,7 +227,8 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
     );
   const shape = t.shape.slice();
   shape[d] = length;
-  return t.withLayout(shape, t.stride(), t.offset + s * t.stride(d));
+  const out = t.withLayout(shape, t.stride(), t.offset + s * t.stride(d));
+  return recordGrad('narrow', [t], out, { dim: d, start: s });
 }
 
 /** Merges dims `start..end` (inclusive) into one; a copy only if reshape needs one. */

@@ -14,6 +14,7 @@ export type { CloseOptions } from '../ops/close-values.js';
 export { allclose, isclose } from '../ops/isclose.js';
 export { test, testClose, testEq, testNe, testNear } from './assertions.js';
 export { equals } from './equals.js';
+export { type GradcheckOptions, gradcheck } from './gradcheck.js';
 export { near } from './near.js';
 export type { TensorLike } from './tensor-like.js';
 export { type TestFailOptions, testFail } from './test-fail.js';

@@ -1,0 +1,169 @@
+/**
+ * Derivatives of the elementwise ops (`binaryOp`/`unaryOp` names): each gradient is the
+ * incoming one times the local slope, summed back over broadcast dims.
+ */
+
+import { where } from '../../ops/selection.js';
+import { Tensor } from '../../tensor.js';
+import type { Derivative } from '../graph.js';
+import { sumToShape } from './sum-to-shape.js';
+
+type Operand = Tensor | number | boolean;
+const tensorAt = (xs: readonly unknown[], i: number) => xs[i] as Tensor;
+const operandAt = (xs: readonly unknown[], i: number) => xs[i] as Operand;
+
+/** Per input `i` that needs it: `slope(i)` summed back to that input's shape. */
+function perInput(
+  shapes: readonly (readonly number[] | undefined)[],
+  needs: readonly boolean[],
+  slope: (i: number) => Tensor,
+): (Tensor | null)[] {
+  return needs.map((need, i) => (need ? sumToShape(slope(i), shapes[i]!) : null));
+}
+
+const binary: Record<string, Derivative> = {
+  add: {
+    saveInputs: false,
+    backward: (g, c) => perInput(c.inputShapes, c.needsGrad, () => g),
+  },
+  sub: {
+    saveInputs: false,
+    backward: (g, c) => perInput(c.inputShapes, c.needsGrad, (i) => (i === 0 ? g : g.neg())),
+  },
+  mul: {
+    backward: (g, c) =>
+      perInput(c.inputShapes, c.needsGrad, (i) => g.mul(operandAt(c.inputs, 1 - i))),
+  },
+  div: {
+    backward: (g, c) => {
+      const [a, b] = [operandAt(c.inputs, 0), operandAt(c.inputs, 1)];
+      return perInput(c.inputShapes, c.needsGrad, (i) =>
+        i === 0
+          ? g.div(b)
+          : g
+              .neg()
+              .mul(a)
+              .div(b instanceof Tensor ? b.square() : Number(b) ** 2),
+      );
+    },
+  },
+  pow: {
+    saveOutput: true,
+    backward: (g, c) => {
+      const [a, b] = [operandAt(c.inputs, 0), operandAt(c.inputs, 1)];
+      return perInput(c.inputShapes, c.needsGrad, (i) =>
+        g.mul(i === 0 ? powBaseSlope(a as Tensor, b) : powExponentSlope(a, b as Tensor, c.output!)),
+      );
+    },
+  },
+  maximum: { backward: (g, c) => extremumSlopes(g, c.inputs, c.inputShapes, c.needsGrad, 'gt') },
+  minimum: { backward: (g, c) => extremumSlopes(g, c.inputs, c.inputShapes, c.needsGrad, 'lt') },
+};
+
+/** d(a^b)/da = b·a^(b−1), and 0 where b is 0 (even at a = 0, as torch). */
+function powBaseSlope(a: Tensor, b: Operand): Tensor {
+  if (typeof b !== 'object')
+    return Number(b) === 0 ? a.mul(0) : a.pow(Number(b) - 1).mul(Number(b));
+  return where(b.eq(0), 0, a.pow(b.sub(1)).mul(b));
+}
+
+/** d(a^b)/db = a^b·log(a), and 0 where a is 0 and b ≥ 0 (as torch), not NaN. */
+function powExponentSlope(a: Operand, b: Tensor, y: Tensor): Tensor {
+  const slope = y.mul(typeof a === 'object' ? a.log() : Math.log(Number(a)));
+  if (typeof a !== 'object') return Number(a) === 0 ? where(b.ge(0), 0, slope) : slope;
+  return where(a.eq(0).mul(b.ge(0)), 0, slope);
+}
+
+/** maximum/minimum: the gradient goes to the winner, split evenly on ties (as torch). */
+function extremumSlopes(
+  g: Tensor,
+  inputs: readonly unknown[],
+  shapes: readonly (readonly number[] | undefined)[],
+  needs: readonly boolean[],
+  wins: 'gt' | 'lt',
+): (Tensor | null)[] {
+  const [a, b] = [operandAt(inputs, 0), operandAt(inputs, 1)];
+  return perInput(shapes, needs, (i) => {
+    const [self, other] = i === 0 ? [a, b] : [b, a];
+    const selfT = self instanceof Tensor ? self : (other as Tensor).mul(0).add(self);
+    const won = selfT[wins](other).float();
+    const tied = selfT.eq(other).float().mul(0.5);
+    return g.mul(won.add(tied));
+  });
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** `{ backward: g·slope(x, y, params) }` for a one-input op. */
+function unary(
+  slope: (x: Tensor, y: Tensor, params: readonly number[]) => Tensor,
+  saves: { input?: boolean; output?: boolean } = { input: true },
+): Derivative {
+  return {
+    saveInputs: saves.input ?? false,
+    saveOutput: saves.output ?? false,
+    backward: (g, c) => [
+      g.mul(slope(tensorAt(c.inputs, 0), c.output!, (c.args.params as number[] | undefined) ?? [])),
+    ],
+  };
+}
+const OUT = { output: true };
+
+const unaryOps: Record<string, Derivative> = {
+  neg: { saveInputs: false, backward: (g) => [g.neg()] },
+  abs: unary((x) => x.sign()),
+  sqrt: { saveInputs: false, saveOutput: true, backward: (g, c) => [g.div(c.output!.mul(2))] },
+  exp: unary((_, y) => y, OUT),
+  log: { backward: (g, c) => [g.div(tensorAt(c.inputs, 0))] },
+  sin: unary((x) => x.cos()),
+  cos: unary((x) => x.sin().neg()),
+  tanh: unary((_, y) => y.square().neg().add(1), OUT),
+  sigmoid: unary((_, y) => y.mul(y.neg().add(1)), OUT),
+  relu: unary((_, y) => y.gt(0), OUT),
+  square: unary((x) => x.mul(2)),
+  reciprocal: unary((_, y) => y.square().neg(), OUT),
+  floor: unary((x) => x.mul(0)),
+  ceil: unary((x) => x.mul(0)),
+  round: unary((x) => x.mul(0)),
+  sign: unary((x) => x.mul(0)),
+  // torch's clamp passes the gradient where min ≤ x ≤ max.
+  clamp: unary((x, _, [lo, hi]) => x.ge(lo!).mul(x.le(hi!))),
+  erf: unary((x) => x.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
+  log1p: unary((x) => x.add(1).reciprocal()),
+  expm1: unary((_, y) => y.add(1), OUT),
+  // Φ(x) + x·φ(x).
+  gelu: unary((x) =>
+    x
+      .mul(Math.SQRT1_2)
+      .erf()
+      .add(1)
+      .mul(0.5)
+      .add(x.mul(x.square().mul(-0.5).exp()).mul(INV_SQRT_2PI)),
+  ),
+  geluTanh: unary((x) => {
+    const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+    const t = inner.tanh();
+    const dInner = x
+      .square()
+      .mul(3 * 0.044715)
+      .add(1)
+      .mul(SQRT_2_OVER_PI);
+    return t
+      .add(1)
+      .mul(0.5)
+      .add(x.mul(0.5).mul(t.square().neg().add(1)).mul(dInner));
+  }),
+  silu: unary((x) => {
+    const s = x.sigmoid();
+    return s.mul(x.mul(s.neg().add(1)).add(1));
+  }),
+  leakyRelu: unary((x, _, [slope]) => where(x.gt(0), 1, slope!)),
+  softplus: unary((x, _, [beta, threshold]) =>
+    where(x.mul(beta!).gt(threshold!), 1, x.mul(beta!).sigmoid()),
+  ),
+};
+
+/** Every elementwise derivative, by op name. */
+export const elementwiseDerivatives: Record<string, Derivative> = { ...binary, ...unaryOps };

@@ -1,0 +1,155 @@
+/** The autograd engine's PyTorch semantics: leaves, accumulation, modes, errors and memory. */
+import { expect } from 'vitest';
+import {
+  AutogradError,
+  enableGrad,
+  isGradEnabled,
+  memory,
+  noGrad,
+  ones,
+  randn,
+  tensor,
+  tidy,
+  zeros,
+} from '../../src/index.js';
+import { describeBackends } from '../backend-cases.js';
+
+const f32 = (data: number[], requiresGrad = true) =>
+  tensor(data, { dtype: 'float32', requiresGrad });
+
+describeBackends('autograd engine', (it) => {
+  it('marks leaves and results, names gradFn, and propagates requiresGrad', () => {
+    const w = f32([1, 2]);
+    const c = f32([3, 4], false);
+    expect([w.isLeaf, w.requiresGrad, w.gradFn]).toEqual([true, true, null]);
+    const y = w.mul(c);
+    expect([y.isLeaf, y.requiresGrad, y.gradFn?.name]).toEqual([false, true, 'MulBackward']);
+    expect(c.mul(2).requiresGrad).toBe(false);
+    expect(w.gt(1).requiresGrad).toBe(false);
+    expect(w.argmax().requiresGrad).toBe(false);
+  });
+
+  it('accumulates into .grad across backward calls, and a null grad starts over', () => {
+    const w = f32([1, 2, 3]);
+    w.mul(2).sum().backward();
+    const g = w.grad!;
+    w.mul(w).sum().backward();
+    expect(w.grad!.toArray()).toEqual([4, 6, 8]);
+    expect(w.grad).toBe(g); // accumulated in place, as torch
+    w.grad = null;
+    w.sum().backward();
+    expect(w.grad!.toArray()).toEqual([1, 1, 1]);
+  });
+
+  it('sums the gradients of a tensor used on several paths', () => {
+    const x = f32([2, -1]);
+    const h = x.mul(3);
+    h.add(h.mul(h)).add(x).sum().backward();
+    // d/dx (3x + 9x² + x) = 4 + 18x
+    expect(x.grad!.toArray()).toEqual([40, -14]);
+  });
+
+  it('backward(gradient) for non-scalar results; errors for a missing or mismatched one', () => {
+    const x = f32([1, 2]);
+    x.mul(x).backward(tensor([1, 0.5]));
+    expect(x.grad!.toArray()).toEqual([2, 2]);
+    const y = x.mul(2);
+    expect(() => y.backward()).toThrow(AutogradError);
+    expect(() => y.backward(zeros(3))).toThrow(/shapes must match/);
+    expect(() => f32([1], false).backward()).toThrow(/does not require grad/);
+  });
+
+  it('retainGrad keeps a non-leaf gradient; detach cuts the graph', () => {
+    const x = f32([1, 2]);
+    const h = x.mul(2);
+    h.retainGrad();
+    const d = h.detach();
+    expect(d.requiresGrad).toBe(false);
+    h.mul(h).sum().backward();
+    expect(h.grad!.toArray()).toEqual([4, 8]);
+    expect(x.grad!.toArray()).toEqual([8, 16]);
+  });
+
+  it('noGrad records nothing; enableGrad records inside it', () => {
+    const x = f32([1]);
+    expect(noGrad(() => x.mul(2)).requiresGrad).toBe(false);
+    expect(noGrad(() => isGradEnabled())).toBe(false);
+    expect(noGrad(() => enableGrad(() => x.mul(2))).requiresGrad).toBe(true);
+    expect(isGradEnabled()).toBe(true);
+    expect(() =>
+      noGrad(() => {
+        throw new Error('inner');
+      }),
+    ).toThrow('inner');
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('refuses in-place ops on tensors that require grad, but allows them under noGrad', () => {
+    const w = f32([1, 2]);
+    expect(() => w.add_(1)).toThrow(AutogradError);
+    expect(() => zeros(2).copy_(w)).toThrow(AutogradError);
+    expect(w.toArray()).toEqual([1, 2]);
+    noGrad(() => w.sub_(1));
+    expect(w.toArray()).toEqual([0, 1]);
+  });
+
+  it('detects a saved tensor modified in place before backward', () => {
+    const x = f32([1, 2]);
+    const c = tensor([3, 4], { dtype: 'float32' });
+    const y = x.mul(c);
+    c.add_(1);
+    expect(() => y.sum().backward()).toThrow(/modified in place/);
+  });
+
+  it('frees the graph after backward unless retainGraph', () => {
+    const x = f32([1, 2]);
+    const y = x.exp().sum();
+    y.backward({ retainGraph: true });
+    y.backward(null, { retainGraph: true });
+    y.backward();
+    expect(() => y.backward()).toThrow(/second time/);
+    expect(x.grad!.toArray()).toEqual([1, 2].map((v) => Math.fround(Math.fround(Math.exp(v)) * 3)));
+  });
+
+  it('validates requiresGrad: only float tensors, only leaves turn it off', () => {
+    expect(() => tensor([1, 2], { requiresGrad: true })).toThrow(/only float tensors/);
+    expect(() => ones(2, { requiresGrad: 'yes' as never })).toThrow(/requiresGrad/);
+    const y = f32([1]).mul(2);
+    expect(() => {
+      y.requiresGrad = false;
+    }).toThrow(/only leaves/);
+    const w = f32([1, 2]);
+    expect(() => {
+      w.grad = zeros(3);
+    }).toThrow(/shape and dtype must match/);
+  });
+
+  it('a training loop inside tidy leaks no tensors or bytes', () => {
+    const w = randn(8, 4, { requiresGrad: true });
+    const x = randn(16, 8);
+    const step = () =>
+      tidy(() => {
+        const loss = x.matmul(w).tanh().square().mean();
+        loss.backward();
+        noGrad(() => w.sub_(w.grad!.mul(0.01)));
+        w.grad = null;
+        return loss.item();
+      });
+    step();
+    const before = memory();
+    let last = 0;
+    for (let i = 0; i < 300; i++) last = step();
+    const after = memory();
+    expect([after.tensors, after.bytes]).toEqual([before.tensors, before.bytes]);
+    expect(last).toBeLessThan(step() + 1);
+  });
+
+  it('a graph disposed without backward frees what it saved', () => {
+    const w = randn(64, 64, { requiresGrad: true });
+    const before = memory();
+    tidy(() => {
+      w.exp().tanh().sum();
+    });
+    expect([memory().tensors, memory().bytes]).toEqual([before.tensors, before.bytes]);
+  });
+});
