@@ -86,11 +86,18 @@ async function memberBytes(op: string, bytes: Uint8Array, m: Member): Promise<Ui
     throw new FormatError(
       `${op}: member '${m.name}': compression method ${m.method} is not supported (stored or deflate)`,
     );
+  let inflate: DecompressionStream;
+  try {
+    inflate = new DecompressionStream('deflate-raw');
+  } catch {
+    throw new FormatError(
+      `${op}: member '${m.name}' is deflated (numpy.savez_compressed), and this runtime's ` +
+        "DecompressionStream has no 'deflate-raw' (Node 21.2+ and current browsers do): save it with numpy.savez",
+    );
+  }
   let out: Uint8Array;
   try {
-    const stream = new Blob([data.slice()])
-      .stream()
-      .pipeThrough(new DecompressionStream('deflate-raw'));
+    const stream = new Blob([data.slice()]).stream().pipeThrough(inflate);
     out = new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     throw new FormatError(`${op}: member '${m.name}': its deflate data is corrupt (${String(e)})`);
