@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
+  ArgumentError,
   FormatError,
   loadNpy,
   loadNpz,
@@ -97,6 +98,23 @@ describeBackends('weights I/O', (it) => {
     await expect(loadNpz(saveNpy(tensor([1])))).rejects.toThrow(/no ZIP end-of-directory/);
     const bytes = readFileSync(fixture('stored.npz'));
     await expect(loadNpz(bytes.subarray(0, bytes.length - 30))).rejects.toThrow(FormatError);
+  });
+
+  it('refuses bad arguments with an ArgumentError naming the op and the value', async () => {
+    await expect(loadSafetensors(42 as never)).rejects.toThrow(
+      /loadSafetensors: source must be bytes, an ArrayBuffer, a Response, a URL or a path, got 42/,
+    );
+    await expect(loadNpy({} as never)).rejects.toThrow(ArgumentError);
+    await expect(loadNpz(null as never)).rejects.toThrow(/loadNpz: source must be/);
+    expect(() => saveNpy('x' as never)).toThrow(ArgumentError);
+    expect(() => saveSafetensors({ w: [1, 2] } as never)).toThrow(
+      /saveSafetensors: tensors\['w'\]/,
+    );
+    expect(() => saveSafetensors({ __metadata__: tensor([1]) })).toThrow(/reserved/);
+    expect(() => saveSafetensors({ w: tensor([1]) }, { k: 3 } as never)).toThrow(
+      /metadata must map strings to strings/,
+    );
+    expect(() => saveSafetensors(null as never)).toThrow(ArgumentError);
   });
 
   it('loads a safetensors file with F32, F16, BF16, I64, BOOL and F64 entries', async () => {
