@@ -151,7 +151,9 @@ describeBackends('autograd engine', (it) => {
     loss.backward();
     // d/dw (w·eʷ) = eʷ(1 + w)
     const want = [0.5, -1, 2].map((v) => Math.exp(v) * (1 + v));
-    (w.grad!.toArray() as number[]).forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
+    (w.grad!.toArray() as number[]).forEach((g, i) => {
+      expect(g).toBeCloseTo(want[i]!, 5);
+    });
     // Three saved handles freed (exp's result; mul's two operands), one .grad made.
     expect(memory().tensors - before.tensors).toBe(-2);
     loss.dispose();
