@@ -7,6 +7,7 @@ import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
 import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
+import { normalizationDerivatives } from './autograd/derivatives/normalization.js';
 import { reductionDerivatives } from './autograd/derivatives/reductions.js';
 import { softmaxAndLossDerivatives } from './autograd/derivatives/softmax-and-losses.js';
 import { indexingDerivatives, viewDerivatives } from './autograd/derivatives/views.js';
@@ -51,4 +52,5 @@ installDerivatives({
   ...reductionDerivatives,
   ...linearAlgebraDerivatives,
   ...softmaxAndLossDerivatives,
+  ...normalizationDerivatives,
 });
