@@ -6,6 +6,7 @@
 import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
+import { gatherScatterDerivatives } from './autograd/derivatives/gather-scatter.js';
 import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
 import { normalizationDerivatives } from './autograd/derivatives/normalization.js';
 import { reductionDerivatives } from './autograd/derivatives/reductions.js';
@@ -53,4 +54,5 @@ installDerivatives({
   ...linearAlgebraDerivatives,
   ...softmaxAndLossDerivatives,
   ...normalizationDerivatives,
+  ...gatherScatterDerivatives,
 });

@@ -8,6 +8,7 @@
  */
 
 import { describeValue, expectInt, expectOperand, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import type { ScatterMode, View } from '../backend/backend.js';
 import { DtypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { resultType } from '../promote.js';
@@ -195,7 +196,7 @@ function fillTensor(v: number | boolean | Tensor, t: Tensor, temps: Tensor[]): T
  */
 export function maskedFillInPlace(t: Tensor, mask: Tensor, value: Operand): Tensor {
   expectTensor('maskedFill_', 'tensor', t);
-  checkWritable('maskedFill_', t);
+  checkWritable('maskedFill_', t, value);
   const m = expectBoolTensor('maskedFill_', 'mask', mask);
   const v = fillValue('maskedFill_', value);
   const shape = broadcastAll(
@@ -339,6 +340,11 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   checkAlongShapes('gather', t, d, idx);
   const size = t.ndim === 0 ? 1 : t.shape[d]!;
   checkIndexRange('gather', idx, size, false, `dim ${d} of size ${size}`);
+  return withGrad('gather', [t, idx], () => gatherAlong(t, d, idx), { dim: d });
+}
+
+/** The gather kernel call on checked arguments. */
+function gatherAlong(t: Tensor, d: number, idx: Tensor): Tensor {
   const temps: Tensor[] = [];
   try {
     const ti = onBackend(idx, t.backend, temps);
@@ -366,7 +372,7 @@ function scatterInto(
   src: Operand,
 ): Tensor {
   expectTensor(op, 'tensor', t);
-  checkWritable(op, t);
+  checkWritable(op, t, src);
   const idx = expectIndexTensor(op, 'index', index);
   const d = normDim(op, expectInt(op, 'dim', dim), t.ndim);
   const s = mode === 'add' ? expectTensor(op, 'src', src) : expectOperand(op, 'src', src);
@@ -420,9 +426,28 @@ export function scatterInPlace(t: Tensor, dim: number, index: Tensor, src: Opera
  */
 export function scatter(t: Tensor, dim: number, index: Tensor, src: Operand): Tensor {
   expectTensor('scatter', 'tensor', t).live('scatter');
+  return withGrad(
+    'scatter',
+    [t, index, src],
+    () => scatterCopy('scatter', 'assign', t, dim, index, src),
+    {
+      dim: normDim('scatter', expectInt('scatter', 'dim', dim), t.ndim),
+    },
+  );
+}
+
+/** A clone of `t` scattered into (the clone is freed if the scatter throws). */
+function scatterCopy(
+  op: string,
+  mode: ScatterMode,
+  t: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Operand,
+): Tensor {
   const out = t.clone();
   try {
-    return scatterInto('scatter', 'assign', out, dim, index, src);
+    return scatterInto(op, mode, out, dim, index, src);
   } catch (e) {
     out.dispose();
     throw e;
@@ -445,14 +470,15 @@ export function scatterAddInPlace(t: Tensor, dim: number, index: Tensor, src: Te
  */
 export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   expectTensor('scatterAdd', 'tensor', t).live('scatterAdd');
-  // Checked before the clone so that a bad call allocates nothing.
-  const out = t.clone();
-  try {
-    return scatterInto('scatterAdd', 'add', out, dim, index, src);
-  } catch (e) {
-    out.dispose();
-    throw e;
-  }
+  const d = normDim('scatterAdd', expectInt('scatterAdd', 'dim', dim), t.ndim);
+  return withGrad(
+    'scatterAdd',
+    [t, index, src],
+    () => scatterCopy('scatterAdd', 'add', t, dim, index, src),
+    {
+      dim: d,
+    },
+  );
 }
 
 /**
@@ -475,9 +501,9 @@ export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
       throw new ShapeError(
         `indexSelect: a 0-d tensor takes an index of one element, got shape ${fmtShape(idx.shape)}`,
       );
-    return t.clone();
+    return withGrad('indexSelect', [t, idx], () => t.clone());
   }
-  return selectAlong(t, d, idx, [idx.numel()]);
+  return withGrad('indexSelect', [t, idx], () => selectAlong(t, d, idx, [idx.numel()]), { dim: d });
 }
 
 /**
@@ -531,5 +557,5 @@ export function embedding(input: Tensor, weight: Tensor): Tensor {
       `embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(w.shape)}`,
     );
   checkIndexRange('embedding', idx, w.shape[0]!, false, `a weight of ${w.shape[0]} rows`);
-  return selectAlong(w, 0, idx, idx.shape);
+  return withGrad('embedding', [idx, w], () => selectAlong(w, 0, idx, idx.shape));
 }
