@@ -5,9 +5,11 @@
  */
 import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
+import { combineDerivatives } from './autograd/derivatives/combine.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
 import { gatherScatterDerivatives } from './autograd/derivatives/gather-scatter.js';
 import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
+import { maskingDerivatives } from './autograd/derivatives/masking.js';
 import { normalizationDerivatives } from './autograd/derivatives/normalization.js';
 import { reductionDerivatives } from './autograd/derivatives/reductions.js';
 import { softmaxAndLossDerivatives } from './autograd/derivatives/softmax-and-losses.js';
@@ -55,4 +57,6 @@ installDerivatives({
   ...softmaxAndLossDerivatives,
   ...normalizationDerivatives,
   ...gatherScatterDerivatives,
+  ...combineDerivatives,
+  ...maskingDerivatives,
 });

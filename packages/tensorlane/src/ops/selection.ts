@@ -121,24 +121,26 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
       `where: condition ${fmtShape(shapes[0]!)}, input ${fmtShape(shapes[1]!)} and other ` +
       `${fmtShape(shapes[2]!)} cannot broadcast (dim ${dim}: ${sizes[0]} vs ${sizes[1]})`,
   );
-  const backend = c.backend;
-  const temps: Tensor[] = [];
-  try {
-    const tc = onBackend(c, backend, temps);
-    const ta = asTensor(x, dtype, backend, temps);
-    const tb = asTensor(y, dtype, backend, temps);
-    const out = outputTensor(shape, dtype, backend);
-    if (out.numel() > 0)
-      backend.where(
-        broadcastView(tc, shape),
-        broadcastView(ta, shape),
-        broadcastView(tb, shape),
-        out.backendView,
-      );
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  return withGrad('where', [c, x, y], () => {
+    const backend = c.backend;
+    const temps: Tensor[] = [];
+    try {
+      const tc = onBackend(c, backend, temps);
+      const ta = asTensor(x, dtype, backend, temps);
+      const tb = asTensor(y, dtype, backend, temps);
+      const out = outputTensor(shape, dtype, backend);
+      if (out.numel() > 0)
+        backend.where(
+          broadcastView(tc, shape),
+          broadcastView(ta, shape),
+          broadcastView(tb, shape),
+          out.backendView,
+        );
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  });
 }
 
 /** The fill value of maskedFill: a number, a boolean or a 0-d tensor. */
@@ -166,22 +168,24 @@ export function maskedFill(t: Tensor, mask: Tensor, value: Operand): Tensor {
       `maskedFill: tensor ${fmtShape(t.shape)} and mask ${fmtShape(m.shape)} cannot broadcast ` +
       `(dim ${dim}: ${sizes[0]} vs ${sizes[1]})`,
   );
-  const temps: Tensor[] = [];
-  try {
-    const tm = onBackend(m, t.backend, temps);
-    const tv = fillTensor(v, t, temps);
-    const out = outputTensor(shape, t.dtype, t.backend);
-    if (out.numel() > 0)
-      t.backend.where(
-        broadcastView(tm, shape),
-        broadcastView(tv, shape),
-        broadcastView(t, shape),
-        out.backendView,
-      );
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  return withGrad('maskedFill', [t, m, v], () => {
+    const temps: Tensor[] = [];
+    try {
+      const tm = onBackend(m, t.backend, temps);
+      const tv = fillTensor(v, t, temps);
+      const out = outputTensor(shape, t.dtype, t.backend);
+      if (out.numel() > 0)
+        t.backend.where(
+          broadcastView(tm, shape),
+          broadcastView(tv, shape),
+          broadcastView(t, shape),
+          out.backendView,
+        );
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  });
 }
 
 /** The fill value as a 0-d tensor of `t`'s dtype on its backend. */
@@ -239,6 +243,10 @@ function triangle(op: 'tril' | 'triu', t: Tensor, k: number): Tensor {
     throw new ShapeError(
       `${op}: needs a tensor with at least 2 dims, got shape ${fmtShape(t.shape)}`,
     );
+  return withGrad(op, [t], () => triangleCopy(op, t, diag), { diagonal: diag });
+}
+
+function triangleCopy(op: 'tril' | 'triu', t: Tensor, diag: number): Tensor {
   const out = outputTensor(t.shape, t.dtype, t.backend);
   if (out.numel() === 0) return out;
   const rows = t.shape[t.ndim - 2]!;
@@ -437,17 +445,11 @@ export function scatter(t: Tensor, dim: number, index: Tensor, src: Operand): Te
 }
 
 /** A clone of `t` scattered into (the clone is freed if the scatter throws). */
-function scatterCopy(
-  op: string,
-  mode: ScatterMode,
-  t: Tensor,
-  dim: number,
-  index: Tensor,
-  src: Operand,
-): Tensor {
+function scatterCopy(...args: Parameters<typeof scatterInto>): Tensor {
+  const [op, mode, t, ...rest] = args;
   const out = t.clone();
   try {
-    return scatterInto(op, mode, out, dim, index, src);
+    return scatterInto(op, mode, out, ...rest);
   } catch (e) {
     out.dispose();
     throw e;
