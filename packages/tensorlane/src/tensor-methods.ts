@@ -5,6 +5,7 @@
  */
 import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
+import { attentionDerivatives } from './autograd/derivatives/attention.js';
 import { combineDerivatives } from './autograd/derivatives/combine.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
 import { gatherScatterDerivatives } from './autograd/derivatives/gather-scatter.js';
@@ -59,4 +60,5 @@ installDerivatives({
   ...gatherScatterDerivatives,
   ...combineDerivatives,
   ...maskingDerivatives,
+  ...attentionDerivatives,
 });

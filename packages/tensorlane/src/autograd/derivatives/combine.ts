@@ -3,7 +3,7 @@
  * record their pieces as `narrow`/`select` views) and of the reordering copies (`flip`,
  * `roll`, `repeat`/`tile`): the gradient is cut, moved or summed back the same way.
  */
-import { emptyTensor, type Tensor } from '../../tensor.js';
+import { emptyTensor } from '../../tensor.js';
 import type { BackwardContext, Derivative } from '../graph.js';
 import { placedIn } from './views.js';
 
