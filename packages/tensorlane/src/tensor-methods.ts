@@ -13,6 +13,7 @@ import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.
 import { maskingDerivatives } from './autograd/derivatives/masking.js';
 import { normalizationDerivatives } from './autograd/derivatives/normalization.js';
 import { reductionDerivatives } from './autograd/derivatives/reductions.js';
+import { scanAndSortDerivatives } from './autograd/derivatives/scan-and-sort.js';
 import { softmaxAndLossDerivatives } from './autograd/derivatives/softmax-and-losses.js';
 import { indexingDerivatives, viewDerivatives } from './autograd/derivatives/views.js';
 import { installDerivatives } from './autograd/graph.js';
@@ -61,4 +62,5 @@ installDerivatives({
   ...combineDerivatives,
   ...maskingDerivatives,
   ...attentionDerivatives,
+  ...scanAndSortDerivatives,
 });

@@ -198,7 +198,10 @@ function attentionWithProbs(
       Tensor,
       Tensor,
     ];
-    const step = (t: Tensor) => (temps.push(t), t);
+    const step = (t: Tensor) => {
+      temps.push(t);
+      return t;
+    };
     let scores = step(step(matmul(tq, step(tk.mT))).mul(scale));
     if (mask)
       scores = step(

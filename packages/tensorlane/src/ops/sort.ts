@@ -7,6 +7,7 @@
  * unspecified). Bool sorts as torch does; topk rejects bool, as torch.
  */
 import { expectBoolean, expectInt, expectTensor } from '../argument-checks.js';
+import { recordGrad } from '../autograd/graph.js';
 import type { View } from '../backend/backend.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
 import { normDim } from '../shape/views.js';
@@ -37,6 +38,8 @@ function sortedPrefix(
     lastOf(values.backendView),
     lastOf(indices.backendView),
   );
+  // The gradient goes back to the positions the values came from (as max(dim)'s).
+  recordGrad('sort', [t], values, { dim, keepdim: true, indices });
   return { values, indices };
 }
 
