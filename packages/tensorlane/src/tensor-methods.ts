@@ -7,6 +7,7 @@ import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
 import { attentionDerivatives } from './autograd/derivatives/attention.js';
 import { combineDerivatives } from './autograd/derivatives/combine.js';
+import { einsumDerivatives } from './autograd/derivatives/einsum.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
 import { gatherScatterDerivatives } from './autograd/derivatives/gather-scatter.js';
 import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
@@ -63,4 +64,5 @@ installDerivatives({
   ...maskingDerivatives,
   ...attentionDerivatives,
   ...scanAndSortDerivatives,
+  ...einsumDerivatives,
 });
