@@ -168,8 +168,7 @@ describeBackends('autograd engine', (it) => {
     expect(seen).toEqual(['float32']);
     expect(x.grad!.dtype).toBe('float32');
     const e2 = [2, 4, 6].map((v) => 2 * Math.exp(v));
-    (x.grad!.toArray() as number[]).forEach((g, i) =>
-      expect(Math.abs(g - e2[i]!)).toBeLessThan(1e-5 * e2[i]!),
-    );
+    for (const [i, g] of (x.grad!.toArray() as number[]).entries())
+      expect(Math.abs(g - e2[i]!)).toBeLessThan(1e-5 * e2[i]!);
   });
 });
