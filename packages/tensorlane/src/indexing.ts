@@ -8,7 +8,7 @@
  */
 import { describeValue } from './argument-checks.js';
 import { noGrad } from './autograd/grad-mode.js';
-import { needsRecording, recordGrad } from './autograd/graph.js';
+import { checkInplaceGrad, needsRecording, recordGrad } from './autograd/graph.js';
 import { ArgumentError, DtypeError, fmtShape, IndexError, ShapeError } from './errors.js';
 import { copyInto } from './ops/inplace.js';
 import { asTensor, disposeAll, type Operand, shapeOf } from './ops/operands.js';
@@ -289,6 +289,8 @@ export function setIndexed(
 ): Tensor {
   const items = Array.isArray(index) ? (index as IndexItem[]) : [index as IndexItem];
   t.live('set');
+  // The view below does not require grad even when t does: ask about t itself.
+  checkInplaceGrad('set', t, value);
   const { view, advanced } = basicIndex(t, items, 'set');
   const temps: Tensor[] = [view];
   try {
@@ -297,6 +299,7 @@ export function setIndexed(
       return t;
     }
     scatterIndexed(view, advanced, value, temps);
+    t.bumpVersion();
     return t;
   } finally {
     disposeAll(temps);

@@ -5,9 +5,16 @@
  */
 import * as argumentChecks from './argument-checks.js';
 import * as autograd from './autograd/backward.js';
+import { attentionDerivatives } from './autograd/derivatives/attention.js';
+import { combineDerivatives } from './autograd/derivatives/combine.js';
+import { einsumDerivatives } from './autograd/derivatives/einsum.js';
 import { elementwiseDerivatives } from './autograd/derivatives/elementwise.js';
+import { gatherScatterDerivatives } from './autograd/derivatives/gather-scatter.js';
 import { linearAlgebraDerivatives } from './autograd/derivatives/linear-algebra.js';
+import { maskingDerivatives } from './autograd/derivatives/masking.js';
+import { normalizationDerivatives } from './autograd/derivatives/normalization.js';
 import { reductionDerivatives } from './autograd/derivatives/reductions.js';
+import { scanAndSortDerivatives } from './autograd/derivatives/scan-and-sort.js';
 import { softmaxAndLossDerivatives } from './autograd/derivatives/softmax-and-losses.js';
 import { indexingDerivatives, viewDerivatives } from './autograd/derivatives/views.js';
 import { installDerivatives } from './autograd/graph.js';
@@ -51,4 +58,11 @@ installDerivatives({
   ...reductionDerivatives,
   ...linearAlgebraDerivatives,
   ...softmaxAndLossDerivatives,
+  ...normalizationDerivatives,
+  ...gatherScatterDerivatives,
+  ...combineDerivatives,
+  ...maskingDerivatives,
+  ...attentionDerivatives,
+  ...scanAndSortDerivatives,
+  ...einsumDerivatives,
 });

@@ -6,6 +6,7 @@
  * a view. Operands are only read, so a failure leaves every tensor as it was.
  */
 import { expectOptions, expectString, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import { DtypeError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { EinsumPathOptions } from './einsum-path.js';
@@ -82,6 +83,12 @@ export function einsum(equation: string, ...args: (Tensor | EinsumOptions)[]): T
   const operands = (hasOptions ? args.slice(0, -1) : args) as Tensor[];
   checkOperands(equation, operands);
   const options = expectOptions('einsum', hasOptions ? (last as EinsumOptions) : {}, ['optimize']);
+  // One node for the whole contraction; its gradients are einsums too (derivatives/einsum.ts).
+  return withGrad('einsum', operands, () => contract(equation, operands, options), { equation });
+}
+
+/** The planned pairwise contractions of checked operands. */
+function contract(equation: string, operands: readonly Tensor[], options: EinsumOptions): Tensor {
   const plan = einsumPlan(
     equation,
     operands.map((t) => t.shape),

@@ -12,7 +12,10 @@ import {
   expectOptions,
   expectTensor,
 } from '../argument-checks.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { needsRecording, recordGrad } from '../autograd/graph.js';
 import type { Backend, View } from '../backend/backend.js';
+import { full } from '../creation.js';
 import { type DType, isFloat } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';
@@ -21,7 +24,9 @@ import { coalesceDims } from '../shape/coalesce-dims.js';
 import { forEachRow } from '../shape/strided-rows.js';
 import { contiguousStrides } from '../shape/strides.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { matmul } from './matmul.js';
 import { asTensor, disposeAll } from './operands.js';
+import { where } from './selection.js';
 
 /** Options of `scaledDotProductAttention`, named as in PyTorch. */
 export interface AttentionOptions {
@@ -84,6 +89,16 @@ export function scaledDotProductAttention(
   let dtype: DType = promoteTypes(promoteTypes(q.dtype, k.dtype), v.dtype);
   if (!isFloat(dtype)) dtype = 'float32';
   const scale = options.scale ?? 1 / Math.sqrt(E);
+  const inputs = [q, k, v, mask ?? null];
+  if (needsRecording(inputs)) {
+    // For backward: the probabilities are computed and kept (one node; see derivatives/attention.ts).
+    const { out, probs } = noGrad(() =>
+      attentionWithProbs(q, k, v, mask, options.isCausal === true, scale, dtype),
+    );
+    const recorded = recordGrad(OP, inputs, out, { probs, scale });
+    probs.dispose();
+    return recorded;
+  }
   const backend = q.backend;
   const temps: Tensor[] = [];
   try {
@@ -160,4 +175,51 @@ function additiveMask(mask: Tensor, dtype: DType, backend: Backend, temps: Tenso
   const dst = backend.array(scores.backendView.storage);
   for (let i = 0; i < keep.length; i++) dst[i] = keep[i] ? 0 : -Infinity;
   return scores;
+}
+
+/**
+ * The attention as `softmax(q·kᵀ·scale + mask)·v` with the probabilities materialised
+ * (`[..., L, S]`): the path taken when the result records a gradient, whose backward needs
+ * them. The same semantics as the fused kernel (a fully masked row gives NaN).
+ */
+function attentionWithProbs(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: Tensor | undefined,
+  isCausal: boolean,
+  scale: number,
+  dtype: DType,
+): { out: Tensor; probs: Tensor } {
+  const temps: Tensor[] = [];
+  try {
+    const [tq, tk, tv] = [q, k, v].map((t) => asTensor(t, dtype, q.backend, temps)) as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
+    const step = (t: Tensor) => {
+      temps.push(t);
+      return t;
+    };
+    let scores = step(step(matmul(tq, step(tk.mT))).mul(scale));
+    if (mask)
+      scores = step(
+        mask.dtype === 'bool' ? where(mask, scores, -Infinity) : scores.add(mask.to(dtype)),
+      );
+    if (isCausal) {
+      const [L, S] = scores.shape.slice(-2) as [number, number];
+      const above = step(step(full([L, S], true)).triu(1));
+      scores = step(where(above, -Infinity, scores));
+    }
+    const probs = scores.softmax(-1);
+    try {
+      return { out: matmul(probs, tv), probs };
+    } catch (e) {
+      probs.dispose();
+      throw e;
+    }
+  } finally {
+    disposeAll(temps);
+  }
 }

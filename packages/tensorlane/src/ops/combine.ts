@@ -6,6 +6,7 @@
  */
 
 import { expectInt, expectTensor } from '../argument-checks.js';
+import { recordGrad, withGrad } from '../autograd/graph.js';
 import type { View } from '../backend/backend.js';
 import { ArgumentError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { promoteTypes } from '../promote.js';
@@ -50,6 +51,11 @@ function tensorList(op: string, tensors: unknown, temps: Tensor[]): Tensor[] {
  * @example cat([tensor([[1], [2]]), tensor([[3], [4]])], 1).shape // → [2, 2]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  const inputs = Array.isArray(tensors) ? tensors : [];
+  return withGrad('cat', inputs, () => catCopies(tensors, dim), { dim });
+}
+
+function catCopies(tensors: readonly Tensor[], dim: number): Tensor {
   const temps: Tensor[] = [];
   try {
     const list = tensorList('cat', tensors, temps);
@@ -115,6 +121,11 @@ export const concatenate = cat;
  * @example stack([tensor([1, 2]), tensor([3, 4])], 1).toArray() // → [[1, 3], [2, 4]]
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  const inputs = Array.isArray(tensors) ? tensors : [];
+  return withGrad('stack', inputs, () => stackCopies(tensors, dim), { dim });
+}
+
+function stackCopies(tensors: readonly Tensor[], dim: number): Tensor {
   const temps: Tensor[] = [];
   try {
     const list = tensorList('stack', tensors, temps);
@@ -195,7 +206,7 @@ function narrowTensor(t: Tensor, d: number, start: number, length: number): Tens
   shape[d] = length;
   // An empty piece keeps the tensor's offset, as narrow() of length 0 does.
   const offset = length === 0 ? t.offset : t.offset + start * t.stride(d);
-  return t.withLayout(shape, t.stride(), offset);
+  return recordGrad('narrow', [t], t.withLayout(shape, t.stride(), offset), { dim: d, start });
 }
 
 /**
@@ -231,11 +242,12 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
     );
   const k = i < 0 ? i + size : i;
   const strides = t.stride();
-  return t.withLayout(
+  const view = t.withLayout(
     t.shape.filter((_, j) => j !== d),
     strides.filter((_, j) => j !== d),
     t.offset + k * strides[d]!,
   );
+  return recordGrad('select', [t], view, { dim: d, index: k });
 }
 
 /**
@@ -267,6 +279,10 @@ function distinctDims(op: string, dims: readonly number[], ndim: number): number
 export function flip(t: Tensor, ...dims: DimArgs): Tensor {
   expectTensor('flip', 'tensor', t).live('flip');
   const flipped = distinctDims('flip', dimList('flip', dims), t.ndim);
+  return withGrad('flip', [t], () => flipCopy(t, flipped), { dims: flipped });
+}
+
+function flipCopy(t: Tensor, flipped: readonly number[]): Tensor {
   const out = outputTensor(t.shape, t.dtype, t.backend);
   if (out.numel() === 0) return out;
   const v = t.backendView;
@@ -294,6 +310,19 @@ export function roll(
   dims?: number | readonly number[] | null,
 ): Tensor {
   expectTensor('roll', 'tensor', t).live('roll');
+  const list = (x: unknown) => (Array.isArray(x) ? [...x] : [x]);
+  const dimArgs = dims === undefined || dims === null ? [] : list(dims);
+  return withGrad('roll', [t], () => rollCopies(t, shifts, dims), {
+    shifts: list(shifts),
+    dims: dimArgs.length > 0 ? dimArgs : null,
+  });
+}
+
+function rollCopies(
+  t: Tensor,
+  shifts: number | readonly number[],
+  dims?: number | readonly number[] | null,
+): Tensor {
   const shiftList = (Array.isArray(shifts) ? shifts : [shifts]).map((s: unknown, i: number) =>
     expectInt('roll', Array.isArray(shifts) ? `shifts[${i}]` : 'shifts', s),
   );
@@ -308,7 +337,7 @@ export function roll(
       );
     const flat = t.reshape(-1);
     try {
-      const rolled = roll(flat, shiftList, 0);
+      const rolled = rollCopies(flat, shiftList, 0);
       try {
         return rolled.view(t.shape as number[]);
       } finally {
@@ -367,6 +396,10 @@ export function repeat(t: Tensor, ...sizes: DimArgs): Tensor {
     throw new ShapeError(
       `repeat: ${reps.length} repeat sizes ${fmtShape(reps)} for a tensor of ${t.ndim} dims (shape ${fmtShape(t.shape)}): give at least one per dim`,
     );
+  return withGrad('repeat', [t], () => repeatCopy(t, reps), { reps });
+}
+
+function repeatCopy(t: Tensor, reps: readonly number[]): Tensor {
   const lead = reps.length - t.ndim;
   const inShape = [...new Array<number>(lead).fill(1), ...t.shape];
   const inStrides = [...new Array<number>(lead).fill(0), ...t.stride()];

@@ -5,6 +5,7 @@
  * seed gives the same mask in every runtime and on both backends.
  */
 import { expectBoolean, expectNumber, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import { fromFlat } from '../creation.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, DtypeError } from '../errors.js';
@@ -28,7 +29,8 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!isFloat(x.dtype))
     throw new DtypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
   if (!training) return x;
-  if (p === 1) return emptyTensor(x.shape, x.dtype, x.backend);
+  if (p === 1)
+    return withGrad(op, [x], () => emptyTensor(x.shape, x.dtype, x.backend), { mask: 0 });
   const n = x.numel();
   const scale = 1 / (1 - p);
   const draw = x.dtype === 'float32' ? uniform24 : uniform53;
@@ -36,7 +38,8 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   for (let i = 0; i < n; i++) mask[i] = draw() < 1 - p ? scale : 0;
   const m = fromFlat(mask, x.shape, x.dtype);
   try {
-    return binaryOp('mul', x, m);
+    // The gradient is the incoming one times the same mask (kept by the node).
+    return withGrad(op, [x], () => binaryOp('mul', x, m), { mask: m });
   } finally {
     m.dispose();
   }

@@ -5,6 +5,7 @@
  * int and bool inputs compute in float32 (as `softmax` here) instead of being rejected.
  */
 import { expectNumber, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import { type DType, isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape, ShapeError } from '../errors.js';
 import { outputTensor, type Tensor } from '../tensor.js';
@@ -62,6 +63,20 @@ function normalize(
   const eps =
     epsArg === undefined || epsArg === null ? MACHINE_EPS[dtype]! : expectNumber(op, 'eps', epsArg);
   if (!(eps >= 0)) throw new ArgumentError(`${op}: eps must be ≥ 0, got ${eps}`);
+  const inputs = kind === 'layer' ? [x, weight, bias] : [x, weight];
+  return withGrad(op, inputs, () => normRows(kind, x, k, weight, bias, eps, dtype), { k, eps });
+}
+
+/** The fused kernel call of `normalize` on checked arguments. */
+function normRows(
+  kind: 'layer' | 'rms',
+  x: Tensor,
+  k: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+  dtype: DType,
+): Tensor {
   const backend = x.backend;
   const temps: Tensor[] = [];
   try {

@@ -5,6 +5,7 @@
  * outside the int32 range throws instead of wrapping.
  */
 import { expectInt, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import type { ScanOp } from '../backend/backend.js';
 import { isFloat } from '../dtype.js';
 import { DtypeError, fmtShape } from '../errors.js';
@@ -19,12 +20,18 @@ function scanAlong(name: string, op: ScanOp, t: Tensor, dim: number): Tensor {
   const d = normDim(name, expectInt(name, 'dim', dim), t.ndim);
   const backend = t.backend;
   const axis = t.ndim === 0 ? -1 : d;
-  if (isFloat(t.dtype)) {
-    const out = outputTensor(t.shape, t.dtype, backend);
-    if (axis < 0) backend.copy(t.backendView, out.backendView);
-    else backend.scan(op, t.backendView, axis, out.backendView);
-    return out;
-  }
+  if (isFloat(t.dtype))
+    return withGrad(
+      name,
+      [t],
+      () => {
+        const out = outputTensor(t.shape, t.dtype, backend);
+        if (axis < 0) backend.copy(t.backendView, out.backendView);
+        else backend.scan(op, t.backendView, axis, out.backendView);
+        return out;
+      },
+      { dim: axis },
+    );
   const temps: Tensor[] = [];
   try {
     const src = asTensor(t, 'float64', backend, temps);

@@ -8,6 +8,7 @@
  */
 
 import { describeValue, expectInt, expectOperand, expectTensor } from '../argument-checks.js';
+import { withGrad } from '../autograd/graph.js';
 import type { ScatterMode, View } from '../backend/backend.js';
 import { DtypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { resultType } from '../promote.js';
@@ -120,24 +121,26 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
       `where: condition ${fmtShape(shapes[0]!)}, input ${fmtShape(shapes[1]!)} and other ` +
       `${fmtShape(shapes[2]!)} cannot broadcast (dim ${dim}: ${sizes[0]} vs ${sizes[1]})`,
   );
-  const backend = c.backend;
-  const temps: Tensor[] = [];
-  try {
-    const tc = onBackend(c, backend, temps);
-    const ta = asTensor(x, dtype, backend, temps);
-    const tb = asTensor(y, dtype, backend, temps);
-    const out = outputTensor(shape, dtype, backend);
-    if (out.numel() > 0)
-      backend.where(
-        broadcastView(tc, shape),
-        broadcastView(ta, shape),
-        broadcastView(tb, shape),
-        out.backendView,
-      );
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  return withGrad('where', [c, x, y], () => {
+    const backend = c.backend;
+    const temps: Tensor[] = [];
+    try {
+      const tc = onBackend(c, backend, temps);
+      const ta = asTensor(x, dtype, backend, temps);
+      const tb = asTensor(y, dtype, backend, temps);
+      const out = outputTensor(shape, dtype, backend);
+      if (out.numel() > 0)
+        backend.where(
+          broadcastView(tc, shape),
+          broadcastView(ta, shape),
+          broadcastView(tb, shape),
+          out.backendView,
+        );
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  });
 }
 
 /** The fill value of maskedFill: a number, a boolean or a 0-d tensor. */
@@ -165,22 +168,24 @@ export function maskedFill(t: Tensor, mask: Tensor, value: Operand): Tensor {
       `maskedFill: tensor ${fmtShape(t.shape)} and mask ${fmtShape(m.shape)} cannot broadcast ` +
       `(dim ${dim}: ${sizes[0]} vs ${sizes[1]})`,
   );
-  const temps: Tensor[] = [];
-  try {
-    const tm = onBackend(m, t.backend, temps);
-    const tv = fillTensor(v, t, temps);
-    const out = outputTensor(shape, t.dtype, t.backend);
-    if (out.numel() > 0)
-      t.backend.where(
-        broadcastView(tm, shape),
-        broadcastView(tv, shape),
-        broadcastView(t, shape),
-        out.backendView,
-      );
-    return out;
-  } finally {
-    disposeAll(temps);
-  }
+  return withGrad('maskedFill', [t, m, v], () => {
+    const temps: Tensor[] = [];
+    try {
+      const tm = onBackend(m, t.backend, temps);
+      const tv = fillTensor(v, t, temps);
+      const out = outputTensor(shape, t.dtype, t.backend);
+      if (out.numel() > 0)
+        t.backend.where(
+          broadcastView(tm, shape),
+          broadcastView(tv, shape),
+          broadcastView(t, shape),
+          out.backendView,
+        );
+      return out;
+    } finally {
+      disposeAll(temps);
+    }
+  });
 }
 
 /** The fill value as a 0-d tensor of `t`'s dtype on its backend. */
@@ -195,7 +200,7 @@ function fillTensor(v: number | boolean | Tensor, t: Tensor, temps: Tensor[]): T
  */
 export function maskedFillInPlace(t: Tensor, mask: Tensor, value: Operand): Tensor {
   expectTensor('maskedFill_', 'tensor', t);
-  checkWritable('maskedFill_', t);
+  checkWritable('maskedFill_', t, value);
   const m = expectBoolTensor('maskedFill_', 'mask', mask);
   const v = fillValue('maskedFill_', value);
   const shape = broadcastAll(
@@ -238,6 +243,10 @@ function triangle(op: 'tril' | 'triu', t: Tensor, k: number): Tensor {
     throw new ShapeError(
       `${op}: needs a tensor with at least 2 dims, got shape ${fmtShape(t.shape)}`,
     );
+  return withGrad(op, [t], () => triangleCopy(op, t, diag), { diagonal: diag });
+}
+
+function triangleCopy(op: 'tril' | 'triu', t: Tensor, diag: number): Tensor {
   const out = outputTensor(t.shape, t.dtype, t.backend);
   if (out.numel() === 0) return out;
   const rows = t.shape[t.ndim - 2]!;
@@ -339,6 +348,11 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   checkAlongShapes('gather', t, d, idx);
   const size = t.ndim === 0 ? 1 : t.shape[d]!;
   checkIndexRange('gather', idx, size, false, `dim ${d} of size ${size}`);
+  return withGrad('gather', [t, idx], () => gatherAlong(t, d, idx), { dim: d });
+}
+
+/** The gather kernel call on checked arguments. */
+function gatherAlong(t: Tensor, d: number, idx: Tensor): Tensor {
   const temps: Tensor[] = [];
   try {
     const ti = onBackend(idx, t.backend, temps);
@@ -366,7 +380,7 @@ function scatterInto(
   src: Operand,
 ): Tensor {
   expectTensor(op, 'tensor', t);
-  checkWritable(op, t);
+  checkWritable(op, t, src);
   const idx = expectIndexTensor(op, 'index', index);
   const d = normDim(op, expectInt(op, 'dim', dim), t.ndim);
   const s = mode === 'add' ? expectTensor(op, 'src', src) : expectOperand(op, 'src', src);
@@ -420,9 +434,22 @@ export function scatterInPlace(t: Tensor, dim: number, index: Tensor, src: Opera
  */
 export function scatter(t: Tensor, dim: number, index: Tensor, src: Operand): Tensor {
   expectTensor('scatter', 'tensor', t).live('scatter');
+  return withGrad(
+    'scatter',
+    [t, index, src],
+    () => scatterCopy('scatter', 'assign', t, dim, index, src),
+    {
+      dim: normDim('scatter', expectInt('scatter', 'dim', dim), t.ndim),
+    },
+  );
+}
+
+/** A clone of `t` scattered into (the clone is freed if the scatter throws). */
+function scatterCopy(...args: Parameters<typeof scatterInto>): Tensor {
+  const [op, mode, t, ...rest] = args;
   const out = t.clone();
   try {
-    return scatterInto('scatter', 'assign', out, dim, index, src);
+    return scatterInto(op, mode, out, ...rest);
   } catch (e) {
     out.dispose();
     throw e;
@@ -445,14 +472,15 @@ export function scatterAddInPlace(t: Tensor, dim: number, index: Tensor, src: Te
  */
 export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   expectTensor('scatterAdd', 'tensor', t).live('scatterAdd');
-  // Checked before the clone so that a bad call allocates nothing.
-  const out = t.clone();
-  try {
-    return scatterInto('scatterAdd', 'add', out, dim, index, src);
-  } catch (e) {
-    out.dispose();
-    throw e;
-  }
+  const d = normDim('scatterAdd', expectInt('scatterAdd', 'dim', dim), t.ndim);
+  return withGrad(
+    'scatterAdd',
+    [t, index, src],
+    () => scatterCopy('scatterAdd', 'add', t, dim, index, src),
+    {
+      dim: d,
+    },
+  );
 }
 
 /**
@@ -475,9 +503,9 @@ export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
       throw new ShapeError(
         `indexSelect: a 0-d tensor takes an index of one element, got shape ${fmtShape(idx.shape)}`,
       );
-    return t.clone();
+    return withGrad('indexSelect', [t, idx], () => t.clone());
   }
-  return selectAlong(t, d, idx, [idx.numel()]);
+  return withGrad('indexSelect', [t, idx], () => selectAlong(t, d, idx, [idx.numel()]), { dim: d });
 }
 
 /**
@@ -531,5 +559,5 @@ export function embedding(input: Tensor, weight: Tensor): Tensor {
       `embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(w.shape)}`,
     );
   checkIndexRange('embedding', idx, w.shape[0]!, false, `a weight of ${w.shape[0]} rows`);
-  return selectAlong(w, 0, idx, idx.shape);
+  return withGrad('embedding', [idx, w], () => selectAlong(w, 0, idx, idx.shape));
 }

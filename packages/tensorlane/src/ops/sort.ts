@@ -7,6 +7,7 @@
  * unspecified). Bool sorts as torch does; topk rejects bool, as torch.
  */
 import { expectBoolean, expectInt, expectTensor } from '../argument-checks.js';
+import { recordGrad } from '../autograd/graph.js';
 import type { View } from '../backend/backend.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
 import { normDim } from '../shape/views.js';
@@ -14,6 +15,7 @@ import { outputTensor, type Tensor } from '../tensor.js';
 
 /** `t` along `dim` (normalised) sorted into the first `k` of each row. */
 function sortedPrefix(
+  op: 'sort' | 'topk',
   t: Tensor,
   dim: number,
   k: number,
@@ -37,6 +39,8 @@ function sortedPrefix(
     lastOf(values.backendView),
     lastOf(indices.backendView),
   );
+  // The gradient goes back to the positions the values came from (as max(dim)'s).
+  recordGrad(op, [t], values, { dim, keepdim: true, indices });
   return { values, indices };
 }
 
@@ -48,7 +52,7 @@ export function sort(t: Tensor, dim = -1, descending = false): { values: Tensor;
   expectTensor('sort', 'input', t).live('sort');
   const d = normDim('sort', expectInt('sort', 'dim', dim), t.ndim);
   const desc = expectBoolean('sort', 'descending', descending);
-  return sortedPrefix(t, d, t.ndim === 0 ? 1 : t.shape[d]!, desc);
+  return sortedPrefix('sort', t, d, t.ndim === 0 ? 1 : t.shape[d]!, desc);
 }
 
 /**
@@ -86,5 +90,5 @@ export function topk(
     throw new DtypeError(
       `topk: not supported for bool tensors (shape ${fmtShape(t.shape)}), as torch; convert with .int() first`,
     );
-  return sortedPrefix(t, d, kk, largest);
+  return sortedPrefix('topk', t, d, kk, largest);
 }

@@ -17,22 +17,7 @@ import {
 } from '../../src/index.js';
 import { gradcheck } from '../../src/testing/index.js';
 import { describeBackends } from '../backend-cases.js';
-
-/** A float64 leaf of `shape` with values away from the kinks of abs/relu/max. */
-function leaf(...shape: number[]): Tensor {
-  const t = randn(shape, { dtype: 'float64' });
-  const d = t.data() as Float64Array;
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! + Math.sign(d[i]!) * 0.1 + (i % 7) * 1e-3;
-  return tensor(d, { shape, dtype: 'float64', requiresGrad: true });
-}
-const positive = (...shape: number[]) => {
-  const t = leaf(...shape);
-  return tensor(t.abs().add(0.5).data() as Float64Array, {
-    shape,
-    dtype: 'float64',
-    requiresGrad: true,
-  });
-};
+import { leaf, positive } from './grad-leaves.js';
 
 describeBackends('gradcheck: elementwise', (it) => {
   for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const)

@@ -4,7 +4,7 @@
  */
 
 import { where } from '../../ops/selection.js';
-import { Tensor } from '../../tensor.js';
+import { emptyTensor, Tensor } from '../../tensor.js';
 import type { Derivative } from '../graph.js';
 import { sumToShape } from './sum-to-shape.js';
 
@@ -111,6 +111,12 @@ function unary(
 }
 const OUT = { output: true };
 
+/** Piecewise-constant ops: a zero gradient (+0 everywhere, also at ±∞ or NaN inputs, as torch). */
+const stepwise: Derivative = {
+  saveInputs: false,
+  backward: (g) => [emptyTensor(g.shape, g.dtype, g.backend)],
+};
+
 const unaryOps: Record<string, Derivative> = {
   neg: { saveInputs: false, backward: (g) => [g.neg()] },
   abs: unary((x) => x.sign()),
@@ -124,10 +130,10 @@ const unaryOps: Record<string, Derivative> = {
   relu: unary((_, y) => y.gt(0), OUT),
   square: unary((x) => x.mul(2)),
   reciprocal: unary((_, y) => y.square().neg(), OUT),
-  floor: unary((x) => x.mul(0)),
-  ceil: unary((x) => x.mul(0)),
-  round: unary((x) => x.mul(0)),
-  sign: unary((x) => x.mul(0)),
+  floor: stepwise,
+  ceil: stepwise,
+  round: stepwise,
+  sign: stepwise,
   // torch's clamp passes the gradient where min ≤ x ≤ max.
   clamp: unary((x, _, [lo, hi]) => x.ge(lo!).mul(x.le(hi!))),
   erf: unary((x) => x.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
