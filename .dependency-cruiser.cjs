@@ -64,6 +64,24 @@ module.exports = {
       to: { path: [`${SRC}backend/`, `${SRC}ops/`, `${SRC}einsum/`] },
     },
     {
+      name: 'autograd-graph-knows-no-ops',
+      severity: 'error',
+      comment:
+        'Ops, views and tensor.ts record into autograd/graph.ts and read grad-mode.ts, so those two import no op, backend or derivative; formulas reach ops from derivatives/.',
+      from: { path: [`${SRC}autograd/graph\\.ts$`, `${SRC}autograd/grad-mode\\.ts$`] },
+      to: {
+        path: [
+          `${SRC}ops/`,
+          `${SRC}einsum/`,
+          `${SRC}backend/`,
+          `${SRC}creation\\.ts$`,
+          `${SRC}autograd/derivatives/`,
+          `${SRC}autograd/backward\\.ts$`,
+        ],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: { path: SRC },
