@@ -17,7 +17,7 @@ export const DEFAULTS = {
   trainCount: 8000,
   epochs: 8,
   batchSize: 64,
-  lr: 0.05,
+  lr: 0.02,
   momentum: 0.9,
   seed: 42,
 };

@@ -250,7 +250,7 @@ mod tests {
                     let a = SgdArgs {
                         lr: 0.1,
                         momentum,
-                        one_minus_dampening: (1.0 - dampening as f64) as f32,
+                        one_minus_dampening: (1.0 - dampening) as f32,
                         weight_decay: wd,
                         nesterov,
                         maximize,

@@ -42,7 +42,7 @@ const RULES: Record<keyof AdamWOptions, OptionRule> = {
  * const opt = new optim.AdamW([w], { lr: 0.1, weightDecay: 0 });
  * w.mul(w).sum().backward();
  * opt.step(); // the first step moves each weight by lr against its gradient's sign
- * w // → tensor([ 0.9000, -1.9000], requires_grad=True)
+ * w.detach() // → tensor([ 0.9000, -1.9000])
  */
 export class AdamW extends Optimizer<AdamWOptions> {
   constructor(params: ParamsArgument<AdamWOptions>, options?: Partial<AdamWOptions>) {

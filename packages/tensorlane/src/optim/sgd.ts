@@ -42,7 +42,7 @@ const RULES: Record<keyof SGDOptions, OptionRule> = {
  * const opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9 });
  * w.mul(w).sum().backward(); // grad 2w
  * opt.step();
- * w // → tensor([0.8000, 1.6000], requires_grad=True)
+ * w.detach() // → tensor([0.8000, 1.6000])
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArgument<SGDOptions>, options?: Partial<SGDOptions>) {
