@@ -19,8 +19,9 @@ describeBackends('training loop memory', (it, backend) => {
         kind === 'SGD'
           ? new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 })
           : new optim.AdamW(model.parameters(), { lr: 1e-3 });
-      const x = randn(16, 784);
-      const y = randint(0, 10, [16]);
+      // A small batch: leaks do not depend on it, and the js backend's reference GEMM is slow.
+      const x = randn(4, 784);
+      const y = randint(0, 10, [4]);
       const step = () =>
         tidy(() => {
           const loss = crossEntropy(model.forward(x), y);
