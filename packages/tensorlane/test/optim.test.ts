@@ -194,6 +194,22 @@ describeBackends('optim argument errors', (it) => {
     expect(Array.from(a.data())).toEqual([0.9, 1.9].map(Math.fround));
   });
 
+  it('step(closure) runs the closure with grad on first and returns its result', () => {
+    const p = param();
+    const opt = new optim.SGD([p], { lr: 0.5 });
+    const loss = noGrad(() =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = p.mul(p).sum();
+        l.backward();
+        return l.item();
+      }),
+    );
+    expect(loss).toBe(5);
+    expect(Array.from(p.data())).toEqual([0, 0]);
+    expect(() => opt.step(1 as never)).toThrow(/closure must be a function, got 1/);
+  });
+
   it('in-place updates need no grad mode: step works inside and outside noGrad', () => {
     const p = param();
     const opt = new optim.SGD([p], { lr: 1 });

@@ -11,7 +11,7 @@ import {
   expectOptions,
   expectTensor,
 } from '../argument-checks.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import type { View } from '../backend/backend.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, DtypeError, fmtShape, ShapeError } from '../errors.js';
@@ -172,10 +172,14 @@ export abstract class Optimizer<O extends object> {
   /**
    * One update of every parameter that has a gradient (a parameter whose `grad` is null
    * is skipped, as PyTorch), in place and without recording gradients. Every option,
-   * parameter and gradient is checked before the first parameter moves.
+   * parameter and gradient is checked before the first parameter moves. A `closure` (as
+   * torch's `step(closure)`) runs first, with gradients recorded, and its result is returned.
    */
-  step(): void {
+  step<T = undefined>(closure?: () => T): T | undefined {
     const op = `${this.#name}.step`;
+    if (closure !== undefined && typeof closure !== 'function')
+      throw new ArgumentError(`${op}: closure must be a function, got ${describeValue(closure)}`);
+    const result = closure === undefined ? undefined : enableGrad(closure);
     for (const g of this.paramGroups) this.checkOptions(g, 'group');
     const params = this.paramGroups.flatMap((g) => g.params);
     params.forEach((p, i) => {
@@ -203,6 +207,7 @@ export abstract class Optimizer<O extends object> {
           if (grad !== null) this.updateParameter(group, p, grad);
         }
     });
+    return result;
   }
 
   /** The update of one parameter, after `step` checked everything. */
