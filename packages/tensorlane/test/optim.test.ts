@@ -210,6 +210,16 @@ describeBackends('optim argument errors', (it) => {
     expect(() => opt.step(1 as never)).toThrow(/closure must be a function, got 1/);
   });
 
+  it('a step between forward and backward makes backward refuse the stale saved weights', () => {
+    const p = param();
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    p.grad = tensor([1, 1], { dtype: 'float32' });
+    const loss = p.mul(p).sum(); // saves p for p's gradient
+    opt.step();
+    expect(() => loss.backward()).toThrow(/modified in place afterwards \(version 1, saved at 0\)/);
+    p.grad.dispose();
+  });
+
   it('in-place updates need no grad mode: step works inside and outside noGrad', () => {
     const p = param();
     const opt = new optim.SGD([p], { lr: 1 });
