@@ -6,8 +6,9 @@
 //               tf.train.sgd(lr).applyGradients(grads)      (inside tf.tidy)
 // Both start from the same weights and batch, and before timing both run a few steps and
 // must agree on the losses (same arithmetic, so within float32 rounding). Also one forward
-// pass alone, and a breakdown of tensorlane's step (forward / backward / SGD) to show where
-// the time goes. TENSORLANE_ENTRY may point at another build (default: dist/index.js).
+// pass alone, a breakdown of tensorlane's step (forward / backward / SGD) to show where the
+// time goes, and one AdamW update of 1M parameters: the fused kernel, the same update in
+// tensor ops, and tfjs's train.adam. TENSORLANE_ENTRY may point at another build (default: dist/index.js).
 import { loadTfjs } from './peers/tfjs.mjs';
 import { registerTfjsGradients } from './peers/tfjs-gradients.mjs';
 import { medians } from './runner/medians.mjs';
@@ -142,6 +143,81 @@ function phases(tl, opts) {
   return { forward: f, backward: fb - f, sgd: s };
 }
 
+/**
+ * One AdamW update of `n` float32 parameters: tensorlane's fused step (one pass), the same
+ * update written with tensorlane's tensor ops (as before the kernel; ~12 passes), and tfjs's
+ * `train.adam` (no weight decay in tfjs, so all three run with weightDecay 0).
+ */
+function adamwCases(tf, n, build, opts) {
+  const { optim, tensor, noGrad, tidy } = lib;
+  const [lr, beta1, beta2, eps] = [1e-3, 0.9, 0.999, 1e-8];
+  const pv = values(n, 21, 2);
+  const gv = values(n, 22, 1);
+  const p = tensor(pv, { requiresGrad: true });
+  p.grad = tensor(gv);
+  const fused = new optim.AdamW([p], { lr, weightDecay: 0 });
+  const q = tensor(pv, { requiresGrad: true });
+  q.grad = tensor(gv);
+  const [m, v] = [lib.zeros(n), lib.zeros(n)];
+  let step = 0;
+  const composed = () =>
+    noGrad(() =>
+      tidy(() => {
+        step++;
+        const g = q.grad;
+        m.mul_(beta1).add_(g.mul(1 - beta1));
+        v.mul_(beta2).add_(g.square().mul(1 - beta2));
+        const denom = v
+          .sqrt()
+          .div(Math.sqrt(1 - beta2 ** step))
+          .add(eps);
+        q.sub_(m.mul(lr / (1 - beta1 ** step)).div(denom));
+      }),
+    );
+  const tasks = [
+    ['fused', () => fused.step()],
+    ['composed', composed],
+  ];
+  let tfState;
+  if (tf) {
+    const w = tf.variable(tf.tensor1d(pv));
+    const grads = { [w.name]: tf.tensor1d(gv) };
+    const opt = tf.train.adam(lr, beta1, beta2, eps);
+    tfState = { w, grads, opt };
+    tasks.push(['tfjs', () => opt.applyGradients(grads)]);
+  }
+  const [tFused, tComposed, tTf] = medians(tasks, opts);
+  for (const g of [p.grad, q.grad]) g.dispose();
+  for (const t of [p, q, m, v]) t.dispose();
+  fused.dispose();
+  if (tfState) {
+    tfState.w.dispose();
+    tfState.grads[tfState.w.name].dispose();
+    tfState.opt.dispose();
+  }
+  // Reads param, grad and both moments, writes param and both moments: 7 floats per element.
+  const gbps = (ms) => (28 * n) / ms / 1e6;
+  const name = `AdamW update of ${n.toLocaleString('en-US')} float32 parameters`;
+  return [
+    {
+      name,
+      contender: `tensorlane wasm ${build} optim.AdamW (fused kernel)`,
+      medianMs: tFused,
+      gbps: gbps(tFused),
+      note: `${(tComposed / tFused).toFixed(1)}× the composed ops${tTf ? `, ${(tTf / tFused).toFixed(1)}× tfjs` : ''}`,
+    },
+    {
+      name,
+      contender: 'tensorlane tensor ops (the same update composed, ~12 passes)',
+      medianMs: tComposed,
+      gbps: gbps(tComposed),
+    },
+    ...(tTf
+      ? [{ name, contender: 'tfjs-backend-wasm train.adam', medianMs: tTf, gbps: gbps(tTf) }]
+      : []),
+  ];
+}
+
 export async function run({ quick = false, budgetMs = 60_000, log = console.log } = {}) {
   const info = await lib.init({ threads: 1 }); // single-thread figures, as tfjs here
   const build = info.build ?? 'unknown';
@@ -181,6 +257,10 @@ export async function run({ quick = false, budgetMs = 60_000, log = console.log 
     );
   tl.dispose();
   peer?.dispose();
+  const adamw = adamwCases(tf, quick ? 1 << 16 : 1 << 20, build, {
+    quick,
+    budgetMs: budgetMs / 4,
+  });
 
   // FLOPs of the GEMMs: forward 2·B·(IN·H + H·OUT); backward the weight gradients of both
   // layers and the hidden activations' gradient (the input's is not needed).
@@ -226,11 +306,12 @@ export async function run({ quick = false, budgetMs = 60_000, log = console.log 
           },
         ]
       : []),
+    ...adamw,
   ];
   for (const c of cases)
     log(
-      `${c.name.padEnd(48)} ${c.contender.padEnd(48)} ${(c.medianMs * 1000).toFixed(0).padStart(6)} µs ` +
-        `${c.gflops.toFixed(2).padStart(6)} GFLOP/s ${c.note ?? ''}`,
+      `${c.name.padEnd(48)} ${c.contender.padEnd(56)} ${(c.medianMs * 1000).toFixed(0).padStart(6)} µs ` +
+        `${(c.gflops ?? c.gbps).toFixed(2).padStart(6)} ${c.gflops ? 'GFLOP/s' : 'GB/s'} ${c.note ?? ''}`,
     );
   return { cases, meta: { build, memory: { before: memBefore, after: memAfter } } };
 }
