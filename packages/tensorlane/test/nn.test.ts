@@ -144,7 +144,7 @@ describeBackends('nn modules', (it) => {
     nested.train();
     expect(seq[1]!.training).toBe(true);
 
-    // A tied weight (GPT's lm head) is listed once, under its first name.
+    // A tied weight (GPT's lm head) is a parameter once, under its first name…
     class Tied extends nn.Module {
       wte = new nn.Embedding(10, 4);
       head = new nn.Linear(4, 10, { bias: false });
@@ -153,7 +153,17 @@ describeBackends('nn modules', (it) => {
         this.head.weight = this.wte.weight;
       }
     }
-    expect(new Tied().namedParameters().map(([n]) => n)).toEqual(['wte.weight']);
+    const tied = new Tied();
+    expect(tied.namedParameters().map(([n]) => n)).toEqual(['wte.weight']);
+    expect(tied.parameters().length).toBe(1);
+    // …but the state dict has both names, as PyTorch's (nanoGPT's has lm_head.weight too).
+    const dict = tied.stateDict();
+    expect(Object.keys(dict)).toEqual(['wte.weight', 'head.weight']);
+    expect(tied.loadStateDict(dict)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(tied.namedParameters('model', true, false).map(([n]) => n)).toEqual([
+      'model.wte.weight',
+      'model.head.weight',
+    ]);
 
     // A plain tensor field is not a parameter; nn.parameter() makes it one.
     class Custom extends nn.Module {

@@ -102,29 +102,33 @@ export class Module {
   /**
    * Parameters with their dotted names (`fc1.weight`), this module's first, then each
    * submodule's, in assignment order. A parameter shared by two modules (tied weights) is
-   * listed once, under its first name, as PyTorch.
+   * listed once, under its first name, unless `removeDuplicate` is false (as PyTorch).
    * @example new nn.Linear(3, 2).namedParameters().map(([n, p]) => `${n} ${p.shape}`) // → ['weight 2,3', 'bias 2']
    */
-  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+  namedParameters(prefix = '', recurse = true, removeDuplicate = true): [string, Tensor][] {
+    const op = 'namedParameters';
     if (typeof prefix !== 'string')
-      throw new ArgumentError(
-        `namedParameters: prefix must be a string, got ${describeValue(prefix)}`,
-      );
-    expectBoolean('namedParameters', 'recurse', recurse);
+      throw new ArgumentError(`${op}: prefix must be a string, got ${describeValue(prefix)}`);
+    expectBoolean(op, 'recurse', recurse);
+    expectBoolean(op, 'removeDuplicate', removeDuplicate);
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
-    const visit = (m: Module, at: string, modulesSeen: Set<Module>) => {
-      if (modulesSeen.has(m)) return;
+    const modulesSeen = new Set<Module>();
+    const visit = (m: Module, at: string, ancestors: readonly Module[]) => {
+      // A module inside itself would recurse forever; a shared one is walked again only
+      // when duplicates are wanted.
+      if (ancestors.includes(m) || (removeDuplicate && modulesSeen.has(m))) return;
       modulesSeen.add(m);
       for (const [name, value] of Object.entries(m)) {
-        if (!isParameter(value) || seen.has(value)) continue;
+        if (!isParameter(value) || (removeDuplicate && seen.has(value))) continue;
         seen.add(value);
         out.push([at + name, value]);
       }
       if (!recurse) return;
-      for (const [name, child] of m.namedChildren()) visit(child, `${at}${name}.`, modulesSeen);
+      for (const [name, child] of m.namedChildren())
+        visit(child, `${at}${name}.`, [...ancestors, m]);
     };
-    visit(this, prefix === '' ? '' : `${prefix}.`, new Set());
+    visit(this, prefix === '' ? '' : `${prefix}.`, []);
     return out;
   }
 
@@ -172,13 +176,14 @@ export class Module {
 
   /**
    * The parameters by dotted name, as detached views of the same storage: what
-   * `saveSafetensors` writes and `loadStateDict` reads. Dispose the views when done (or
-   * call it inside `tidy`); the parameters stay.
+   * `saveSafetensors` writes and `loadStateDict` reads. A tied parameter appears under each
+   * of its names, as in PyTorch. Dispose the views when done (or call it inside `tidy`);
+   * the parameters stay.
    * @example Object.keys(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()).stateDict()) // → ['0.weight', '0.bias']
    */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [name, p] of this.namedParameters()) out[name] = p.detach();
+    for (const [name, p] of this.namedParameters('', true, false)) out[name] = p.detach();
     return out;
   }
 
@@ -212,7 +217,7 @@ export class Module {
       'strict',
       expectOptions(op, options, ['strict']).strict ?? true,
     );
-    const params = new Map(this.namedParameters());
+    const params = new Map(this.namedParameters('', true, false));
     const missingKeys = [...params.keys()].filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length))
