@@ -4,6 +4,7 @@
  * (PyTorch's distributions, from the seeded generator); the state dict through
  * saveSafetensors/loadSafetensors; the typed errors of bad arguments.
  */
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
   ArgumentError,
@@ -18,10 +19,12 @@ import {
   memory,
   nn,
   ones,
+  optim,
   randn,
   ShapeError,
   saveSafetensors,
   type Tensor,
+  TensorlaneError,
   tensor,
   tidy,
 } from '../src/index.js';
@@ -224,6 +227,51 @@ describeBackends('nn modules', (it) => {
     expect(allclose(m.fc1.weight, dict['fc1.weight']!, { rtol: 0, atol: 0 })).toBe(true);
     expect(() => m.loadStateDict(ones(2) as never)).toThrow(ArgumentError);
     expect(() => m.loadStateDict(dict, { strict: 1 } as never)).toThrow(/strict must be true/);
+  });
+
+  it('junk arguments to every nn and optim entry give TensorlaneErrors, never a TypeError', () => {
+    const param = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const model = new TwoLayer();
+    const junk = fc.oneof(
+      fc.constantFrom(undefined, null, Number.NaN, Infinity, -1, 0, 2, 2.5, 'x', true, [], {}),
+      fc.constantFrom(() => 1, [1, 2], { lr: 'x' }, { strict: 2 }, [param], ones(2)),
+      fc.integer({ min: -3, max: 4 }),
+    );
+    const calls: ((a: any, b: any, c: any) => unknown)[] = [
+      (a, b, c) => new nn.Linear(a, b, c),
+      (a, b) => new nn.LayerNorm(a, b),
+      (a, b, c) => new nn.Embedding(a, b, c),
+      (a) => new nn.Dropout(a),
+      (a, b, c) => new nn.Sequential(a, b, c),
+      (a, b) => nn.parameter(a, b),
+      (a, b, c) => model.namedParameters(a, b, c),
+      (a) => model.train(a),
+      (a) => model.zeroGrad(a),
+      (a) => model.requiresGrad_(a),
+      (a, b) => model.loadStateDict(a, b),
+      (a) => model.forward(a),
+      (a, b) => new optim.SGD(a, b),
+      (a, b, c) => new optim.SGD([param], { lr: a, momentum: b, nesterov: c }),
+      (a, b, c) => new optim.AdamW([param], { betas: a, eps: b, amsgrad: c }),
+      (a, b) => new optim.AdamW([{ params: a, lr: b }]),
+      (a) => new optim.SGD([param]).zeroGrad(a),
+      (a) => new optim.SGD([param]).step(a),
+      (a) => new optim.SGD([param]).addParamGroup(a),
+    ];
+    const before = Array.from(param.data());
+    fc.assert(
+      fc.property(fc.nat(calls.length - 1), junk, junk, junk, (i, a, b, c) => {
+        try {
+          tidy(() => {
+            calls[i]!(a, b, c);
+          });
+        } catch (e) {
+          if (!(e instanceof TensorlaneError)) throw e;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(Array.from(param.data())).toEqual(before);
   });
 
   it('layer arguments are checked: typed errors naming the layer', () => {
