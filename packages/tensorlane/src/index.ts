@@ -52,6 +52,7 @@ export {
 export { type IndexItem, Slice, slice } from './indexing.js';
 export { type BackendInfo, backendInfo, type InitOptions, init, shutdown } from './init.js';
 export { loadNpy, saveNpy } from './io/npy.js';
+export { loadNpz } from './io/npz.js';
 export type { WeightsSource } from './io/read-source.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';

@@ -45,20 +45,41 @@ const registry = new FinalizationRegistry<StorageRef>((ref) => {
 
 const tracked = new WeakSet<object>();
 const kept = new WeakSet<object>();
-const scopes: Scoped[][] = [];
+/** Tensors in the registry (made outside every scope, or that left the last one). */
+const registered = new WeakSet<object>();
 
-/** Registers a new tensor: takes a storage reference and joins the innermost tidy scope. */
+/** A tidy scope: its tensors, and the storage each holds (for registering one that leaves). */
+interface Scope {
+  readonly tensors: Scoped[];
+  readonly refs: StorageRef[];
+}
+const scopes: Scope[] = [];
+
+function register(tensor: Scoped, ref: StorageRef): void {
+  if (registered.has(tensor)) return;
+  registered.add(tensor);
+  registry.register(tensor, ref, tensor);
+}
+
+/**
+ * Registers a new tensor: takes a storage reference and joins the innermost tidy scope.
+ * A tensor made inside a scope is disposed when the scope ends unless it is returned or
+ * kept, so it joins the FinalizationRegistry (costly on the per-op path) only then.
+ */
 export function track(tensor: Scoped, ref: StorageRef): void {
   ref.retain();
   liveTensors++;
   tracked.add(tensor);
-  registry.register(tensor, ref, tensor);
-  scopes[scopes.length - 1]?.push(tensor);
+  const scope = scopes[scopes.length - 1];
+  if (scope) {
+    scope.tensors.push(tensor);
+    scope.refs.push(ref);
+  } else register(tensor, ref);
 }
 
 /** Unregisters a disposed tensor and drops its storage reference. */
 export function untrack(tensor: Scoped, ref: StorageRef): void {
-  registry.unregister(tensor);
+  if (registered.delete(tensor)) registry.unregister(tensor);
   liveTensors--;
   ref.release();
 }
@@ -72,26 +93,34 @@ export function untrack(tensor: Scoped, ref: StorageRef): void {
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function')
     throw new ArgumentError(`tidy: fn must be a function, got ${typeof fn}`);
-  const scope: Scoped[] = [];
+  const scope: Scope = { tensors: [], refs: [] };
   scopes.push(scope);
   let result: T;
   try {
     result = fn();
   } catch (e) {
     scopes.pop();
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+    for (const t of scope.tensors) if (!kept.has(t)) t.dispose();
     throw e;
   }
   scopes.pop();
-  if (result instanceof Promise)
+  if (result instanceof Promise) {
+    // Left alive as before the scope existed: only dispose() or the registry frees them.
+    scope.tensors.forEach((t, i) => register(t, scope.refs[i]!));
     throw new ArgumentError('tidy: fn returned a Promise; tidy scopes only synchronous code');
+  }
   const returned = new Set<object>();
   collectTensors(result, returned, new Set());
   const parent = scopes[scopes.length - 1];
-  for (const t of scope) {
-    if (returned.has(t)) parent?.push(t);
-    else if (!kept.has(t)) t.dispose();
-  }
+  scope.tensors.forEach((t, i) => {
+    if (returned.has(t)) {
+      if (!parent) register(t, scope.refs[i]!);
+      else {
+        parent.tensors.push(t);
+        parent.refs.push(scope.refs[i]!);
+      }
+    } else if (!kept.has(t)) t.dispose();
+  });
   return result;
 }
 
@@ -129,6 +158,11 @@ export function keep<T extends Scoped>(tensor: T): T {
   if (!tracked.has(tensor as object))
     throw new ArgumentError(`keep: expects a tensor, got ${typeof tensor}`);
   kept.add(tensor);
+  // A kept tensor outlives its scopes: from now on only dispose() or the registry frees it.
+  for (const scope of scopes) {
+    const i = scope.tensors.indexOf(tensor);
+    if (i >= 0) register(tensor, scope.refs[i]!);
+  }
   return tensor;
 }
 

@@ -6,6 +6,7 @@
 import type * as argumentChecks from './argument-checks.js';
 import type * as autogradBackward from './autograd/backward.js';
 import type { BackwardOptions } from './autograd/backward.js';
+import { noGrad } from './autograd/grad-mode.js';
 import {
   type AutogradMeta,
   type GradNode,
@@ -15,8 +16,8 @@ import {
 } from './autograd/graph.js';
 import type { Backend, Storage, View } from './backend/backend.js';
 import { currentBackend } from './backend/current.js';
-import { type DType, isFloat, type TypedArray } from './dtype.js';
-import { AutogradError, DisposedError, fmtShape, ShapeError } from './errors.js';
+import { ARRAY_OF, type DType, isFloat, type TypedArray } from './dtype.js';
+import { ArgumentError, AutogradError, DisposedError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
 import type { IndexItem } from './indexing.js';
@@ -342,6 +343,37 @@ export class Tensor {
     const tmp = this.clone();
     try {
       return this.backend.array(tmp.backendView.storage).slice(0, n);
+    } finally {
+      tmp.dispose();
+    }
+  }
+  /**
+   * Copies the elements in row-major order into `out` — a typed array of this dtype's kind
+   * (Float32Array, Float64Array, Int32Array, Uint8Array for bool) with at least `numel()`
+   * elements — and returns it: a readback that allocates no JS memory, for loops that read
+   * results every step.
+   * @example const buf = new Float32Array(3); tensor([1, 2, 3], { dtype: 'float32' }).dataInto(buf)[2] // → 3
+   */
+  dataInto<T extends TypedArray>(out: T): T {
+    const v = this.live('dataInto').backendView;
+    const n = this.numel();
+    const Ctor = ARRAY_OF[this.dtype];
+    if (!(out instanceof Ctor))
+      throw new ArgumentError(
+        `dataInto: a ${this.dtype} tensor reads into a ${Ctor.name}, got ${op.argumentChecks.describeValue(out)}`,
+      );
+    if (out.length < n)
+      throw new ArgumentError(
+        `dataInto: the tensor of shape ${fmtShape(this.shape)} has ${n} elements, the ${Ctor.name} only ${out.length}`,
+      );
+    if (this.isContiguous()) {
+      out.set(this.backend.array(v.storage).subarray(v.offset, v.offset + n) as never);
+      return out;
+    }
+    const tmp = noGrad(() => this.clone());
+    try {
+      out.set(this.backend.array(tmp.backendView.storage).subarray(0, n) as never);
+      return out;
     } finally {
       tmp.dispose();
     }

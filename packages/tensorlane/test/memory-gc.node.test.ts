@@ -6,7 +6,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { expect } from 'vitest';
-import { memory, type Tensor, tidy, zeros } from '../src/index.js';
+import { keep, memory, type Tensor, tidy, zeros } from '../src/index.js';
 import { describeBackends } from './backend-cases.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -31,6 +31,21 @@ describeBackends('FinalizationRegistry backstop', (it) => {
       zeros(1000);
     })();
     expect(memory().bytes).toBe(before.bytes + 4000);
+    expect(await collectUntil(() => memory().bytes === before.bytes)).toBe(true);
+    expect(memory().tensors).toBe(before.tensors);
+  });
+
+  it('a tensor that leaves every tidy scope (returned or kept) is still collected when dropped', async () => {
+    // Tensors made inside a scope join the registry only when they leave it.
+    await collectUntil(() => false);
+    const before = memory();
+    (() => {
+      tidy(() => tidy(() => zeros(1000)));
+      tidy(() => {
+        keep(zeros(500));
+      });
+    })();
+    expect(memory().bytes).toBe(before.bytes + 6000);
     expect(await collectUntil(() => memory().bytes === before.bytes)).toBe(true);
     expect(memory().tensors).toBe(before.tensors);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ArgumentError,
   arange,
   DtypeError,
   empty,
@@ -218,5 +219,31 @@ describe('typed errors', () => {
   });
   it('Tensor is exported as a class', () => {
     expect(zeros(1)).toBeInstanceOf(Tensor);
+  });
+});
+
+describeBackends('dataInto', (it) => {
+  it('reads contiguous and strided tensors into a caller buffer of the matching kind', () => {
+    const m = arange(12, { dtype: 'float32' }).view(3, 4);
+    const buf = new Float32Array(12).fill(-1);
+    expect(m.dataInto(buf)).toBe(buf);
+    expect(Array.from(buf)).toEqual(Array.from(m.data()));
+    const t = m.T;
+    const small = new Float32Array(13).fill(-1);
+    t.dataInto(small);
+    expect(Array.from(small.subarray(0, 12))).toEqual(Array.from(t.data()));
+    expect(small[12]).toBe(-1);
+    const b = tensor([true, false]);
+    expect(Array.from(b.dataInto(new Uint8Array(2)))).toEqual([1, 0]);
+  });
+  it('refuses a buffer of the wrong kind or too short, naming both', () => {
+    const m = arange(6, { dtype: 'float32' });
+    expect(() => m.dataInto(new Float64Array(6) as never)).toThrow(
+      /float32 tensor reads into a Float32Array/,
+    );
+    expect(() => m.dataInto(new Float32Array(5))).toThrow(
+      /has 6 elements, the Float32Array only 5/,
+    );
+    expect(() => m.dataInto([] as never)).toThrow(ArgumentError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Weights I/O against files written by numpy (`.npy`) and from the safetensors
+ * Weights I/O against files written by numpy (`.npy`, `.npz`) and from the safetensors
  * specification (fixtures/gen_weights.py), round trips, and a fuzz test: byte mutations of
  * valid files must load or fail with a FormatError, never another error, a trap, a leak or
  * a changed tensor elsewhere.
@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
+  ArgumentError,
   FormatError,
   loadNpy,
+  loadNpz,
   loadSafetensors,
   memory,
   saveNpy,
@@ -77,6 +79,42 @@ describeBackends('weights I/O', (it) => {
     await expect(loadNpy(fixture('overflow_i8.npy'))).rejects.toThrow(
       /element 0 does not fit int32/,
     );
+  });
+
+  it('loads .npz archives numpy writes, stored (savez) and deflated (savez_compressed)', async () => {
+    for (const file of ['stored.npz', 'deflated.npz']) {
+      const arrays = await loadNpz(fixture(file));
+      expect(Object.keys(arrays).sort(), file).toEqual(['flags', 'fortran', 'ids', 'weight']);
+      expect(arrays.ids!.dtype).toBe('int32');
+      expect(arrays.fortran!.stride()).toEqual([1, 2]);
+      for (const [name, t] of Object.entries(arrays)) {
+        expectValues(t, `npz/${name}`);
+        t.dispose();
+      }
+    }
+  });
+
+  it('refuses a file that is not a ZIP, or a member past the end, with a FormatError', async () => {
+    await expect(loadNpz(saveNpy(tensor([1])))).rejects.toThrow(/no ZIP end-of-directory/);
+    const bytes = readFileSync(fixture('stored.npz'));
+    await expect(loadNpz(bytes.subarray(0, bytes.length - 30))).rejects.toThrow(FormatError);
+  });
+
+  it('refuses bad arguments with an ArgumentError naming the op and the value', async () => {
+    await expect(loadSafetensors(42 as never)).rejects.toThrow(
+      /loadSafetensors: source must be bytes, an ArrayBuffer, a Response, a URL or a path, got 42/,
+    );
+    await expect(loadNpy({} as never)).rejects.toThrow(ArgumentError);
+    await expect(loadNpz(null as never)).rejects.toThrow(/loadNpz: source must be/);
+    expect(() => saveNpy('x' as never)).toThrow(ArgumentError);
+    expect(() => saveSafetensors({ w: [1, 2] } as never)).toThrow(
+      /saveSafetensors: tensors\['w'\]/,
+    );
+    expect(() => saveSafetensors({ __metadata__: tensor([1]) })).toThrow(/reserved/);
+    expect(() => saveSafetensors({ w: tensor([1]) }, { k: 3 } as never)).toThrow(
+      /metadata must map strings to strings/,
+    );
+    expect(() => saveSafetensors(null as never)).toThrow(ArgumentError);
   });
 
   it('loads a safetensors file with F32, F16, BF16, I64, BOOL and F64 entries', async () => {
@@ -192,6 +230,7 @@ describeBackends('weights I/O', (it) => {
       readFileSync(fixture('model.safetensors')),
     ];
     const npy = [saveNpy(tensor([[1.5, 2.5]]).float()), readFileSync(fixture('fortran_f4.npy'))];
+    const npz = [readFileSync(fixture('stored.npz')), readFileSync(fixture('deflated.npz'))];
     const before = memory();
     const mutation = fc.record({
       file: fc.nat(),
@@ -199,18 +238,27 @@ describeBackends('weights I/O', (it) => {
       cut: fc.option(fc.nat()),
     });
     await fc.assert(
-      fc.asyncProperty(mutation, fc.boolean(), async ({ file, edits, cut }, asNpy) => {
-        const pool = asNpy ? npy : valid;
-        const bytes = pool[file % pool.length]!.slice();
-        for (const [at, value] of edits) bytes[at % bytes.length] = value;
-        const input = cut === null ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
-        try {
-          const loaded = asNpy ? { t: await loadNpy(input) } : await loadSafetensors(input);
-          for (const t of Object.values(loaded)) t.dispose();
-        } catch (e) {
-          if (!(e instanceof FormatError)) throw e;
-        }
-      }),
+      fc.asyncProperty(
+        mutation,
+        fc.constantFrom('safetensors', 'npy', 'npz'),
+        async ({ file, edits, cut }, kind) => {
+          const pool = kind === 'npy' ? npy : kind === 'npz' ? npz : valid;
+          const bytes = pool[file % pool.length]!.slice();
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          const input = cut === null ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
+          try {
+            const loaded =
+              kind === 'npy'
+                ? { t: await loadNpy(input) }
+                : kind === 'npz'
+                  ? await loadNpz(input)
+                  : await loadSafetensors(input);
+            for (const t of Object.values(loaded)) t.dispose();
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
     expect(memory().tensors).toBe(before.tensors);

@@ -103,7 +103,11 @@ function parseNpyHeader(op: string, bytes: Uint8Array): NpyHeader {
  */
 export async function loadNpy(source: WeightsSource): Promise<Tensor> {
   const op = 'loadNpy';
-  const bytes = await readSource(op, source);
+  return decodeNpy(op, await readSource(op, source));
+}
+
+/** The tensor a `.npy` file's bytes hold (shared by `loadNpy` and `loadNpz`). */
+export function decodeNpy(op: string, bytes: Uint8Array): Tensor {
   const h = parseNpyHeader(op, bytes);
   const element = FILE_ELEMENTS[h.element];
   const numel = h.shape.reduce((a, b) => a * b, 1);

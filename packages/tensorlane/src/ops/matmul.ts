@@ -308,23 +308,7 @@ export interface AddmmOptions {
  * //           [1., 3.]])
  */
 export function addmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
-  const op = 'addmm';
-  for (const [name, t] of [
-    ['input', input],
-    ['mat1', a],
-    ['mat2', b],
-  ] as const)
-    expectTensor(op, name, t).live(op);
-  const [alpha, beta] = scaleOptions(op, options);
-  if (a.ndim !== 2 || b.ndim !== 2)
-    throw new ShapeError(`${describePair(op, a, b)}: both matrices must be 2-D`);
-  return withGrad(
-    'addmm',
-    [input, a, b],
-    () =>
-      batchedProduct(op, a, b, asRows, asColumns, { m: false, n: false }, { input, alpha, beta }),
-    { alpha, beta },
-  );
+  return accumulatedProduct('addmm', ['input', 'mat1', 'mat2'], input, a, b, options);
 }
 
 /**
@@ -333,22 +317,34 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOption
  * @example baddbmm(zeros(2, 1, 1), ones(2, 1, 3), ones(2, 3, 1), { alpha: 2 }).flatten() // → tensor([6., 6.])
  */
 export function baddbmm(input: Tensor, a: Tensor, b: Tensor, options?: AddmmOptions): Tensor {
-  const op = 'baddbmm';
-  for (const [name, t] of [
-    ['input', input],
-    ['batch1', a],
-    ['batch2', b],
-  ] as const)
-    expectTensor(op, name, t).live(op);
+  return accumulatedProduct('baddbmm', ['input', 'batch1', 'batch2'], input, a, b, options);
+}
+
+/** addmm (2-D) and baddbmm (3-D, same batch): the checks, then one GEMM recorded as one op. */
+function accumulatedProduct(
+  op: 'addmm' | 'baddbmm',
+  names: readonly [string, string, string],
+  input: Tensor,
+  a: Tensor,
+  b: Tensor,
+  options: AddmmOptions | undefined,
+): Tensor {
+  const operands = [input, a, b];
+  names.forEach((name, k) => {
+    expectTensor(op, name, operands[k]).live(op);
+  });
   const [alpha, beta] = scaleOptions(op, options);
-  if (a.ndim !== 3 || b.ndim !== 3)
-    throw new ShapeError(`${describePair(op, a, b)}: both batches must be 3-D`);
-  if (a.shape[0] !== b.shape[0])
+  const rank = op === 'addmm' ? 2 : 3;
+  if (a.ndim !== rank || b.ndim !== rank)
+    throw new ShapeError(
+      `${describePair(op, a, b)}: both ${rank === 2 ? 'matrices' : 'batches'} must be ${rank}-D`,
+    );
+  if (rank === 3 && a.shape[0] !== b.shape[0])
     throw new ShapeError(
       `${describePair(op, a, b)}: batch sizes differ (${a.shape[0]} vs ${b.shape[0]})`,
     );
   return withGrad(
-    'baddbmm',
+    op,
     [input, a, b],
     () =>
       batchedProduct(op, a, b, asRows, asColumns, { m: false, n: false }, { input, alpha, beta }),

@@ -144,6 +144,21 @@ describeBackends('autograd engine', (it) => {
     expect(last).toBeLessThan(first);
   });
 
+  it('backward after tidy disposed the intermediates: the graph kept what it needs', () => {
+    const w = f32([0.5, -1, 2]);
+    const loss = tidy(() => w.exp().mul(w).sum());
+    const before = memory();
+    loss.backward();
+    // d/dw (w·eʷ) = eʷ(1 + w)
+    const want = [0.5, -1, 2].map((v) => Math.exp(v) * (1 + v));
+    (w.grad!.toArray() as number[]).forEach((g, i) => {
+      expect(g).toBeCloseTo(want[i]!, 5);
+    });
+    // Three saved handles freed (exp's result; mul's two operands), one .grad made.
+    expect(memory().tensors - before.tensors).toBe(-2);
+    loss.dispose();
+  });
+
   it('a graph disposed without backward frees what it saved', () => {
     const w = randn(64, 64, { requiresGrad: true });
     const before = memory();

@@ -23,7 +23,7 @@ export function wasmSelectKernels(
   /** Coalesces `shape` over the strides and writes shape + strides to scratch. */
   function dims(shape: readonly number[], strides: readonly (readonly number[])[]): number[] {
     const c = coalesceDims(shape, strides);
-    return [c.shape.length, scratch.write([...c.shape, ...c.strides.flat()])];
+    return [c.shape.length, scratch.writeDims(c.shape, c.strides)];
   }
 
   function where(cond: View, a: View, b: View, out: View): void {

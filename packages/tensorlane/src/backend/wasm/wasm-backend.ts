@@ -54,7 +54,7 @@ export function createWasmBackend(): Backend {
       shape,
       views.map((v) => v.strides),
     );
-    return [c.shape.length, scratch.write([...c.shape, ...c.strides.flat()])];
+    return [c.shape.length, scratch.writeDims(c.shape, c.strides)];
   }
 
   function copy(a: View, out: View): void {
@@ -150,7 +150,7 @@ export function createWasmBackend(): Backend {
       a.strides.slice(0, dim),
       out.strides.slice(0, dim),
     ]);
-    const ptr = scratch.write([...outer.shape, ...outer.strides.flat()]);
+    const ptr = scratch.writeDims(outer.shape, outer.strides);
     const n = a.shape[dim] ?? 1;
     exports.scan_f32(
       SCAN_CODE[op],
