@@ -35,7 +35,10 @@ export function parameter(data: Tensor, requiresGrad = true): Tensor {
   return keep(data);
 }
 
-/** True when `t` was marked by `parameter()`. */
+/**
+ * True when `t` was marked by `parameter()`.
+ * @example isParameter(new nn.Linear(2, 3).weight) // → true
+ */
 export function isParameter(t: unknown): t is Tensor {
   return t instanceof Tensor && PARAMETERS.has(t);
 }
@@ -72,22 +75,34 @@ export class Module {
   /** Training mode (dropout active) or evaluation mode; set by `train()` and `eval()`. */
   training = true;
 
-  /** The computation; every subclass defines it. */
+  /**
+   * The computation; every subclass defines it.
+   * @example new nn.ReLU().forward(tensor([-1, 3.5])) // → tensor([0.0000, 3.5000])
+   */
   forward(..._inputs: unknown[]): unknown {
     throw new ArgumentError(`${this.constructor.name}: the module has no forward method`);
   }
 
-  /** The direct submodules with their field names, in assignment order. */
+  /**
+   * The direct submodules with their field names, in assignment order.
+   * @example new nn.Sequential(new nn.ReLU(), new nn.Dropout()).namedChildren().map(([n]) => n) // → ['0', '1']
+   */
   namedChildren(): [string, Module][] {
     return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
-  /** The direct submodules, in assignment order. */
+  /**
+   * The direct submodules, in assignment order.
+   * @example String(new nn.Sequential(new nn.ReLU()).children()[0]) // → 'ReLU()'
+   */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every module below it, depth first, each once. */
+  /**
+   * This module and every module below it, depth first, each once.
+   * @example new nn.Sequential(new nn.Sequential(new nn.ReLU())).modules().length // → 3
+   */
   modules(): Module[] {
     const out: Module[] = [];
     const visit = (m: Module) => {
@@ -143,6 +158,7 @@ export class Module {
   /**
    * Sets training mode on this module and every submodule (dropout is active only in
    * training). Returns this module.
+   * @example new nn.Sequential(new nn.Dropout()).train(false).children()[0].training // → false
    */
   train(mode = true): this {
     expectBoolean('train', 'mode', mode);
@@ -158,7 +174,10 @@ export class Module {
     return this.train(false);
   }
 
-  /** Sets `requiresGrad` on every parameter (freezes them with `false`). Returns this module. */
+  /**
+   * Sets `requiresGrad` on every parameter (freezes them with `false`). Returns this module.
+   * @example new nn.Linear(2, 2).requiresGrad_(false).weight.requiresGrad // → false
+   */
   requiresGrad_(requiresGrad = true): this {
     expectBoolean('requiresGrad_', 'requiresGrad', requiresGrad);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
@@ -168,6 +187,11 @@ export class Module {
   /**
    * Clears every parameter's gradient: `grad = null` (a gradient `backward()` made is
    * disposed) or, with `setToNone = false`, zeroed in place.
+   * @example
+   * const fc = new nn.Linear(2, 1);
+   * fc.forward(ones(1, 2)).sum().backward();
+   * fc.zeroGrad();
+   * fc.weight.grad // → null
    */
   zeroGrad(setToNone = true): void {
     expectBoolean('zeroGrad', 'setToNone', setToNone);
@@ -252,12 +276,16 @@ export class Module {
   /**
    * Frees every parameter's storage, and the gradients `backward()` made for them
    * (JavaScript has no refcounting to do it).
+   * @example const fc = new nn.Linear(2, 2); fc.dispose(); fc.weight.isDisposed // → true
    */
   dispose(): void {
     for (const p of this.parameters()) p.dispose();
   }
 
-  /** This module's settings inside its `toString()`, as PyTorch's `extra_repr`. */
+  /**
+   * This module's settings inside its `toString()`, as PyTorch's `extra_repr`.
+   * @example new nn.Embedding(10, 4).extraRepr() // → '10, 4'
+   */
   extraRepr(): string {
     return '';
   }

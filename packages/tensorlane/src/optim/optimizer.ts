@@ -77,6 +77,10 @@ export abstract class Optimizer<O extends object> {
   /**
    * Adds a group of parameters with its own options (the rest from the optimizer's
    * defaults), as `add_param_group` (to train layers unfrozen later, say).
+   * @example
+   * const opt = new optim.SGD([ones(2, { requiresGrad: true })], { lr: 0.1 });
+   * opt.addParamGroup({ params: [ones(3, { requiresGrad: true })], lr: 0.01 });
+   * opt.paramGroups.map((g) => g.lr) // → [0.1, 0.01]
    */
   addParamGroup(group: { params: Iterable<Tensor> } & Partial<O>): void {
     const op = `${this.#name}.addParamGroup`;
@@ -163,6 +167,12 @@ export abstract class Optimizer<O extends object> {
   /**
    * Clears the gradient of every parameter: `grad = null` (a gradient `backward()` made is
    * disposed), or zeroed in place with `setToNone = false`, as `zero_grad`.
+   * @example
+   * const w = ones(2, { requiresGrad: true });
+   * const opt = new optim.SGD([w]);
+   * w.sum().backward();
+   * opt.zeroGrad(false);
+   * w.grad // → tensor([0., 0.])
    */
   zeroGrad(setToNone = true): void {
     expectBoolean(`${this.#name}.zeroGrad`, 'setToNone', setToNone);
@@ -174,6 +184,12 @@ export abstract class Optimizer<O extends object> {
    * is skipped, as PyTorch), in place and without recording gradients. Every option,
    * parameter and gradient is checked before the first parameter moves. A `closure` (as
    * torch's `step(closure)`) runs first, with gradients recorded, and its result is returned.
+   * @example
+   * const w = tensor([3], { dtype: 'float32', requiresGrad: true });
+   * const opt = new optim.SGD([w], { lr: 0.25 });
+   * w.square().sum().backward(); // grad 6
+   * opt.step();
+   * w.item() // → 1.5
    */
   step<T = undefined>(closure?: () => T): T | undefined {
     const op = `${this.#name}.step`;
@@ -247,7 +263,10 @@ export abstract class Optimizer<O extends object> {
     return keep(t);
   }
 
-  /** Frees the optimizer's state tensors (momentum buffers, moments). */
+  /**
+   * Frees the optimizer's state tensors (momentum buffers, moments).
+   * @example const opt = new optim.AdamW([ones(2, { requiresGrad: true })]); opt.dispose(); opt.state.size // → 0
+   */
   dispose(): void {
     for (const s of this.state.values())
       for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
