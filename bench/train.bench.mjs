@@ -4,6 +4,9 @@
 //               opt.step()      (nn.Sequential, optim.SGD, inside tidy, as a user writes it)
 //   tfjs        tf.variableGrads(() => tf.losses.softmaxCrossEntropy(oneHot, logits)), then
 //               tf.train.sgd(lr).applyGradients(grads)      (inside tf.tidy)
+// tfjs's gradient of matMul computes xᵀ·dy as a BatchMatMul with transposeA, a slow path of
+// tfjs-backend-wasm (many times its plain product of the same size), and that product
+// dominates tfjs's step; its forward pass alone is the fair kernel comparison (row 2).
 // Both start from the same weights and batch, and before timing both run a few steps and
 // must agree on the losses (same arithmetic, so within float32 rounding). Also one forward
 // pass alone, a breakdown of tensorlane's step (forward / backward / SGD) to show where the
