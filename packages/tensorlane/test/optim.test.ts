@@ -103,6 +103,53 @@ describeBackends('optim vs torch 1.13', (it) => {
     expect(memory().bytes).toBe(before.bytes);
   });
 
+  it('float64 parameters, strided parameters and strided gradients take the same steps', () => {
+    // float64: SGD with momentum against the formula in double precision.
+    const p = tensor([1, -2, 0.5], { dtype: 'float64', requiresGrad: true });
+    const sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    const grads = [
+      [0.3, -0.7, 1.1],
+      [-0.2, 0.4, 0.9],
+    ];
+    const want = [1, -2, 0.5];
+    const buf = [0, 0, 0];
+    grads.forEach((g, step) => {
+      p.grad = tensor(g, { dtype: 'float64' });
+      sgd.step();
+      p.grad.dispose();
+      for (let i = 0; i < 3; i++) {
+        buf[i] = step === 0 ? g[i]! : 0.9 * buf[i]! + g[i]!;
+        want[i] = want[i]! - 0.1 * buf[i]!;
+      }
+    });
+    Array.from(p.data()).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i]!, 14);
+    });
+
+    // A transposed (non-contiguous) leaf and a transposed gradient: the same numbers as
+    // contiguous ones, written back through the parameter's strides.
+    const base = fromFlat([1, 2, 3, 4, 5, 6], [2, 3], 'float32');
+    const strided = base.T.requiresGrad_(); // [3, 2], strides [1, 3]
+    const dense = base.T.contiguous().requiresGrad_();
+    const g = fromFlat([0.5, -1, 2, 0.25, -0.5, 1], [2, 3], 'float32');
+    strided.grad = g.T; // strided too
+    dense.grad = g.T.contiguous();
+    for (const make of [
+      (ps: Tensor[]) => new optim.AdamW(ps, { lr: 0.1 }),
+      (ps: Tensor[]) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, weightDecay: 0.1 }),
+    ]) {
+      const [a, b] = [make([strided]), make([dense])];
+      for (let i = 0; i < 3; i++) {
+        a.step();
+        b.step();
+      }
+      expect(strided.toArray()).toEqual(dense.toArray());
+      a.dispose();
+      b.dispose();
+    }
+    expect(base.toArray()).toEqual(strided.T.toArray()); // the update went into base's storage
+  });
+
   it('zeroGrad drops gradients (setToNone) or zeroes them in place', () => {
     const p = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const opt = new optim.SGD([p], { lr: 0.1 });
