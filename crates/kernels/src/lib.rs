@@ -23,6 +23,7 @@ pub(crate) mod exp_shifted;
 pub(crate) mod gemm;
 pub(crate) mod lanes;
 pub(crate) mod memory;
+pub(crate) mod optim_step;
 pub(crate) mod pool;
 pub(crate) mod reduce;
 pub(crate) mod row_norm;
@@ -772,4 +773,76 @@ pub extern "C" fn bench_peak_muladd(iters: u32, m: f32, c: f32) -> f32 {
 #[no_mangle]
 pub extern "C" fn bench_peak_flops_per_iter() -> u32 {
     gemm::peak::FLOPS_PER_ITER as u32
+}
+
+// ---------------------------------------------------------------------------------------
+// Fused optimizer steps (`optim_step.rs`): `optim.SGD` and `optim.AdamW` on contiguous f32.
+
+/// One SGD step over `n` elements, `p` and `buf` (0 when momentum is 0) in place from `g`.
+/// `flags`: bit 0 nesterov, bit 1 maximize, bit 2 the buffer is new (it becomes the gradient).
+///
+/// # Safety
+/// `p`, `g` and a non-zero `buf` must each hold `n` f32 in linear memory; `g` overlaps neither.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn sgd_step_f32(
+    n: usize,
+    p: *mut f32,
+    g: *const f32,
+    buf: *mut f32,
+    lr: f32,
+    momentum: f32,
+    one_minus_dampening: f32,
+    weight_decay: f32,
+    flags: u32,
+) {
+    let args = optim_step::SgdArgs {
+        lr,
+        momentum,
+        one_minus_dampening,
+        weight_decay,
+        nesterov: flags & 1 != 0,
+        maximize: flags & 2 != 0,
+        first: flags & 4 != 0,
+    };
+    optim_step::sgd(n, p, g, buf, &args)
+}
+
+/// One AdamW step over `n` elements: `p`, `m`, `v` and `vmax` (0 unless AMSGrad) in place
+/// from `g`; `decay` is `1 − lr·weight_decay`, `step_size` `lr/(1 − β1^t)`, the `one_minus_*`
+/// differences are rounded from f64 as torch's scalars are.
+///
+/// # Safety
+/// `p`, `g`, `m`, `v` and a non-zero `vmax` must each hold `n` f32 and not overlap.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn adamw_step_f32(
+    n: usize,
+    p: *mut f32,
+    g: *const f32,
+    m: *mut f32,
+    v: *mut f32,
+    vmax: *mut f32,
+    decay: f32,
+    beta1: f32,
+    beta2: f32,
+    one_minus_beta1: f32,
+    one_minus_beta2: f32,
+    step_size: f32,
+    bias_correction2_sqrt: f32,
+    eps: f32,
+    maximize: u32,
+) {
+    let args = optim_step::AdamWArgs {
+        decay,
+        beta1,
+        beta2,
+        one_minus_beta1,
+        one_minus_beta2,
+        step_size,
+        bias_correction2_sqrt,
+        eps,
+        maximize: maximize != 0,
+    };
+    optim_step::adamw(n, p, g, m, v, vmax, &args)
 }

@@ -56,6 +56,7 @@ export { loadNpz } from './io/npz.js';
 export type { WeightsSource } from './io/read-source.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
 export { keep, type MemoryInfo, memory, tidy } from './memory.js';
+export * as nn from './nn/index.js';
 export {
   erf,
   expm1,
@@ -123,6 +124,7 @@ export {
 } from './ops/selection.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { argsort, sort, topk } from './ops/sort.js';
+export * as optim from './optim/index.js';
 export { promoteTypes, resultType } from './promote.js';
 export { manualSeed, rand, randint, randn } from './random.js';
 export { bernoulli, multinomial, randperm } from './sampling.js';

@@ -188,6 +188,52 @@ export interface Backend {
    * does not overlap `src` or `index`.
    */
   scatter(mode: ScatterMode, out: View, dim: number, index: View, src: View): void;
+
+  // Optimizer steps (optim.SGD, optim.AdamW): every view is contiguous, of one float
+  // dtype and one length, none overlapping another; the parameter and state are updated
+  // in place with torch 1.13's arithmetic, each operation rounded to the dtype.
+
+  /** One SGD step of `param` (and `momentumBuffer`, null when momentum is 0) from `grad`. */
+  sgdStep(param: View, grad: View, momentumBuffer: View | null, args: SgdStepArgs): void;
+  /** One AdamW step of `param` and its moments (`maxExpAvgSq` null unless AMSGrad). */
+  adamwStep(param: View, grad: View, state: AdamWStepState, args: AdamWStepArgs): void;
+}
+
+/** The scalars of `Backend.sgdStep`, resolved by the optimizer. */
+export interface SgdStepArgs {
+  readonly lr: number;
+  readonly momentum: number;
+  /** `1 − dampening` (computed in float64, then rounded to the dtype as torch's `alpha`). */
+  readonly oneMinusDampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+  /** The momentum buffer is new: it becomes the (decayed, signed) gradient. */
+  readonly firstStep: boolean;
+}
+
+/** The moment views `Backend.adamwStep` updates. */
+export interface AdamWStepState {
+  readonly expAvg: View;
+  readonly expAvgSq: View;
+  readonly maxExpAvgSq: View | null;
+}
+
+/** The scalars of `Backend.adamwStep` for one step, bias corrections included. */
+export interface AdamWStepArgs {
+  /** `1 − lr·weightDecay`. */
+  readonly decay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** `1 − beta1` and `1 − beta2`, computed in float64 (then rounded to the dtype, as torch). */
+  readonly oneMinusBeta1: number;
+  readonly oneMinusBeta2: number;
+  /** `lr / (1 − beta1^step)`. */
+  readonly stepSize: number;
+  /** `sqrt(1 − beta2^step)`. */
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+  readonly maximize: boolean;
 }
 
 /** Options of `Backend.crossEntropy`, already resolved by the op layer. */

@@ -11,6 +11,7 @@ import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../bac
 import { binaryRow } from './binary-rows.js';
 import { binaryFn, unaryFn } from './element-ops.js';
 import { arrayLinalgKernels } from './linalg.js';
+import { arrayOptimizerSteps } from './optimizer-steps.js';
 import { arrayRowKernels } from './row-kernels.js';
 import { scanKernel } from './scan.js';
 import { arraySelectKernels } from './select.js';
@@ -267,6 +268,7 @@ export function createJsBackend(): Backend {
     ...arrayKernels(array),
     ...arrayLinalgKernels(array),
     ...arrayRowKernels(array),
+    ...arrayOptimizerSteps(array),
     ...arraySelectKernels(array),
   };
   return backend;

@@ -191,6 +191,37 @@ export interface KernelExports {
     index: number,
     src: number,
   ): number;
+  // Fused optimizer steps (crates/kernels/src/optim_step.rs) on `n` contiguous f32.
+  /** `flags`: 1 nesterov, 2 maximize, 4 the momentum buffer is new; `buf` 0 without momentum. */
+  sgd_step_f32(
+    n: number,
+    p: number,
+    g: number,
+    buf: number,
+    lr: number,
+    momentum: number,
+    oneMinusDampening: number,
+    weightDecay: number,
+    flags: number,
+  ): void;
+  /** `vmax` 0 unless AMSGrad. */
+  adamw_step_f32(
+    n: number,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vmax: number,
+    decay: number,
+    beta1: number,
+    beta2: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+    stepSize: number,
+    biasCorrection2Sqrt: number,
+    eps: number,
+    maximize: number,
+  ): void;
 }
 
 /**
@@ -323,6 +354,8 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   where_select: 7,
   gather_along: 8,
   scatter_along: 9,
+  sgd_step_f32: 9,
+  adamw_step_f32: 15,
   __wasm_init_tls: 1,
 };
 

@@ -10,6 +10,7 @@ import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js'
 import { coalesceDims } from '../../shape/coalesce-dims.js';
 import type { Backend, BinaryOp, ReduceOp, ScanOp, Storage, UnaryOp, View } from '../backend.js';
 import { arrayKernels, outOfMemory } from '../js/js-backend.js';
+import { arrayOptimizerSteps } from '../js/optimizer-steps.js';
 import { arrayRowKernels } from '../js/row-kernels.js';
 import { arraySelectKernels } from '../js/select.js';
 import {
@@ -25,6 +26,7 @@ import {
 import { createDimsScratch } from './dims-scratch.js';
 import { wasmLinalgKernels } from './linalg.js';
 import { loadedKernels } from './load-module.js';
+import { wasmOptimizerSteps } from './optimizer-steps.js';
 import { wasmRowKernels } from './row-kernels.js';
 import { wasmSelectKernels } from './select.js';
 
@@ -195,6 +197,7 @@ export function createWasmBackend(): Backend {
     sort: fallback.sort,
     ...wasmLinalgKernels(exports, array),
     ...wasmRowKernels(exports, arrayRowKernels(array)),
+    ...wasmOptimizerSteps(exports, arrayOptimizerSteps(array)),
     ...wasmSelectKernels(exports, scratch, arraySelectKernels(array)),
   };
   return backend;
