@@ -106,7 +106,9 @@ export function tidy<T>(fn: () => T): T {
   scopes.pop();
   if (result instanceof Promise) {
     // Left alive as before the scope existed: only dispose() or the registry frees them.
-    scope.tensors.forEach((t, i) => register(t, scope.refs[i]!));
+    scope.tensors.forEach((t, i) => {
+      register(t, scope.refs[i]!);
+    });
     throw new ArgumentError('tidy: fn returned a Promise; tidy scopes only synchronous code');
   }
   const returned = new Set<object>();
