@@ -46,8 +46,15 @@ export interface BackwardContext {
 
 /** The backward formula of one op, as a row of PyTorch's derivatives.yaml. */
 export interface Derivative {
-  /** Which tensor inputs the formula reads: all (default), none, or these positions. */
-  readonly saveInputs?: boolean | readonly number[];
+  /**
+   * Which tensor inputs the formula reads: all (default), none, these positions, or the
+   * positions a function picks from which inputs need a gradient (`mul` keeps `b` only
+   * when `a` needs one), so a graph holds no more than torch's would.
+   */
+  readonly saveInputs?:
+    | boolean
+    | readonly number[]
+    | ((needsGrad: readonly boolean[]) => readonly number[]);
   /** Whether the formula reads the op's result (exp, tanh, softmax …). */
   readonly saveOutput?: boolean;
   /** Gradients per input, each with that input's shape; null where none is wanted. */
@@ -112,7 +119,8 @@ export class GradNode {
     readonly derivative: Derivative | undefined,
   ) {
     this.name = `${pascal(op)}Backward`;
-    const save = derivative?.saveInputs ?? true;
+    const rule = derivative?.saveInputs ?? true;
+    const save = typeof rule === 'function' ? rule(edges.map((e) => e !== null)) : rule;
     this.#saved = inputs.map((x, i) =>
       isTensor(x) && (save === true || (Array.isArray(save) && save.includes(i)))
         ? new SavedTensor(x)

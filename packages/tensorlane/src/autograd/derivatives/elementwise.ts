@@ -31,10 +31,13 @@ const binary: Record<string, Derivative> = {
     backward: (g, c) => perInput(c.inputShapes, c.needsGrad, (i) => (i === 0 ? g : g.neg())),
   },
   mul: {
+    saveInputs: (needs) => needs.flatMap((_, i) => (needs[1 - i] ? [i] : [])),
     backward: (g, c) =>
       perInput(c.inputShapes, c.needsGrad, (i) => g.mul(operandAt(c.inputs, 1 - i))),
   },
   div: {
+    // ∂a = g/b; ∂b = −g·a/b².
+    saveInputs: (needs) => (needs[1] ? [0, 1] : needs[0] ? [1] : []),
     backward: (g, c) => {
       const [a, b] = [operandAt(c.inputs, 0), operandAt(c.inputs, 1)];
       return perInput(c.inputShapes, c.needsGrad, (i) =>
