@@ -32,13 +32,17 @@ export function charCorpus(text) {
   };
 }
 
-/** The repository's own documentation (docs/*.md, in name order) as one text. */
+/**
+ * The repository's own documentation (docs/*.md, in name order) as one text, with runs of
+ * spaces squeezed to one: the docs' tables are padded for alignment, and a small model
+ * would otherwise learn mostly runs of spaces.
+ */
 export function repositoryDocs(root = new URL('../../', import.meta.url)) {
   const dir = new URL('docs/', root);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .sort()
-    .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+    .map((f) => readFileSync(new URL(f, dir), 'utf8').replace(/ {2,}/g, ' '))
     .join('\n');
 }
 
@@ -111,15 +115,30 @@ export function sgdUpdate(params, lr) {
 }
 
 /**
- * One training step of `model` (a GPT whose weights require grad) on inputs `x` and targets
- * `y`: forward with the loss, backward, SGD with `lr`. Returns the loss before the update.
+ * Scales the gradients in place so that their global L2 norm is at most `maxNorm`, as
+ * `torch.nn.utils.clip_grad_norm_` (nanoGPT's grad_clip); returns the norm before clipping.
  */
-export function trainStep(model, x, y, lr) {
+export function clipGradNorm(params, maxNorm) {
+  return noGrad(() => {
+    const grads = params.map((p) => p.grad).filter((g) => g);
+    const norm = Math.sqrt(grads.reduce((s, g) => s + tidy(() => g.square().sum().item()), 0));
+    if (norm > maxNorm) for (const g of grads) g.mul_(maxNorm / (norm + 1e-6));
+    return norm;
+  });
+}
+
+/**
+ * One training step of `model` (a GPT whose weights require grad) on inputs `x` and targets
+ * `y`: forward with the loss, backward, optionally `clipGradNorm(gradClip)`, SGD with `lr`.
+ * Returns the loss before the update.
+ */
+export function trainStep(model, x, y, lr, { gradClip = 0 } = {}) {
   const loss = tidy(() => {
     const { loss } = model.forward(x, y);
     loss.backward();
     return loss.item();
   });
+  if (gradClip > 0) clipGradNorm(model.parameters(), gradClip);
   sgdUpdate(model.parameters(), lr);
   return loss;
 }
