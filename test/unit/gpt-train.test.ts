@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   configFromMetadata,
   GPT,
@@ -21,11 +21,13 @@ import {
   repositoryDocs,
   trainStep,
 } from '../../examples/gpt/training.mjs';
+import { resetWasmBackend } from '../../packages/tensorlane/src/backend/current.js';
 import {
   loadSafetensors,
   manualSeed,
   memory,
   noGrad,
+  setBackend,
   type Tensor,
   tensor,
   tidy,
@@ -34,6 +36,11 @@ import { describeBackends } from '../../packages/tensorlane/test/backend-cases.j
 import reference from '../../packages/tensorlane/test/fixtures/gpt-grad-reference.json' with {
   type: 'json',
 };
+import {
+  BUILDS_UNDER_TEST,
+  buildSupported,
+  loadBuild,
+} from '../../packages/tensorlane/test/wasm-builds.js';
 
 // The example imports the built package; here it runs on the sources under test.
 vi.mock(
@@ -87,43 +94,45 @@ function relativeToLargest(got: ArrayLike<number>, want: ArrayLike<number>): num
   return err / largest;
 }
 
+/** One forward and backward of the fixture's batch: the loss and every gradient against PyTorch's. */
+async function expectTorchGradients(attention: 'explicit' | 'sdpa') {
+  const { model, weights, grads } = await trainable(attention);
+  const names = Object.keys(reference.gradMaxAbs);
+  expect(Object.keys(weights).sort()).toEqual([...names].sort());
+  const { logits, loss } = model.forward(ints(reference.idx), ints(reference.targets));
+  expect(Math.abs(loss.item() - reference.loss)).toBeLessThan(1e-5);
+  loss.backward();
+  for (const name of names) {
+    const g = weights[name]!.grad;
+    expect(g, name).not.toBeNull();
+    const err = relativeToLargest(g!.data() as Float32Array, grads[name]!.data() as Float32Array);
+    expect(err, `${name} (${attention})`).toBeLessThan(GRAD_TOL);
+  }
+  // the batch is 12 long, the block 16: the last positions' embeddings get no gradient
+  const wpeGrad = weights['transformer.wpe.weight']!.grad!;
+  expect(wpeGrad.narrow(0, 12, 4).abs().max().item()).toBe(0);
+  for (const t of [logits, loss, ...Object.values(grads)]) t.dispose();
+  model.dispose();
+}
+
 describeBackends('gpt training vs PyTorch', (it) => {
   for (const attention of ATTENTION) {
-    it(`${attention}: the loss and every parameter's gradient`, async () => {
-      const { model, weights, grads } = await trainable(attention);
-      const names = Object.keys(reference.gradMaxAbs);
-      expect(Object.keys(weights).sort()).toEqual([...names].sort());
-      const { logits, loss } = model.forward(ints(reference.idx), ints(reference.targets));
-      expect(Math.abs(loss.item() - reference.loss)).toBeLessThan(1e-5);
-      loss.backward();
-      for (const name of names) {
-        const g = weights[name]!.grad;
-        expect(g, name).not.toBeNull();
-        const err = relativeToLargest(
-          g!.data() as Float32Array,
-          grads[name]!.data() as Float32Array,
-        );
-        expect(err, name).toBeLessThan(GRAD_TOL);
-      }
-      // the batch is 12 long, the block 16: the last positions' embeddings get no gradient
-      const wpeGrad = weights['transformer.wpe.weight']!.grad!;
-      expect(wpeGrad.narrow(0, 12, 4).abs().max().item()).toBe(0);
-      for (const t of [logits, loss, ...Object.values(grads)]) t.dispose();
-      model.dispose();
-    });
+    it(`${attention}: the loss and every parameter's gradient`, () =>
+      expectTorchGradients(attention));
 
     it(`${attention}: ten SGD steps reproduce PyTorch's losses`, async () => {
       const { model, grads } = await trainable(attention);
       for (const t of Object.values(grads)) t.dispose();
       const [x, y] = [ints(reference.idx), ints(reference.targets)];
       const losses: number[] = [];
-      let tensorsAfterFirst = 0;
+      let afterFirst = memory();
       for (let step = 0; step < reference.sgdLosses.length - 1; step++) {
         losses.push(trainStep(model, x, y, reference.lr));
-        if (step === 0) tensorsAfterFirst = memory().tensors;
+        if (step === 0) afterFirst = memory();
       }
-      // a step frees its graph, its temporaries and the gradients it applied
-      expect(memory().tensors).toBe(tensorsAfterFirst);
+      // a step frees its graph, its temporaries and the gradients it applied, and the same
+      // step again reuses the wasm heap it grew to (0 on js)
+      expect(memory()).toEqual(afterFirst);
       const { loss } = model.forward(x, y);
       losses.push(loss.item());
       losses.forEach((l, i) => {
@@ -164,4 +173,15 @@ describeBackends('gpt training vs PyTorch', (it) => {
     expect(after).toBeLessThan(before - 1);
     model.dispose();
   });
+});
+
+describe('gpt gradients on every wasm build', () => {
+  for (const build of BUILDS_UNDER_TEST.filter(buildSupported)) {
+    it(`${build}: every gradient of both attention paths`, async () => {
+      await loadBuild(build);
+      resetWasmBackend();
+      setBackend('wasm');
+      for (const attention of ATTENTION) await expectTorchGradients(attention);
+    });
+  }
 });
