@@ -130,15 +130,20 @@ function run(
         return;
       }
       if (gi) {
+        // As torch: a gradient has its tensor's dtype, so a float32 subgraph is not run in
+        // float64 because a float64 op consumed its result.
+        const cast = gi.dtype === e.node.outDtype ? null : gi.to(e.node.outDtype);
+        const arriving = cast ?? gi;
         const prev = pending.get(e.node);
         if (prev) {
-          const sum = binaryOp('add', prev, gi);
+          const sum = binaryOp('add', prev, arriving);
           pending.set(e.node, sum);
           hold(sum);
           letGo(prev);
+          cast?.dispose();
         } else {
-          pending.set(e.node, gi);
-          hold(gi);
+          pending.set(e.node, arriving);
+          hold(arriving);
         }
       } else if (!pending.has(e.node)) {
         pending.set(e.node, null);

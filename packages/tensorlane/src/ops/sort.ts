@@ -15,6 +15,7 @@ import { outputTensor, type Tensor } from '../tensor.js';
 
 /** `t` along `dim` (normalised) sorted into the first `k` of each row. */
 function sortedPrefix(
+  op: 'sort' | 'topk',
   t: Tensor,
   dim: number,
   k: number,
@@ -39,7 +40,7 @@ function sortedPrefix(
     lastOf(indices.backendView),
   );
   // The gradient goes back to the positions the values came from (as max(dim)'s).
-  recordGrad('sort', [t], values, { dim, keepdim: true, indices });
+  recordGrad(op, [t], values, { dim, keepdim: true, indices });
   return { values, indices };
 }
 
@@ -51,7 +52,7 @@ export function sort(t: Tensor, dim = -1, descending = false): { values: Tensor;
   expectTensor('sort', 'input', t).live('sort');
   const d = normDim('sort', expectInt('sort', 'dim', dim), t.ndim);
   const desc = expectBoolean('sort', 'descending', descending);
-  return sortedPrefix(t, d, t.ndim === 0 ? 1 : t.shape[d]!, desc);
+  return sortedPrefix('sort', t, d, t.ndim === 0 ? 1 : t.shape[d]!, desc);
 }
 
 /**
@@ -89,5 +90,5 @@ export function topk(
     throw new DtypeError(
       `topk: not supported for bool tensors (shape ${fmtShape(t.shape)}), as torch; convert with .int() first`,
     );
-  return sortedPrefix(t, d, kk, largest);
+  return sortedPrefix('topk', t, d, kk, largest);
 }

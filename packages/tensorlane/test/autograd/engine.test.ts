@@ -152,4 +152,23 @@ describeBackends('autograd engine', (it) => {
     });
     expect([memory().tensors, memory().bytes]).toEqual([before.tensors, before.bytes]);
   });
+  it('a gradient reaching an op has its dtype: float32 stays float32 under a float64 consumer', () => {
+    const x = f32([1, 2, 3]);
+    const y = x.mul(2).exp();
+    const seen: string[] = [];
+    const node = y.gradFn! as unknown as { apply(g: { dtype: string }): unknown };
+    const apply = node.apply.bind(node);
+    node.apply = (g) => {
+      seen.push(g.dtype);
+      return apply(g);
+    };
+    const z = y.mul(tensor([1, 1, 1], { dtype: 'float64' }));
+    expect(z.dtype).toBe('float64');
+    z.sum().backward();
+    expect(seen).toEqual(['float32']);
+    expect(x.grad!.dtype).toBe('float32');
+    const e2 = [2, 4, 6].map((v) => 2 * Math.exp(v));
+    for (const [i, g] of (x.grad!.toArray() as number[]).entries())
+      expect(Math.abs(g - e2[i]!)).toBeLessThan(1e-5 * e2[i]!);
+  });
 });

@@ -40,5 +40,7 @@ describeBackends('gradcheck: scans and sorts', (it) => {
     expect(checkWeighted((a) => topk(a, 2).values, [x])).toBe(true);
     expect(checkWeighted((a) => a.topk(2, 0, false).values, [x])).toBe(true);
     expect(checkWeighted((a) => a.max(1).values, [x])).toBe(true);
+    expect(x.topk(2).values.gradFn?.name).toBe('TopkBackward');
+    expect(x.sort().values.gradFn?.name).toBe('SortBackward');
   });
 });

@@ -25,9 +25,10 @@ export const attentionDerivatives: Record<string, Derivative> = {
       if (!need[0] && !need[1] && !need[3]) return [null, null, gv, null];
       const dp = matmul(g, v.mT);
       const ds = p.mul(dp.sub(dp.mul(p).sum(-1, true)));
+      const scaled = need[0] || need[1] ? ds.mul(scale) : ds;
       return [
-        need[0] ? sumToShape(matmul(ds, k).mul(scale), shapes[0]!) : null,
-        need[1] ? sumToShape(matmul(ds.mT, q).mul(scale), shapes[1]!) : null,
+        need[0] ? sumToShape(matmul(scaled, k), shapes[0]!) : null,
+        need[1] ? sumToShape(matmul(scaled.mT, q), shapes[1]!) : null,
         gv,
         need[3] ? sumToShape(ds, shapes[3]!) : null,
       ];

@@ -40,4 +40,5 @@ export const scanAndSortDerivatives: Record<string, Derivative> = {
   },
   // Values keep the sorted dim, so max(dim, keepdim)'s formula applies as is.
   sort: reductionDerivatives.maxDim!,
+  topk: reductionDerivatives.maxDim!,
 };
