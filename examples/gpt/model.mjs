@@ -1,8 +1,9 @@
 // GPT-2 in tensorlane: a line-by-line port of the architecture of nanoGPT's model.py
 // (https://github.com/karpathy/nanoGPT), the way a PyTorch user writes it: snake_case names
 // become camelCase, `F.layer_norm` becomes `layerNorm`, keyword arguments become positional
-// ones or an options object. Inference only (no dropout, no optimizer), plus what nanoGPT
-// leaves out: a KV cache, so `generate` runs the prompt once (prefill) and then one token
+// ones or an options object. With weights that require grad, `forward(idx, targets)` records
+// the graph and `loss.backward()` trains it (training.mjs: SGD; no dropout). Plus what
+// nanoGPT leaves out: a KV cache, so `generate` runs the prompt once (prefill) and then one token
 // per step (decode) without recomputing the prefix.
 //
 // Weights use nanoGPT's state_dict names (`transformer.h.0.attn.c_attn.weight`, …) in a
@@ -256,6 +257,14 @@ export class GPT {
     // inference-time mini-optimization: only forward the lm head on the very last position
     const logits = linear(x.get(':', [-1], ':'), this.lmHead); // note: using list [-1] to preserve the time dim
     return { logits, loss: null };
+  }
+
+  /**
+   * The weights as a list, each once (the tied lm head is the token embedding), as
+   * `model.parameters()`: mark them requiresGrad to train (see training.mjs).
+   */
+  parameters() {
+    return [...new Set(Object.values(this.weights))];
   }
 
   /** Frees the weights and the causal masks. */

@@ -77,7 +77,8 @@ export const linearAlgebraDerivatives: Record<string, Derivative> = {
   },
   addmm: scaledProduct,
   baddbmm: scaledProduct,
-  // y = x Wᵀ + b over all leading dims of x.
+  // y = x Wᵀ + b over all leading dims of x. The leading dims are the rows of one GEMM (as
+  // in the forward): a batched g @ W would pack W once per batch.
   linear: {
     saveInputs: crossSaves(0, 1),
     backward: (g, c) => {
@@ -85,7 +86,7 @@ export const linearAlgebraDerivatives: Record<string, Derivative> = {
       const [out, inFeatures] = c.inputShapes[1]! as [number, number];
       const g2 = g.reshape([-1, out]);
       return [
-        c.needsGrad[0] ? matmul(g, w) : null,
+        c.needsGrad[0] ? matmul(g2, w).reshape([...c.inputShapes[0]!]) : null,
         c.needsGrad[1] ? matmul(g2.mT, x.reshape([-1, inFeatures])) : null,
         c.needsGrad[2] ? sumToShape(g2.sum(0), c.inputShapes[2]!) : null,
       ];

@@ -21,33 +21,33 @@ function lossScale(g: Tensor, valid: Tensor, classDim: number, r: ClassLoss): Te
   return g.div(valid.float().sum());
 }
 
-/** One-hot rows of `target` along `classDim` in a tensor of `shape`, 0 rows where ignored. */
-function oneHot(
-  target: Tensor,
-  valid: Tensor,
-  shape: readonly number[],
-  classDim: number,
-  dtype: Tensor['dtype'],
-) {
-  const safe = where(valid, target, 0).unsqueeze(classDim);
-  return zeros([...shape], { dtype }).scatter(classDim, safe, valid.unsqueeze(classDim).to(dtype));
-}
-
+/**
+ * The loss gradient without a one-hot tensor: `p` (softmax(x), or zeros for nll) on the
+ * rows that count, then `−(1 − ε)` added at each row's target by a scatter-add and the
+ * scale applied, all in place on `p` (backward runs under noGrad), so the class dim is
+ * passed over about three times instead of seven.
+ */
 function classLossGrad(g: Tensor, c: BackwardContext, fromLogits: boolean): (Tensor | null)[] {
   const x = c.inputs[0] as Tensor;
   const target = c.inputs[1] as Tensor;
   const r = c.args as unknown as ClassLoss;
   const classDim = x.ndim === 1 ? 0 : 1;
   const valid = target.ne(r.ignoreIndex);
-  const hot = oneHot(target, valid, x.shape, classDim, x.dtype);
   const scale = lossScale(g, valid, classDim, r);
-  if (!fromLogits) return [hot.neg().mul(scale), null];
-  const eps = r.labelSmoothing ?? 0;
-  const c0 = x.shape[classDim]!;
+  const eps = fromLogits ? (r.labelSmoothing ?? 0) : 0;
   const mask = valid.unsqueeze(classDim);
-  // q = (1 − ε)·onehot + ε/C on the rows that count.
-  const q = eps === 0 ? hot : hot.mul(1 - eps).add(mask.float().mul(eps / c0));
-  return [x.softmax(classDim).mul(mask).sub(q).mul(scale), null];
+  const counts = mask.to(x.dtype);
+  let p: Tensor;
+  if (fromLogits) {
+    // q = (1 − ε)·onehot + ε/C on the rows that count.
+    p = x.softmax(classDim).mul_(counts);
+    if (eps !== 0) p.sub_(counts.mul(eps / x.shape[classDim]!));
+  } else {
+    p = zeros([...x.shape], { dtype: x.dtype });
+  }
+  const safe = where(valid, target, 0).unsqueeze(classDim);
+  p.scatterAdd_(classDim, safe, counts.mul(-(1 - eps)));
+  return [p.mul_(scale), null];
 }
 
 export const softmaxAndLossDerivatives: Record<string, Derivative> = {
