@@ -13,6 +13,9 @@ export interface FormattableTensor {
   readonly shape: readonly number[];
   readonly dtype: string;
   data(): ArrayLike<number>;
+  /** Printed as torch does: `requires_grad=True` on a leaf, `grad_fn=<…>` on a result. */
+  readonly requiresGrad?: boolean;
+  readonly gradFn?: { readonly name: string } | null;
 }
 
 const PREFIX = 'tensor(';
@@ -135,6 +138,7 @@ function withSuffixes(body: string, suffixes: readonly string[], linewidth: numb
  * // → tensor([[1., 2.],
  * //           [3., 4.]])
  * @example formatTensor(tensor([1, 2], { dtype: 'int32' })) // → 'tensor([1, 2], dtype=torch.int32)'
+ * @example formatTensor(ones(2, { requiresGrad: true }).mul(2)) // → 'tensor([2., 2.], grad_fn=<MulBackward>)'
  */
 export function formatTensor(t: FormattableTensor, options: Partial<PrintOptions> = {}): string {
   // Duck-typed (any FormattableTensor prints), so checked here rather than as a Tensor.
@@ -175,5 +179,7 @@ export function formatTensor(t: FormattableTensor, options: Partial<PrintOptions
     const fmt = elementFormatter(kindOf(t.dtype), shownValues(layout), opts);
     body = tensorStr(layout, fmt, 0, 0, PREFIX.length);
   }
+  if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
+  else if (t.requiresGrad) suffixes.push('requires_grad=True');
   return withSuffixes(PREFIX + body, suffixes, opts.linewidth);
 }

@@ -157,7 +157,7 @@ export interface LayerNormOptions {
 /**
  * Layer normalization over the trailing `normalizedShape` dims, as
  * `torch.nn.LayerNorm(normalizedShape, eps=1e-5)`: `weight` starts at ones, `bias` at zeros.
- * @example new nn.LayerNorm(3).forward(tensor([[1, 2, 3]])) // → tensor([[-1.2247,  0.0000,  1.2247]])
+ * @example new nn.LayerNorm(3).forward(tensor([[1, 2, 3]])) // → tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<LayerNormBackward>)
  */
 export class LayerNorm extends Module {
   readonly normalizedShape: readonly number[];

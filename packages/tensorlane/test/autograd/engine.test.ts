@@ -29,6 +29,15 @@ describeBackends('autograd engine', (it) => {
     expect(w.argmax().requiresGrad).toBe(false);
   });
 
+  it('prints requires_grad=True on leaves and grad_fn on results, as torch', () => {
+    const w = f32([1, 2]);
+    expect(String(w)).toBe('tensor([1., 2.], requires_grad=True)');
+    expect(String(w.double().mul(2))).toBe(
+      'tensor([2., 4.], dtype=torch.float64, grad_fn=<MulBackward>)',
+    );
+    expect(String(w.detach())).toBe('tensor([1., 2.])');
+  });
+
   it('accumulates into .grad across backward calls, and a null grad starts over', () => {
     const w = f32([1, 2, 3]);
     w.mul(2).sum().backward();
