@@ -7,11 +7,14 @@
 //! expanded views never need a copy; batch strides of 0 broadcast a whole matrix.
 
 mod blocking;
+mod dot_tile;
 mod gemv;
 mod microkernel;
 mod pack_a;
 mod pack_b;
 pub(crate) mod peak;
+mod row_stream;
+mod skinny;
 mod tile_split;
 
 use crate::pool;
@@ -125,6 +128,10 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
         g.batch == 1 || g.bsc != 0,
         "C batch items share a stride of 0"
     );
+    if let Some(plan) = skinny::SkinnyPlan::new(g, pool::threads()) {
+        pool::parallel_for(plan.tasks(g), |task| plan.run(g, task));
+        return;
+    }
     let split = TileSplit::plan(g, pool::threads());
     pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
 }
@@ -161,6 +168,19 @@ unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs) {
         Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g),
         Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g),
         Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g),
+    }
+}
+
+/// A tall matrix with at most 16 columns: the blocked path with a register tile picked by
+/// the column count, as many vectors as the columns need (10 columns pad to 12 lanes, not
+/// 16) and as many rows as the registers then hold (13 to 16 columns: two 8-wide panels,
+/// since four vectors and a row need more registers than V8 has on x64).
+unsafe fn gemm_narrow(g: &GemmArgs) {
+    debug_assert!(g.n <= 16, "{} columns", g.n);
+    match g.n.div_ceil(4) {
+        1 => gemm_blocked_in::<6, 1>(g, true),
+        3 => gemm_blocked_in::<3, 3>(g, true),
+        _ => gemm_blocked_in::<4, 2>(g, true),
     }
 }
 
@@ -209,6 +229,20 @@ fn debug_assert_pack_len(out: &[f32], lines: usize, width: usize, kc: usize) {
     );
 }
 
+/// Deterministic values in [-1, 1) (xorshift32) for the kernels' unit tests.
+#[cfg(test)]
+pub(crate) fn test_values(n: usize, seed: u32) -> Vec<f32> {
+    let mut s = seed | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
 /// `C = beta·C` (zeros when `beta == 0`, whatever C held): the product is empty.
 unsafe fn scale_c(g: &GemmArgs) {
     for i in 0..g.m {
@@ -221,6 +255,14 @@ unsafe fn scale_c(g: &GemmArgs) {
 
 /// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
 unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
+    gemm_blocked_in::<MR, NV>(g, false)
+}
+
+/// `gemm_blocked`; `narrow` (at most 16 columns, see `gemm_narrow`) always packs B, whatever
+/// the rows (a caller that splits rows between tasks keeps every block on the same depth
+/// blocking), and walks the depth in long blocks: the packed panel is small, and A, read
+/// in place, then streams in long contiguous runs along its rows.
+unsafe fn gemm_blocked_in<const MR: usize, const NV: usize>(g: &GemmArgs, narrow: bool) {
     let nr = 4 * NV;
     // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
     // contiguous stream, and packing would cost as much as the product when n is small.
@@ -228,10 +270,12 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     // With a few rows, each packed B element would be read only a few times: a row-major
     // B is then read where it lies, its last columns too (which needs rows at least 3
     // floats apart; see the tile loop).
-    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && g.m <= SMALL_M;
+    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && g.m <= SMALL_M && !narrow;
     // Nothing packed means nothing to keep in cache per depth block: longer blocks then save
-    // the C round trips and per-block calls of small products (5×784×10: one block).
-    let kc_block = if read_a_in_place && read_b_in_place {
+    // the C round trips and per-block calls of small products (5×784×10: one block). A
+    // narrow packed B panel is small enough for long blocks too, and A then streams in
+    // long runs along its rows.
+    let kc_block = if (read_a_in_place && read_b_in_place) || narrow {
         4 * KC
     } else {
         KC
