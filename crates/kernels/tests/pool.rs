@@ -121,6 +121,9 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
             (1, 3, 1501, 700, true, false, 0.5),
             (1, 16, 999, 130, false, true, 0.0),
             (2, 5, 700, 300, false, false, 0.0),
+            // 49 rows split 36 + 13: the 13-row block must keep the matrix's packed B and
+            // depth blocks (a block of ≤ 16 rows once read B in place, 1024 deep).
+            (1, 49, 40, 2200, false, false, 0.0),
         ];
         let mut rng = Rng::new(7);
         for (batch, m, n, k, transposed_a, transposed_b, beta) in problems {

@@ -159,15 +159,17 @@ unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {
             return;
         }
     }
-    gemm_tiles(kernel, g)
+    gemm_tiles(kernel, g, g.m <= SMALL_M)
 }
 
-/// The blocked (microkernel) path for one matrix, whatever its shape.
-unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs) {
+/// The blocked (microkernel) path for one matrix, whatever its shape; `few_rows`: the
+/// whole matrix (not just this block of it) has at most `SMALL_M` rows.
+unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs, few_rows: bool) {
+    let panels = BPanels::ByRows { few_rows };
     match kernel {
-        Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g),
-        Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g),
-        Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g),
+        Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g, panels),
+        Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g, panels),
+        Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g, panels),
     }
 }
 
@@ -178,9 +180,9 @@ unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs) {
 unsafe fn gemm_narrow(g: &GemmArgs) {
     debug_assert!(g.n <= 16, "{} columns", g.n);
     match g.n.div_ceil(4) {
-        1 => gemm_blocked_in::<6, 1>(g, true),
-        3 => gemm_blocked_in::<3, 3>(g, true),
-        _ => gemm_blocked_in::<4, 2>(g, true),
+        1 => gemm_blocked::<6, 1>(g, BPanels::Narrow),
+        3 => gemm_blocked::<3, 3>(g, BPanels::Narrow),
+        _ => gemm_blocked::<4, 2>(g, BPanels::Narrow),
     }
 }
 
@@ -253,16 +255,19 @@ unsafe fn scale_c(g: &GemmArgs) {
     }
 }
 
-/// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
-unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
-    gemm_blocked_in::<MR, NV>(g, false)
+/// How `gemm_blocked` treats B. A task of a split matrix gets the whole matrix's choice,
+/// so every block runs the serial run's depth blocking.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BPanels {
+    /// Read a row-major B in place when the whole matrix has at most `SMALL_M` rows.
+    ByRows { few_rows: bool },
+    /// At most 16 columns (`gemm_narrow`): always packed, in long depth blocks, since the
+    /// packed panel is small and A, read in place, then streams in long runs along its rows.
+    Narrow,
 }
 
-/// `gemm_blocked`; `narrow` (at most 16 columns, see `gemm_narrow`) always packs B, whatever
-/// the rows (a caller that splits rows between tasks keeps every block on the same depth
-/// blocking), and walks the depth in long blocks: the packed panel is small, and A, read
-/// in place, then streams in long contiguous runs along its rows.
-unsafe fn gemm_blocked_in<const MR: usize, const NV: usize>(g: &GemmArgs, narrow: bool) {
+/// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
+unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: BPanels) {
     let nr = 4 * NV;
     // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
     // contiguous stream, and packing would cost as much as the product when n is small.
@@ -270,7 +275,8 @@ unsafe fn gemm_blocked_in<const MR: usize, const NV: usize>(g: &GemmArgs, narrow
     // With a few rows, each packed B element would be read only a few times: a row-major
     // B is then read where it lies, its last columns too (which needs rows at least 3
     // floats apart; see the tile loop).
-    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && g.m <= SMALL_M && !narrow;
+    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && panels == BPanels::ByRows { few_rows: true };
+    let narrow = panels == BPanels::Narrow;
     // Nothing packed means nothing to keep in cache per depth block: longer blocks then save
     // the C round trips and per-block calls of small products (5×784×10: one block). A
     // narrow packed B panel is small enough for long blocks too, and A then streams in
