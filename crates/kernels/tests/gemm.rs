@@ -297,6 +297,59 @@ fn gemv_shapes_in_every_layout() {
     }
 }
 
+/// The shape-picked paths and the shapes on either side of their switches: M ≤ 16 (dot
+/// tiles with B's columns unit-stride, row streaming with B row-major) against M = 17, and
+/// tall products with N from 2 to 16 against N = 17, k across the vector and unroll steps.
+#[test]
+fn skinny_shapes_in_every_layout() {
+    let shapes = [
+        (1, 17),
+        (2, 300),
+        (3, 33),
+        (4, 257),
+        (5, 17),
+        (15, 40),
+        (16, 270),
+        (17, 300),
+        (40, 2),
+        (41, 5),
+        (100, 9),
+        (33, 10),
+        (60, 12),
+        (37, 13),
+        (50, 16),
+        (50, 17),
+        (16, 16),
+        (17, 16),
+    ];
+    for (m, n) in shapes {
+        for k in [1, 5, 9, 300] {
+            for la in INPUT_LAYOUTS {
+                for lb in INPUT_LAYOUTS {
+                    for lc in OUTPUT_LAYOUTS {
+                        let (alpha, beta) = if (m + k) % 2 == 0 {
+                            (1.0, 0.0)
+                        } else {
+                            (-0.5, 1.5)
+                        };
+                        check(
+                            &Case {
+                                m,
+                                n,
+                                k,
+                                alpha,
+                                beta,
+                                layouts: [la, lb, lc],
+                            },
+                            (m * 31 + n + k) as u32,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn batch_strides_including_broadcast() {
     let (batch, m, n, k) = (3usize, 5usize, 9usize, 11usize);

@@ -18,6 +18,8 @@ struct Problem {
     n: usize,
     k: usize,
     transposed_a: bool,
+    /// B stored (n, k) and read transposed, as `linear` passes its weight.
+    transposed_b: bool,
     beta: f32,
 }
 
@@ -27,6 +29,11 @@ fn run_gemm(p: &Problem, kernel: Kernel, a: &[f32], b: &[f32], c0: &[f32]) -> Ve
         (1, p.m as isize)
     } else {
         (p.k as isize, 1)
+    };
+    let (rsb, csb) = if p.transposed_b {
+        (1, p.k as isize)
+    } else {
+        (p.n as isize, 1)
     };
     let args = GemmArgs {
         batch: p.batch,
@@ -40,8 +47,8 @@ fn run_gemm(p: &Problem, kernel: Kernel, a: &[f32], b: &[f32], c0: &[f32]) -> Ve
         csa,
         bsa: (p.m * p.k) as isize,
         b: b.as_ptr(),
-        rsb: p.n as isize,
-        csb: 1,
+        rsb,
+        csb,
         bsb: (p.k * p.n) as isize,
         c: c.as_mut_ptr(),
         rsc: p.n as isize,
@@ -100,21 +107,33 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
         }
 
         // GEMM: big enough to be split; K > 256 crosses a depth block (beta = 1 stores).
+        // The skinny paths too: tall with few columns, and a few rows with B in either
+        // layout, large enough to be split.
         let problems = [
-            (1, 129, 300, 257, false, 0.0),
-            (1, 64, 1030, 70, true, 0.5),
-            (3, 100, 77, 300, false, 0.0),
-            (2, 257, 129, 65, true, 1.0),
-            (12, 96, 96, 96, false, 0.0),
+            (1, 129, 300, 257, false, false, 0.0),
+            (1, 64, 1030, 70, true, false, 0.5),
+            (3, 100, 77, 300, false, false, 0.0),
+            (2, 257, 129, 65, true, false, 1.0),
+            (12, 96, 96, 96, false, false, 0.0),
+            (1, 4100, 10, 130, false, false, 0.0),
+            (1, 3001, 16, 100, false, true, 1.0),
+            (1, 1, 2311, 769, false, true, 0.0),
+            (1, 3, 1501, 700, true, false, 0.5),
+            (1, 16, 999, 130, false, true, 0.0),
+            (2, 5, 700, 300, false, false, 0.0),
+            // 49 rows split 36 + 13: the 13-row block must keep the matrix's packed B and
+            // depth blocks (a block of ≤ 16 rows once read B in place, 1024 deep).
+            (1, 49, 40, 2200, false, false, 0.0),
         ];
         let mut rng = Rng::new(7);
-        for (batch, m, n, k, transposed_a, beta) in problems {
+        for (batch, m, n, k, transposed_a, transposed_b, beta) in problems {
             let p = Problem {
                 batch,
                 m,
                 n,
                 k,
                 transposed_a,
+                transposed_b,
                 beta,
             };
             let a = rng.signed_vec(batch * m * k);

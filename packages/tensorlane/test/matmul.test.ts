@@ -5,6 +5,7 @@ import {
   bmm,
   DtypeError,
   dot,
+  linear,
   matmul,
   memory,
   mm,
@@ -277,6 +278,58 @@ describe('matmul: wasm kernel vs js reference backend', () => {
           );
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+/** An operand of `shape` laid out as asked: contiguous, transposed storage, or every other column. */
+function laidOut(shape: [number, number], layout: string, seed: number): Tensor {
+  const [r, c] = shape;
+  if (layout === 'transposed') return make([c, r], seed).T;
+  if (layout === 'strided') return make([r, 2 * c], seed).get(':', '::2');
+  return make(shape, seed);
+}
+
+describe('matmul and linear: the tall-skinny and few-row kernels vs the js reference backend', () => {
+  // The wasm GEMM picks a kernel by shape: M ≤ 16 reads B's columns as dot products (B
+  // transposed, as linear passes its weight) or streams B's rows (B row-major, N > 16), and
+  // M > 16 with 2 ≤ N ≤ 16 takes a register tile as wide as N. These sizes sit at and
+  // around those switches, with k across the vector steps.
+  it('gives the same products within float32 rounding at and around each switch', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 3, 4, 5, 15, 16, 17, 40),
+        fc.constantFrom(1, 2, 4, 9, 12, 15, 16, 17, 33, 260),
+        fc.constantFrom(1, 3, 4, 5, 8, 9, 33, 300),
+        fc.constantFrom('row', 'transposed', 'strided'),
+        fc.constantFrom('row', 'transposed', 'strided'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (m, n, k, layoutA, layoutB, viaLinear, seed) => {
+          const results = (['js', 'wasm'] as const).map((name) => {
+            setBackend(name);
+            const a = laidOut([m, k], layoutA, seed);
+            // linear takes the weight as (n, k) and reads it transposed: layout 'row' of
+            // the weight is B transposed, 'transposed' is B row-major.
+            const w = laidOut([n, k], layoutB, seed + 1);
+            const bias = make([n], seed + 2);
+            const c = viaLinear ? linear(a, w, bias) : matmul(a, w.T);
+            expect(c.backend.name).toBe(name);
+            return { c, a, w, bias };
+          });
+          const [js, wasm] = results.map(({ c }) => c.data());
+          const { a, w, bias } = results[0]!;
+          const { mag } = refMatmul(dense(a), dense(w.T));
+          const b = bias.data();
+          for (let i = 0; i < mag.length; i++) {
+            const prior = viaLinear ? Math.abs(b[i % n]!) : 0;
+            expect(Math.abs(js![i]! - wasm![i]!)).toBeLessThanOrEqual(
+              4 * (k + 2) * F32_EPS * (mag[i]! + prior),
+            );
+          }
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });

@@ -32,6 +32,13 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
   ['bmm 3×(100×300 @ 300×77)', () => randn([3, 100, 300]).bmm(randn([3, 300, 77]))],
   ['bmm over a batch of 12', () => randn([12, 96, 96]).bmm(randn([12, 96, 96]))],
   ['broadcast batch matmul', () => randn([2, 1, 150, 80]).matmul(randn([3, 80, 120]))],
+  // The shape-picked paths, split by rows (tall, ≤ 16 columns) or columns (≤ 16 rows).
+  ['tall matmul 5000×130 @ 130×10', () => randn([5000, 130]).matmul(randn([130, 10]))],
+  [
+    'one-row linear, 2300 outputs',
+    () => linear(randn([1, 770]), randn([2300, 770]), randn([2300])),
+  ],
+  ['3-row matmul, row-major B', () => randn([3, 700]).matmul(randn([700, 1500]))],
   [
     'attention, causal',
     () =>

@@ -7,11 +7,14 @@
 //! expanded views never need a copy; batch strides of 0 broadcast a whole matrix.
 
 mod blocking;
+mod dot_tile;
 mod gemv;
 mod microkernel;
 mod pack_a;
 mod pack_b;
 pub(crate) mod peak;
+mod row_stream;
+mod skinny;
 mod tile_split;
 
 use crate::pool;
@@ -125,6 +128,10 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
         g.batch == 1 || g.bsc != 0,
         "C batch items share a stride of 0"
     );
+    if let Some(plan) = skinny::SkinnyPlan::new(g, pool::threads()) {
+        pool::parallel_for(plan.tasks(g), |task| plan.run(g, task));
+        return;
+    }
     let split = TileSplit::plan(g, pool::threads());
     pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
 }
@@ -152,15 +159,30 @@ unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {
             return;
         }
     }
-    gemm_tiles(kernel, g)
+    gemm_tiles(kernel, g, g.m <= SMALL_M)
 }
 
-/// The blocked (microkernel) path for one matrix, whatever its shape.
-unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs) {
+/// The blocked (microkernel) path for one matrix, whatever its shape; `few_rows`: the
+/// whole matrix (not just this block of it) has at most `SMALL_M` rows.
+unsafe fn gemm_tiles(kernel: Kernel, g: &GemmArgs, few_rows: bool) {
+    let panels = BPanels::ByRows { few_rows };
     match kernel {
-        Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g),
-        Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g),
-        Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g),
+        Kernel::F32Gemm4x8 => gemm_blocked::<4, 2>(g, panels),
+        Kernel::F32Gemm6x8 => gemm_blocked::<6, 2>(g, panels),
+        Kernel::F32Gemm4x16 => gemm_blocked::<4, 4>(g, panels),
+    }
+}
+
+/// A tall matrix with at most 16 columns: the blocked path with a register tile picked by
+/// the column count, as many vectors as the columns need (10 columns pad to 12 lanes, not
+/// 16) and as many rows as the registers then hold (13 to 16 columns: two 8-wide panels,
+/// since four vectors and a row need more registers than V8 has on x64).
+unsafe fn gemm_narrow(g: &GemmArgs) {
+    debug_assert!(g.n <= 16, "{} columns", g.n);
+    match g.n.div_ceil(4) {
+        1 => gemm_blocked::<6, 1>(g, BPanels::Narrow),
+        3 => gemm_blocked::<3, 3>(g, BPanels::Narrow),
+        _ => gemm_blocked::<4, 2>(g, BPanels::Narrow),
     }
 }
 
@@ -209,6 +231,20 @@ fn debug_assert_pack_len(out: &[f32], lines: usize, width: usize, kc: usize) {
     );
 }
 
+/// Deterministic values in [-1, 1) (xorshift32) for the kernels' unit tests.
+#[cfg(test)]
+pub(crate) fn test_values(n: usize, seed: u32) -> Vec<f32> {
+    let mut s = seed | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
 /// `C = beta·C` (zeros when `beta == 0`, whatever C held): the product is empty.
 unsafe fn scale_c(g: &GemmArgs) {
     for i in 0..g.m {
@@ -219,8 +255,19 @@ unsafe fn scale_c(g: &GemmArgs) {
     }
 }
 
+/// How `gemm_blocked` treats B. A task of a split matrix gets the whole matrix's choice,
+/// so every block runs the serial run's depth blocking.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BPanels {
+    /// Read a row-major B in place when the whole matrix has at most `SMALL_M` rows.
+    ByRows { few_rows: bool },
+    /// At most 16 columns (`gemm_narrow`): always packed, in long depth blocks, since the
+    /// packed panel is small and A, read in place, then streams in long runs along its rows.
+    Narrow,
+}
+
 /// The five BLIS loops for one matrix with an MR × 4·NV microkernel.
-unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
+unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: BPanels) {
     let nr = 4 * NV;
     // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
     // contiguous stream, and packing would cost as much as the product when n is small.
@@ -228,10 +275,13 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs) {
     // With a few rows, each packed B element would be read only a few times: a row-major
     // B is then read where it lies, its last columns too (which needs rows at least 3
     // floats apart; see the tile loop).
-    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && g.m <= SMALL_M;
+    let read_b_in_place = g.csb == 1 && g.rsb >= 3 && panels == BPanels::ByRows { few_rows: true };
+    let narrow = panels == BPanels::Narrow;
     // Nothing packed means nothing to keep in cache per depth block: longer blocks then save
-    // the C round trips and per-block calls of small products (5×784×10: one block).
-    let kc_block = if read_a_in_place && read_b_in_place {
+    // the C round trips and per-block calls of small products (5×784×10: one block). A
+    // narrow packed B panel is small enough for long blocks too, and A then streams in
+    // long runs along its rows.
+    let kc_block = if (read_a_in_place && read_b_in_place) || narrow {
         4 * KC
     } else {
         KC

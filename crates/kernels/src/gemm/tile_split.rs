@@ -5,6 +5,7 @@
 //! blocks and the same store, as in the serial run: results are bit-identical for any
 //! thread count.
 
+use super::blocking::SMALL_M;
 use super::{gemm_batch_item, gemm_tiles, GemmArgs, Kernel};
 use crate::pool::chunk;
 
@@ -85,6 +86,6 @@ impl TileSplit {
             c: g.c.offset(t * g.bsc + i0 * g.rsc + j0 * g.csc),
             ..*g
         };
-        gemm_tiles(kernel, &sub);
+        gemm_tiles(kernel, &sub, g.m <= SMALL_M);
     }
 }
