@@ -92,11 +92,17 @@ fn with_sign_of(v: F32x4, s: F32x4) -> F32x4 {
 pub fn erf(v: F32x4) -> F32x4 {
     let a = x::abs(v);
     let small = v.mul(horner(v.mul(v), &ERF_SMALL));
+    // The tail costs several times the polynomial: skipped when no lane needs it (NaN
+    // lanes are NaN either way).
+    let tail = x::ge(a, splat(1.0));
+    if !tail.any() {
+        return small;
+    }
     // erfc(4) is below half an ulp of 1, so the cap changes nothing and keeps a² finite.
     let a4 = x::min_nan(a, splat(4.0));
     let (hi, lo) = square_split(a4);
     let large = with_sign_of(splat(1.0).sub(erfc_tail(a4, hi, lo, splat(1.0))), v);
-    x::lt(a, splat(1.0)).select(small, large)
+    tail.select(large, small)
 }
 
 /// GELU, exact form: `x·Φ(x)` with `Φ(x) = ½(1 + erf(x/√2))`; for x/√2 < −0.5, `x·½·erfc(|x|/√2)`
@@ -109,6 +115,11 @@ pub fn gelu(v: F32x4) -> F32x4 {
     let phi_small = horner(u.mul(u), &ERF_SMALL)
         .mul(u)
         .mul_add(splat(0.5), splat(0.5));
+    let use_small = x::ge(u, splat(-0.5)).and(x::lt(u, splat(1.0)));
+    // As in `erf`: the tail only when a lane needs it (NaN lanes take it).
+    if use_small.bitmask() == 0b1111 {
+        return v.mul(phi_small);
+    }
     // u² = x²/2 from the split of x itself (halving is exact). x is capped where e^{-x²/2}
     // is 0 in f32, so that −inf still meets a zero factor.
     let xc = x::min_nan(x::abs(v), splat(30.0));
@@ -118,7 +129,6 @@ pub fn gelu(v: F32x4) -> F32x4 {
     let t = erfc_tail(a, hi.mul(half), lo.mul(half), neg.select(v.mul(half), half));
     // u < 0: t = x·½erfc(|u|); u > 0: t = ½erfc(u) and Φ = 1 − t.
     let large = neg.select(t, v.mul(splat(1.0).sub(t)));
-    let use_small = x::ge(u, splat(-0.5)).and(x::lt(u, splat(1.0)));
     use_small.select(v.mul(phi_small), large)
 }
 
