@@ -8,8 +8,8 @@
 //! and a branch instead of clamps and selects.
 //!
 //! Accuracy, over every f32 bit pattern against f64 references rounded to f32
-//! (`tests/simd_math.rs`, the `full_sweep` tests, with and without fused multiply-add):
-//! recorded in docs/testing.md's kernel-accuracy table. sin/cos keep Cephes' reduction; lanes
+//! (`tests/simd_math.rs`, the `*_for_every_f32` tests, with and without fused multiply-add):
+//! recorded in docs/testing.md ("Kernel accuracy"). sin/cos keep Cephes' reduction; lanes
 //! with |x| > `TRIG_SIMD_LIMIT` are recomputed in f64, where the four-part reduction by π/4
 //! would stop being exact.
 

@@ -96,15 +96,6 @@ unsafe fn unary_nd<L: Lanes1>(
         let (a, out) = (a.offset(oa), out.offset(oo));
         let mut i = 0usize;
         if sa == 1 && so == 1 {
-            // Four vectors a step: the loop's own instructions (index, bound, branch) are a
-            // large share of a short body, and four independent chains overlap.
-            while i + 16 <= n {
-                let v: [F32x4; 4] = core::array::from_fn(|k| F32x4::load(a.add(i + 4 * k)));
-                for (k, &v) in v.iter().enumerate() {
-                    L::apply(v, lo, hi).store(out.add(i + 4 * k));
-                }
-                i += 16;
-            }
             while i + 4 <= n {
                 L::apply(F32x4::load(a.add(i)), lo, hi).store(out.add(i));
                 i += 4;
