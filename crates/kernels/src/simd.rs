@@ -131,9 +131,18 @@ mod imp {
         pub fn min(self, o: Self) -> Self {
             F32x4(core::array::from_fn(|i| self.0[i].min(o.0[i])))
         }
+        /// `self * b + c`: rounded twice, as the simd128 build; fused with the `host-fma`
+        /// feature, as the relaxed build on FMA hardware (for native accuracy sweeps).
         #[inline(always)]
         pub fn mul_add(self, b: Self, c: Self) -> Self {
-            self.mul(b).add(c)
+            #[cfg(feature = "host-fma")]
+            {
+                F32x4(core::array::from_fn(|i| self.0[i].mul_add(b.0[i], c.0[i])))
+            }
+            #[cfg(not(feature = "host-fma"))]
+            {
+                self.mul(b).add(c)
+            }
         }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {

@@ -42,6 +42,11 @@ mod imp {
         pub fn xor(self, o: Self) -> Self {
             I32x4(v128_xor(self.0, o.0))
         }
+        /// `self & !o`, one instruction (masks a vector to 0 where `o` is set).
+        #[inline(always)]
+        pub fn and_not(self, o: Self) -> Self {
+            I32x4(v128_andnot(self.0, o.0))
+        }
         #[inline(always)]
         pub fn shl<const N: u32>(self) -> Self {
             I32x4(i32x4_shl(self.0, N))
@@ -207,6 +212,11 @@ mod imp {
         #[inline(always)]
         pub fn xor(self, o: Self) -> Self {
             self.zip(o, |a, b| a ^ b)
+        }
+        /// `self & !o` (masks a vector to 0 where `o` is set).
+        #[inline(always)]
+        pub fn and_not(self, o: Self) -> Self {
+            self.zip(o, |a, b| a & !b)
         }
         #[inline(always)]
         pub fn shl<const N: u32>(self) -> Self {

@@ -1,13 +1,17 @@
-//! exp, log, sin, cos, tanh and sigmoid on four f32 lanes, after Cephes' single-precision
-//! routines (S. Moshier): Cody–Waite range reduction, then a short polynomial.
+//! exp, log, tanh and sigmoid (and sin, cos) on four f32 lanes, in the manner of XNNPACK's
+//! f32-vsigmoid / f32-velu / f32-raddstoreexpminusmax kernels: a branch-free range
+//! reduction with the "magic bias" trick (adding 1.5·2^23 rounds to an integer whose low
+//! mantissa bits, shifted into the exponent field, are 2^n directly), then a minimax
+//! polynomial. The fits are this crate's own (`crates/kernels/fits/minimax.py`). Inputs
+//! whose result leaves the normal range (exp past |x| = 87, log of subnormals, zero,
+//! negatives, inf, NaN) take a cold path per vector, so the common loop carries one compare
+//! and a branch instead of clamps and selects.
 //!
-//! Accuracy, measured by `tests/simd_math.rs` against f64 references rounded to f32 on a
-//! sweep of ~1M bit patterns spanning every binade (plus edge values and the neighbourhoods
-//! of 10,000 multiples of π/2): worst cases exp 1 ulp, log 1, tanh 1, sin 2, cos 2,
-//! sigmoid 2 (portable/host arithmetic). The wasm property tests hold every build, the
-//! relaxed FMA one included, to 2 ulp against the js backend (`Math.exp` etc.).
-//! sin/cos lanes with |x| > `TRIG_SIMD_LIMIT` are recomputed in f64, where the four-part
-//! reduction by π/4 would stop being exact.
+//! Accuracy, over every f32 bit pattern against f64 references rounded to f32
+//! (`tests/simd_math.rs`, the `*_for_every_f32` tests, with and without fused multiply-add):
+//! recorded in docs/testing.md ("Kernel accuracy"). sin/cos keep Cephes' reduction; lanes
+//! with |x| > `TRIG_SIMD_LIMIT` are recomputed in f64, where the four-part reduction by π/4
+//! would stop being exact.
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
@@ -35,71 +39,116 @@ fn pow2i(n: I32x4) -> F32x4 {
 
 pub(crate) const LN2_HI: f32 = 0.693_359_4; // 0.693359375: few mantissa bits, so n·LN2_HI is exact
 pub(crate) const LN2_LO: f32 = -2.121_944_4e-4;
-/// Cephes' minimax polynomial for e^r on |r| ≤ ln2/2, highest degree first.
-pub(crate) const EXP_POLY: [f32; 6] = [
-    1.987_569_1e-4,
-    1.398_199_9e-3,
-    8.333_452e-3,
-    4.166_579_6e-2,
-    1.666_666_5e-1,
-    5e-1,
+/// 1.5·2^23 + 127: `v + MAGIC` for |v| < 2^22 holds round(v) + 127 in its low mantissa
+/// bits, so shifting its bits left by 23 gives the float 2^round(v) (for round(v) in
+/// [-126, 127]) and subtracting it back gives round(v).
+const MAGIC: f32 = 12_583_039.0;
+const SIGN: i32 = i32::MIN;
+
+/// `(e^r − 1 − r)/r`'s minimax fit on |r| ≤ ln2/2, highest degree first, ending in the
+/// fixed 1 of `e^r = 1 + r·q(r)`.
+const EXP_Q: [f32; 6] = [
+    1.381_459_9e-3,
+    8.368_717e-3,
+    4.166_839e-2,
+    1.666_652_1e-1,
+    4.999_999_4e-1,
+    1.0,
 ];
 
-/// e^x. Overflows to +inf past 88.72, reaches subnormals below -87.34 (scaled in two steps
-/// so they are rounded once), 0 below -103.97; NaN stays NaN.
+/// `n = round(v/ln2)`, `s = 2^n` (valid for n in [-126, 127]) and `r = v − n·ln2`
+/// (|r| ≤ ln2/2, in two steps so that it is exact to the last bits).
 #[inline(always)]
-pub fn exp(v: F32x4) -> F32x4 {
-    let v = x::min_nan(x::max_nan(v, splat(-104.0)), splat(89.0));
-    let n = x::round_even(v.mul(splat(core::f32::consts::LOG2_E)));
+fn exp_reduce(v: F32x4) -> (F32x4, F32x4, F32x4) {
+    let z = v.mul_add(splat(core::f32::consts::LOG2_E), splat(MAGIC));
+    let s = x::from_bits(x::to_bits(z).shl::<23>());
+    let n = z.sub(splat(MAGIC));
     let r = n.mul_add(splat(-LN2_HI), v);
     let r = n.mul_add(splat(-LN2_LO), r);
-    let p = horner(r, &EXP_POLY);
-    let y = p.mul(r.mul(r)).add(r).add(splat(1.0));
+    (n, s, r)
+}
+
+/// e^x for |x| ≤ 87 (the result and 2^n are normal); NaN stays NaN.
+#[inline(always)]
+pub(crate) fn exp_normal(v: F32x4) -> F32x4 {
+    let (_, s, r) = exp_reduce(v);
+    r.mul(s).mul_add(horner(r, &EXP_Q), s)
+}
+
+/// Past this |x| e^x or its 2^n may leave the normal range: `exp_far` takes the vector.
+const EXP_FAST_LIMIT: f32 = 87.0;
+
+/// e^x. Overflows to +inf past 88.72, gives subnormals below -87.34 (rounded once), 0 below
+/// -103.97 and at -inf; NaN stays NaN.
+#[inline(always)]
+pub fn exp(v: F32x4) -> F32x4 {
+    let f = exp_normal(v);
+    let far = x::gt(x::abs(v), splat(EXP_FAST_LIMIT));
+    if far.any() {
+        return exp_far(v, f, far);
+    }
+    f
+}
+
+/// The lanes of `far` (|x| > 87, ±inf) by scaling e^r with 2^n as two halves, so that a
+/// subnormal result is rounded once; the other lanes keep `f`.
+#[cold]
+#[inline(never)]
+fn exp_far(v: F32x4, f: F32x4, far: I32x4) -> F32x4 {
+    let c = x::min_nan(x::max_nan(v, splat(-104.0)), splat(89.0));
+    let (n, _, r) = exp_reduce(c);
+    let er = r.mul_add(horner(r, &EXP_Q), splat(1.0));
     let ni = x::to_i32(n);
     let half = ni.shr::<1>();
-    y.mul(pow2i(half)).mul(pow2i(ni.sub(half)))
+    let y = er.mul(pow2i(half)).mul(pow2i(ni.sub(half)));
+    far.select(y, f)
+}
+
+/// `R(z)` of `log1p f = f − f²/2 + s·(f²/2 + R(s²))`, `s = f/(2+f)`: minimax in z = s² for
+/// 1+f in [√½, √2), highest degree first (times z).
+const LOG_R: [f32; 3] = [2.987_120_7e-1, 3.997_756_5e-1, 6.666_677_6e-1];
+/// The bits of √½: `bits(x) − bits(√½)` has the exponent k with x/2^k in [√½, √2).
+const SQRT_HALF_BITS: i32 = 0x3f35_04f3;
+
+/// ln x for normal positive lanes, `bias` subtracted from their exponents (the cold path
+/// passes subnormals scaled by 2^23 with bias 23).
+#[inline(always)]
+fn log_normal(v: F32x4, bias: I32x4) -> F32x4 {
+    let i = x::to_bits(v).add(I32x4::splat(0x3f80_0000 - SQRT_HALF_BITS));
+    let k = x::to_f32(i.shr::<23>().sub(I32x4::splat(127)).sub(bias));
+    let m = x::from_bits(
+        i.and(I32x4::splat(0x007f_ffff))
+            .add(I32x4::splat(SQRT_HALF_BITS)),
+    );
+    // m − 1 is exact (Sterbenz); so is k·LN2_HI.
+    let f = m.sub(splat(1.0));
+    let s = f.div(f.add(splat(2.0)));
+    let z = s.mul(s);
+    let r = horner(z, &LOG_R).mul(z);
+    let hfsq = f.mul(f).mul(splat(0.5));
+    let t = s.mul_add(hfsq.add(r), k.mul(splat(LN2_LO)));
+    k.mul_add(splat(LN2_HI), f.sub(hfsq.sub(t)))
 }
 
 /// ln x. ln 0 = -inf, ln of negatives or NaN = NaN, ln inf = inf; subnormals are exact.
 #[inline(always)]
 pub fn log(v: F32x4) -> F32x4 {
-    // Lift subnormals into the normal range so the exponent field is meaningful.
-    let tiny = x::lt(v, splat(f32::MIN_POSITIVE));
+    let y = log_normal(v, I32x4::splat(0));
+    let normal = x::ge(v, splat(f32::MIN_POSITIVE)).and(x::le(v, splat(f32::MAX)));
+    if normal.bitmask() != 0b1111 {
+        return log_special(v);
+    }
+    y
+}
+
+/// ln x for a vector holding a zero, subnormal, negative, infinite or NaN lane.
+#[cold]
+#[inline(never)]
+fn log_special(v: F32x4) -> F32x4 {
+    // Lift subnormals (and zeros, fixed below) into the normal range.
+    let tiny = x::lt(x::abs(v), splat(f32::MIN_POSITIVE));
     let scaled = tiny.select(v.mul(splat(8_388_608.0)), v); // · 2^23
-    let bits = x::to_bits(scaled);
-    let mut e = bits
-        .shr::<23>()
-        .and(I32x4::splat(0xff))
-        .sub(I32x4::splat(126))
-        .sub(tiny.and(I32x4::splat(23)));
-    // m in [0.5, 1): mantissa with the exponent of 0.5.
-    let m = x::from_bits(
-        bits.and(I32x4::splat(0x007f_ffff))
-            .or(I32x4::splat(0x3f00_0000)),
-    );
-    let below = x::lt(m, splat(core::f32::consts::FRAC_1_SQRT_2));
-    e = e.add(below); // mask lanes are -1
-    let t = below.select(m.add(m), m).sub(splat(1.0));
-    let z = t.mul(t);
-    let p = horner(
-        t,
-        &[
-            7.037_683_6e-2,
-            -1.151_461e-1,
-            1.167_699_9e-1,
-            -1.242_014_1e-1,
-            1.424_932_3e-1,
-            -1.666_805_8e-1,
-            2.000_071_5e-1,
-            -2.499_999_4e-1,
-            3.333_333e-1,
-        ],
-    );
-    let ef = x::to_f32(e);
-    let y = p.mul(t).mul(z);
-    let y = ef.mul_add(splat(LN2_LO), y);
-    let y = z.mul_add(splat(-0.5), y);
-    let r = ef.mul_add(splat(LN2_HI), t.add(y));
+    let r = log_normal(scaled, tiny.and(I32x4::splat(23)));
     let r = x::eq(v, splat(0.0)).select(splat(f32::NEG_INFINITY), r);
     let r = x::eq(v, splat(f32::INFINITY)).select(v, r);
     // Negative inputs and NaN (the comparison is false for NaN) give NaN.
@@ -182,35 +231,44 @@ pub fn cos(v: F32x4) -> F32x4 {
     sincos(v, true)
 }
 
-/// tanh x: an odd polynomial below |x| = 0.625, `1 - 2/(e^{2|x|} + 1)` with x's sign above.
+/// `(expm1 t − t)/t²`'s minimax fit on |t| ≤ ln2/2, highest degree first.
+const EXPM1_P: [f32; 5] = [
+    1.388_252_1e-3,
+    8.366_520_5e-3,
+    4.166_72e-2,
+    1.666_654_3e-1,
+    4.999_999_7e-1,
+];
+/// tanh's argument `-2|x|` is clamped here: below -18.03 tanh rounds to ±1 already, and the
+/// clamp keeps 2^n normal.
+const TANH_CUTOFF: f32 = -18.5;
+
+/// tanh x as `-expm1(z)/(expm1(z) + 2)` with z = -2|x| and x's sign, where
+/// `expm1 z = (2^n − 1) + 2^n·expm1 t` keeps its relative accuracy at n = 0 (small |x|).
 #[inline(always)]
 pub fn tanh(v: F32x4) -> F32x4 {
-    let a = x::abs(v);
-    let z = v.mul(v);
-    let p = horner(
-        z,
-        &[
-            -5.704_988_7e-3,
-            2.063_909e-2,
-            -5.373_971_6e-2,
-            1.333_144_2e-1,
-            -3.333_328e-1,
-        ],
-    );
-    let small = v.mul(z).mul_add(p, v);
-    let e = exp(a.add(a));
-    let large = splat(1.0).sub(splat(2.0).div(e.add(splat(1.0))));
-    let sign = x::to_bits(v).and(I32x4::splat(i32::MIN));
-    let large = x::from_bits(x::to_bits(large).or(sign));
-    x::lt(a, splat(0.625)).select(small, large)
+    // A compare and select, false for NaN, which stays NaN: not pmax, which the relaxed
+    // build may turn into an x86 max that drops it.
+    let z = x::abs(v).mul(splat(-2.0));
+    let z = x::lt(z, splat(TANH_CUTOFF)).select(splat(TANH_CUTOFF), z);
+    let (_, s, t) = exp_reduce(z);
+    let tp = horner(t, &EXPM1_P).mul(t);
+    let ts = t.mul(s);
+    let em1 = ts.mul_add(tp, ts).add(s.sub(splat(1.0)));
+    let y = em1.div(em1.add(splat(2.0)));
+    // |y| with x's sign: tanh(±0) = ±0.
+    x::from_bits(
+        x::to_bits(y)
+            .and(I32x4::splat(i32::MAX))
+            .or(x::to_bits(v).and(I32x4::splat(SIGN))),
+    )
 }
 
-/// 1 / (1 + e^-x), computed as `e/(1+e)` with `e = e^x` for negative x so that tiny results
-/// keep their precision instead of flushing to 0.
+/// 1 / (1 + e^-x), as `1/(1+e)` for x ≥ 0 and `e/(1+e)` for x < 0 with `e = e^-|x|`, so that
+/// tiny results keep their precision (down to subnormals) instead of flushing to 0.
 #[inline(always)]
 pub fn sigmoid(v: F32x4) -> F32x4 {
-    let e = exp(x::neg(x::abs(v)));
-    let d = e.add(splat(1.0));
-    let r = splat(1.0).div(d);
-    x::lt(v, splat(0.0)).select(e.div(d), r)
+    let e = exp(x::from_bits(x::to_bits(v).or(I32x4::splat(SIGN))));
+    let num = x::lt(v, splat(0.0)).select(e, splat(1.0));
+    num.div(e.add(splat(1.0)))
 }

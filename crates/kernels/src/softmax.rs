@@ -76,12 +76,20 @@ pub unsafe fn softmax_row(x: *const f32, out: *mut f32, n: usize, log: bool) {
 /// and so the whole row, NaN.
 #[inline(always)]
 pub(crate) unsafe fn row_max(x: *const f32, n: usize) -> f32 {
-    let mut acc = F32x4::splat(f32::NEG_INFINITY);
+    // Four accumulators: independent chains, and one loop step per 16 floats.
+    let mut acc = [F32x4::splat(f32::NEG_INFINITY); 4];
     let mut j = 0;
+    while j + 16 <= n {
+        for (k, a) in acc.iter_mut().enumerate() {
+            *a = pmax(*a, F32x4::load(x.add(j + 4 * k)));
+        }
+        j += 16;
+    }
     while j + 4 <= n {
-        acc = pmax(acc, F32x4::load(x.add(j)));
+        acc[0] = pmax(acc[0], F32x4::load(x.add(j)));
         j += 4;
     }
+    let acc = pmax(pmax(acc[0], acc[1]), pmax(acc[2], acc[3]));
     let mut m = acc.to_array().into_iter().fold(f32::NEG_INFINITY, f32::max);
     while j < n {
         m = m.max(*x.add(j));
@@ -94,17 +102,27 @@ pub(crate) unsafe fn row_max(x: *const f32, n: usize) -> f32 {
 #[inline(always)]
 pub(crate) unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*mut f32>) -> f32 {
     let m = F32x4::splat(max);
-    let mut acc = F32x4::splat(0.0);
+    let mut acc = [F32x4::splat(0.0); 4];
     let mut j = 0;
+    while j + 16 <= n {
+        for (k, a) in acc.iter_mut().enumerate() {
+            let e = exp(F32x4::load(x.add(j + 4 * k)).sub(m));
+            if let Some(o) = store {
+                e.store(o.add(j + 4 * k));
+            }
+            *a = a.add(e);
+        }
+        j += 16;
+    }
     while j + 4 <= n {
         let e = exp(F32x4::load(x.add(j)).sub(m));
         if let Some(o) = store {
             e.store(o.add(j));
         }
-        acc = acc.add(e);
+        acc[0] = acc[0].add(e);
         j += 4;
     }
-    let a = acc.to_array();
+    let a = acc[0].add(acc[1]).add(acc[2].add(acc[3])).to_array();
     let mut sum = (a[0] + a[1]) + (a[2] + a[3]);
     while j < n {
         let e = exp(F32x4::splat(*x.add(j) - max)).lane(0);
@@ -121,6 +139,13 @@ pub(crate) unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*m
 #[inline(always)]
 unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) -> F32x4) {
     let mut j = 0;
+    while j + 16 <= n {
+        let v: [F32x4; 4] = core::array::from_fn(|k| F32x4::load(src.add(j + 4 * k)));
+        for (k, &v) in v.iter().enumerate() {
+            f(v).store(out.add(j + 4 * k));
+        }
+        j += 16;
+    }
     while j + 4 <= n {
         f(F32x4::load(src.add(j))).store(out.add(j));
         j += 4;
@@ -131,12 +156,15 @@ unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) ->
     }
 }
 
-/// Lanes of one column block: four vectors, one 64-byte cache line of each row.
-const COLUMN_BLOCK: usize = 16;
+/// Columns of one block: 4 KB of each row, read contiguously (the hardware prefetcher
+/// follows it), with the block's per-column maxima, sums and factors (12 KB) kept in L1.
+/// A narrow block (one cache line per row) would walk the rows at the full row stride,
+/// where every access is a miss and, at power-of-two strides, the lines conflict in cache.
+const COLUMN_BLOCK: usize = 1024;
 
 /// Softmax (or log-softmax) along a non-innermost axis, without moving it last: `n` rows of
 /// `inner` contiguous floats, `sx`/`so` floats apart, each of the `inner` columns reduced
-/// over the rows. A block of 16 columns (one cache line per row) is walked down the rows
+/// over the rows. A block of up to 1024 columns is walked down the rows
 /// three times: the maximum, `Σ exp(x − max)` (storing the terms), the scaling; the same
 /// NaN and infinity rules as `softmax_rows`.
 ///
@@ -153,17 +181,21 @@ pub unsafe fn softmax_columns(
     log: bool,
 ) {
     debug_assert!(n <= 1 || so.unsigned_abs() >= inner, "output rows overlap");
+    if inner <= 16 {
+        // Narrow rows (many calls, e.g. per outer index): small per-block arrays.
+        return softmax_column_block::<4>(n, inner, x, sx, out, so, log);
+    }
     let mut i = 0;
     while i < inner {
         let width = COLUMN_BLOCK.min(inner - i);
-        softmax_column_block(n, width, x.add(i), sx, out.add(i), so, log);
+        softmax_column_block::<{ COLUMN_BLOCK / 4 }>(n, width, x.add(i), sx, out.add(i), so, log);
         i += width;
     }
 }
 
-/// `softmax_columns` for one block of `width ≤ 16` columns.
+/// `softmax_columns` for one block of `width ≤ 4·V` columns.
 #[inline(always)]
-unsafe fn softmax_column_block(
+unsafe fn softmax_column_block<const V: usize>(
     n: usize,
     width: usize,
     x: *const f32,
@@ -172,19 +204,20 @@ unsafe fn softmax_column_block(
     so: isize,
     log: bool,
 ) {
+    debug_assert!(width <= 4 * V, "a block of {width} columns");
     use crate::lanes::{gather, scatter};
     let vectors = width.div_ceil(4);
     let lanes = |v: usize| (width - 4 * v).min(4);
     let load = |p: *const f32, v: usize| gather(p.add(4 * v), 1, lanes(v));
     let store = |e: F32x4, p: *mut f32, v: usize| scatter(e, p.add(4 * v), 1, lanes(v));
-    let mut max = [F32x4::splat(f32::NEG_INFINITY); COLUMN_BLOCK / 4];
+    let mut max = [F32x4::splat(f32::NEG_INFINITY); V];
     for r in 0..n as isize {
         let row = x.offset(r * sx);
         for (v, m) in max.iter_mut().enumerate().take(vectors) {
             *m = pmax(*m, load(row, v));
         }
     }
-    let mut sum = [F32x4::splat(0.0); COLUMN_BLOCK / 4];
+    let mut sum = [F32x4::splat(0.0); V];
     for r in 0..n as isize {
         let (row, dst) = (x.offset(r * sx), out.offset(r * so));
         for v in 0..vectors {
@@ -196,7 +229,7 @@ unsafe fn softmax_column_block(
         }
     }
     // Per lane: the reciprocal of the sum (softmax) or its log (log-softmax), computed once.
-    let mut factor = [F32x4::splat(0.0); COLUMN_BLOCK / 4];
+    let mut factor = [F32x4::splat(0.0); V];
     for v in 0..vectors {
         let s = sum[v].to_array();
         let f = if log {

@@ -6,7 +6,7 @@ use tensorlane_kernels::testing::activation_math as am;
 use tensorlane_kernels::testing::simd::F32x4;
 
 mod common;
-use common::ulps;
+use common::{ulps, worst_over_every_f32};
 
 const FRAC_2_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
 
@@ -138,4 +138,34 @@ fn gelu_tanh_within_6_ulps() {
 #[test]
 fn silu_within_4_ulps() {
     check("silu", am::silu, silu64, 4);
+}
+
+extern "C" {
+    /// The C library's erf (glibc: within 1 ulp of f64), fast enough for 2^32 references.
+    #[link_name = "erf"]
+    fn libm_erf(x: f64) -> f64;
+}
+
+/// Every f32 bit pattern: `cargo test --release --test activation_math -- --ignored` (and
+/// again with `--features host-fma`).
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn erf_within_2_ulps_for_every_f32() {
+    let (d, at) = worst_over_every_f32(am::erf, |x| unsafe { libm_erf(x) });
+    println!(
+        "erf: worst {d} ulps over every f32, at {at:e} (bits {:#x})",
+        at.to_bits()
+    );
+    assert!(d <= 2, "erf: {d} ulps at x = {at:e}");
+}
+
+#[test]
+fn erf_keeps_the_sign_of_zero_and_saturates() {
+    let lanes = [0.0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY];
+    let got = am::erf(unsafe { F32x4::load(lanes.as_ptr()) }).to_array();
+    assert_eq!(
+        got.map(f32::to_bits),
+        [0.0f32, -0.0, 1.0, -1.0].map(f32::to_bits)
+    );
+    assert!(am::erf(F32x4::splat(f32::NAN)).lane(0).is_nan());
 }

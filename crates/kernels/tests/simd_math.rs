@@ -4,25 +4,8 @@
 use tensorlane_kernels::testing::simd::F32x4;
 use tensorlane_kernels::testing::simd_math;
 
-/// Distance in representable f32 values; NaN matches only NaN, and ±0 are one value.
-fn ulps(a: f32, b: f32) -> u64 {
-    if a.is_nan() || b.is_nan() {
-        return if a.is_nan() && b.is_nan() {
-            0
-        } else {
-            u64::MAX
-        };
-    }
-    let key = |v: f32| {
-        let bits = v.to_bits() as i64;
-        if bits < 0 || v.is_sign_negative() {
-            -(bits & 0x7fff_ffff)
-        } else {
-            bits
-        }
-    };
-    (key(a) - key(b)).unsigned_abs()
-}
+mod common;
+use common::{ulps, worst_over_every_f32};
 
 /// Every `step`-th f32 bit pattern plus hand-picked edge values.
 fn inputs(step: u32) -> Vec<f32> {
@@ -144,4 +127,71 @@ fn trig_is_accurate_near_multiples_of_half_pi() {
             x = x.next_up();
         }
     }
+}
+
+/// Every f32 bit pattern (2^32 per function, seconds to a minute each in a release build):
+/// `cargo test --release --test simd_math -- --ignored`, and again with
+/// `--features host-fma` for the fused rounding of the relaxed wasm build.
+fn check_every_f32(name: &str, f: fn(F32x4) -> F32x4, reference: fn(f64) -> f64, max_ulps: u64) {
+    let (d, at) = worst_over_every_f32(f, reference);
+    println!(
+        "{name}: worst {d} ulps over every f32, at {at:e} (bits {:#x})",
+        at.to_bits()
+    );
+    assert!(
+        d <= max_ulps,
+        "{name}: {d} ulps at x = {at:e} (bits {:#x})",
+        at.to_bits()
+    );
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn exp_within_2_ulps_for_every_f32() {
+    check_every_f32("exp", simd_math::exp, f64::exp, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn log_within_2_ulps_for_every_f32() {
+    check_every_f32("log", simd_math::log, f64::ln, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn tanh_within_2_ulps_for_every_f32() {
+    check_every_f32("tanh", simd_math::tanh, f64::tanh, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn sigmoid_within_2_ulps_for_every_f32() {
+    check_every_f32(
+        "sigmoid",
+        simd_math::sigmoid,
+        |x| 1.0 / (1.0 + (-x).exp()),
+        2,
+    );
+}
+
+#[test]
+fn signed_zeros_and_infinities_are_exact() {
+    let lanes = [0.0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY];
+    let v = unsafe { F32x4::load(lanes.as_ptr()) };
+    let bits = |v: F32x4| v.to_array().map(f32::to_bits);
+    let want = |a: [f32; 4]| a.map(f32::to_bits);
+    assert_eq!(bits(simd_math::tanh(v)), want([0.0, -0.0, 1.0, -1.0]));
+    assert_eq!(
+        bits(simd_math::exp(v)),
+        want([1.0, 1.0, f32::INFINITY, 0.0])
+    );
+    assert_eq!(bits(simd_math::sigmoid(v)), want([0.5, 0.5, 1.0, 0.0]));
+    let l = simd_math::log(v).to_array();
+    assert_eq!(
+        l[..3],
+        [f32::NEG_INFINITY, f32::NEG_INFINITY, f32::INFINITY]
+    );
+    assert!(l[3].is_nan());
+    let l = simd_math::log(F32x4::splat(-1.0)).to_array();
+    assert!(l.iter().all(|v| v.is_nan()));
 }

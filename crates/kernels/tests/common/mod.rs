@@ -139,3 +139,41 @@ pub fn ulps(a: f32, b: f32) -> u64 {
     };
     (key(a) - key(b)).unsigned_abs()
 }
+
+/// The worst ulp distance of a four-lane kernel from `reference` (f64, rounded to f32) over
+/// every f32 bit pattern, and an input where it occurs; split over the host's threads.
+/// Meant for release builds (`cargo test --release -- --ignored`): 2^32 evaluations.
+pub fn worst_over_every_f32(
+    f: fn(tensorlane_kernels::testing::simd::F32x4) -> tensorlane_kernels::testing::simd::F32x4,
+    reference: fn(f64) -> f64,
+) -> (u64, f32) {
+    use tensorlane_kernels::testing::simd::F32x4;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let span = (1u64 << 32).div_ceil(4 * threads) * 4;
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut worst = (0u64, 0f32);
+                let end = ((t + 1) * span).min(1 << 32);
+                let mut b = t * span;
+                while b < end {
+                    let lanes: [f32; 4] =
+                        std::array::from_fn(|i| f32::from_bits((b + i as u64) as u32));
+                    let got = unsafe { f(F32x4::load(lanes.as_ptr())) }.to_array();
+                    for i in 0..4 {
+                        let d = ulps(got[i], reference(lanes[i] as f64) as f32);
+                        if d > worst.0 {
+                            worst = (d, lanes[i]);
+                        }
+                    }
+                    b += 4;
+                }
+                worst
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .fold((0, 0.0), |a, b| if b.0 > a.0 { b } else { a })
+}
