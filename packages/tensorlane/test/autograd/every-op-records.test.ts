@@ -305,7 +305,11 @@ const notOpExports = [
   'allclose',
 ];
 
-const methodNames = Object.getOwnPropertyNames(Tensor.prototype);
+// Where the engine has no Symbol.dispose (Node 20.0), `[Symbol.dispose]()` is a method
+// named 'undefined': it is dispose's alias, not an op.
+const methodNames = Object.getOwnPropertyNames(Tensor.prototype).filter(
+  (name) => !(name === 'undefined' && typeof Symbol.dispose === 'undefined'),
+);
 const exportNames = Object.entries(tl)
   .filter(([, v]) => typeof v === 'function')
   .map(([k]) => k);
