@@ -1,6 +1,7 @@
 /** The autograd engine's PyTorch semantics: leaves, accumulation, modes, errors and memory. */
 import { expect } from 'vitest';
 import {
+  ArgumentError,
   AutogradError,
   enableGrad,
   isGradEnabled,
@@ -12,6 +13,7 @@ import {
   tidy,
   zeros,
 } from '../../src/index.js';
+import { gradcheck } from '../../src/testing/index.js';
 import { describeBackends } from '../backend-cases.js';
 
 const f32 = (data: number[], requiresGrad = true) =>
@@ -91,6 +93,21 @@ describeBackends('autograd engine', (it) => {
       }),
     ).toThrow('inner');
     expect(isGradEnabled()).toBe(true);
+  });
+
+  it('noGrad, enableGrad and gradcheck refuse bad arguments with typed errors', () => {
+    expect(() => noGrad('x' as never)).toThrow(/noGrad: fn must be a function, got string/);
+    expect(() => enableGrad(null as never)).toThrow(ArgumentError);
+    expect(() => noGrad((async () => 1) as never)).toThrow(/returned a Promise/);
+    expect(isGradEnabled()).toBe(true);
+    const x = f32([1, 2]);
+    expect(() => gradcheck('f' as never, [x])).toThrow(/gradcheck: fn must be a function/);
+    expect(() => gradcheck((a) => a.sum(), [1] as never)).toThrow(
+      /inputs must be an array of tensors/,
+    );
+    expect(() => gradcheck((a) => a.sum(), [f32([1], false)])).toThrow(/no input requires grad/);
+    expect(() => gradcheck((a) => a.sum(), [x], { eps: 'big' } as never)).toThrow(ArgumentError);
+    expect(() => gradcheck((a) => a.sum(), [x], { tol: 1 } as never)).toThrow(ArgumentError);
   });
 
   it('refuses in-place ops on tensors that require grad, but allows them under noGrad', () => {
