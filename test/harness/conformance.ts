@@ -28,7 +28,15 @@ export interface ConformanceOptions {
   listTests?: boolean;
   /** Write each test's name to stderr as it starts, so a cell that hangs shows where. */
   trace?: boolean;
+  /**
+   * Which files: `'soak'` only the soak suites (`*.soak.test.ts`: long repetitions such as
+   * a 1,000-step training loop), `'conformance'` every other file; both when absent.
+   */
+  suite?: 'conformance' | 'soak';
 }
+
+/** A soak suite repeats one scenario at length; the matrix runs it once per runtime. */
+export const isSoakFile = (name: string): boolean => name.endsWith('.soak.test.ts');
 
 /** A cell's result: the suite's counts plus what actually ran. */
 export interface ConformanceResult extends SuiteResult {
@@ -80,7 +88,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   // so a broken build turns its own column red and no other.
   (globalThis as any).TL_WASM_BUILDS = info.build;
   let restored = 0;
+  const { suite } = options;
   const result = await runTestFiles({
+    ...(suite ? { files: (name: string) => isSoakFile(name) === (suite === 'soak') } : {}),
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
     listTests: options.listTests === true,
     ...(options.trace ? { onTestStart: (name: string) => console.error(`started: ${name}`) } : {}),

@@ -5,10 +5,12 @@
 import { testFiles } from 'conformance:test-files';
 import { collectFile, type RunOptions, runSuite, type SuiteResult } from './suite.js';
 
-/** Imports every test file (registering its cases), then runs them all. */
+/** Imports the test files `options.files` keeps (all by default), then runs their cases. */
 export async function runTestFiles(
-  options: RunOptions = {},
+  options: RunOptions & { files?: (name: string) => boolean } = {},
 ): Promise<SuiteResult & { files: number }> {
-  for (const [name, load] of testFiles) await collectFile(name, load);
-  return { ...(await runSuite(options)), files: testFiles.length };
+  const { files: keep = () => true, ...runOptions } = options;
+  const chosen = testFiles.filter(([name]) => keep(name));
+  for (const [name, load] of chosen) await collectFile(name, load);
+  return { ...(await runSuite(runOptions)), files: chosen.length };
 }

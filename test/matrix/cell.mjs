@@ -19,6 +19,7 @@ try {
     ...(request.filter ? { filter: request.filter } : {}),
     ...(request.listTests ? { listTests: true } : {}),
     ...(request.trace ? { trace: true } : {}),
+    ...(request.suite ? { suite: request.suite } : {}),
   });
 } catch (error) {
   // V8 starts a stack with 'Name: message'; SpiderMonkey and JavaScriptCore do not.

@@ -1,7 +1,7 @@
 /**
  * The cross-runtime matrix: bundles the unit tests once, installs the runtimes it lacks,
- * runs the suite on every runtime × target (relaxed, simd128, baseline wasm builds and the
- * js backend), prints the table and the first failures, writes
+ * runs the suite on every runtime × target (the five wasm builds and the js backend; the
+ * soak suites in a column of their own), prints the table and the first failures, writes
  * test/matrix/results/matrix.json, and ends with the line `N passed, M failed`.
  * Exits non-zero on any failure or on a runtime that could not start.
  *
@@ -20,7 +20,24 @@ import { closingLine, formatProblems, formatTable, totals } from './report.mjs';
 import { processVersion, RUNTIMES } from './runtimes.mjs';
 import { serveStatic } from './static-server.mjs';
 
-const TARGETS = ['relaxed', 'relaxed-threads', 'simd128', 'simd128-threads', 'baseline', 'js'];
+const TARGETS = [
+  'relaxed',
+  'relaxed-threads',
+  'simd128',
+  'simd128-threads',
+  'baseline',
+  'js',
+  'soak',
+];
+/**
+ * What a column runs: the build columns run every file but the soak suites; the `soak`
+ * column runs only those (`*.soak.test.ts`, long repetitions), once per runtime, on the
+ * relaxed build (their per-backend blocks also run the js backend).
+ */
+const columnRun = (column) =>
+  column === 'soak'
+    ? { target: 'relaxed', suite: 'soak' }
+    : { target: column, suite: 'conformance' };
 const MARKER = '@@tensorlane-matrix@@';
 const cellScript = fileURLToPath(new URL('./cell.mjs', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -60,7 +77,7 @@ function runProcessCell(runtime, bundleUrl, target) {
   // trace: the cell names each test on stderr as it starts; a timeout then shows the last.
   const request = JSON.stringify({
     bundle: bundleUrl,
-    target,
+    ...columnRun(target),
     numRuns,
     filter: opts.filter,
     trace: true,
@@ -162,8 +179,9 @@ async function main() {
   }
 
   // Interleave runtimes so the two workers rarely wait on the same browser.
+  // The soak cells are the longest: start them first so no worker idles at the end.
   const jobs = [];
-  for (const target of targets)
+  for (const target of [...targets].sort((a, b) => (b === 'soak') - (a === 'soak')))
     for (const runtime of runtimes) if (!runtime.error) jobs.push({ runtime, target });
   const cells = [];
   let done = 0;
@@ -178,7 +196,7 @@ async function main() {
         try {
           const browser = await browserOf(runtime);
           const query = {
-            target,
+            ...columnRun(target),
             ...(numRuns ? { numRuns } : {}),
             ...(opts.filter ? { filter: opts.filter } : {}),
           };
