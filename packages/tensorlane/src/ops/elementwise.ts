@@ -159,16 +159,20 @@ export function clampOp(t: Tensor, min?: ClampBound, max?: ClampBound): Tensor {
       t.shape,
     );
     if (dtype === 'bool') throw new DtypeError('clamp: not supported for bool tensors');
-    const lower = none(min) ? t : binaryOp('maximum', t, min as Operand);
-    try {
-      return none(max)
-        ? lower === t
-          ? t.clone()
-          : lower
-        : binaryOp('minimum', lower, max as Operand);
-    } finally {
-      if (lower !== t && !none(max)) lower.dispose();
-    }
+    // One node whose gradient follows torch's clamp (ties go to the input), not the
+    // maximum/minimum pair it is computed with (which would split ties).
+    return withGrad('clamp', [t, none(min) ? null : min, none(max) ? null : max], () => {
+      const lower = none(min) ? t : binaryOp('maximum', t, min as Operand);
+      try {
+        return none(max)
+          ? lower === t
+            ? t.clone()
+            : lower
+          : binaryOp('minimum', lower, max as Operand);
+      } finally {
+        if (lower !== t && !none(max)) lower.dispose();
+      }
+    });
   }
   const lo = (min as number | null | undefined) ?? -Infinity;
   const hi = (max as number | null | undefined) ?? Infinity;

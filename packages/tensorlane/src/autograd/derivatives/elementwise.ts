@@ -95,6 +95,40 @@ function extremumSlopes(
   });
 }
 
+type ClampBound = Tensor | number | null;
+
+/** Where x passes through clamp unchanged, min ≤ x ≤ max (ties included, NaN excluded, as torch). */
+function clampPasses(x: Tensor, lo: Operand | null, hi: Operand | null): Tensor {
+  if (lo === null) return x.le(hi!);
+  return hi === null ? x.ge(lo) : x.ge(lo).mul(x.le(hi));
+}
+
+/** a < b for two bounds of which at least one is a tensor. */
+const lowerLtUpper = (a: Operand, b: Operand): Tensor =>
+  a instanceof Tensor ? a.lt(b) : (b as Tensor).gt(a);
+
+/**
+ * clamp with tensor bounds, as torch's `clamp_backward_min_max`: the input keeps the
+ * gradient where min ≤ x ≤ max (all of it on a tie), min gets it where x < min (unless
+ * min > max, where max wins), max where x > max or max < min.
+ */
+function clampTensorBounds(
+  g: Tensor,
+  inputs: readonly unknown[],
+  shapes: readonly (readonly number[] | undefined)[],
+  needs: readonly boolean[],
+): (Tensor | null)[] {
+  const x = tensorAt(inputs, 0);
+  const [lo, hi] = [inputs[1] as ClampBound, inputs[2] as ClampBound];
+  const masked = (i: number, mask: () => Tensor) =>
+    needs[i] ? sumToShape(where(mask(), g, 0), shapes[i]!) : null;
+  return [
+    masked(0, () => clampPasses(x, lo, hi)),
+    masked(1, () => (hi === null ? x.lt(lo!) : x.lt(lo!).mul(lowerLtUpper(lo!, hi)))),
+    masked(2, () => (lo === null ? x.gt(hi!) : where(lowerLtUpper(hi!, lo), true, x.gt(hi!)))),
+  ];
+}
+
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -137,8 +171,12 @@ const unaryOps: Record<string, Derivative> = {
   ceil: stepwise,
   round: stepwise,
   sign: stepwise,
-  // torch's clamp passes the gradient where min ≤ x ≤ max.
-  clamp: unary((x, _, [lo, hi]) => x.ge(lo!).mul(x.le(hi!))),
+  clamp: {
+    backward: (g, c) =>
+      c.inputs.length === 1
+        ? [g.mul(clampPasses(tensorAt(c.inputs, 0), ...(c.args.params as [number, number])))]
+        : clampTensorBounds(g, c.inputs, c.inputShapes, c.needsGrad),
+  },
   erf: unary((x) => x.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
   log1p: unary((x) => x.add(1).reciprocal()),
   expm1: unary((_, y) => y.add(1), OUT),
