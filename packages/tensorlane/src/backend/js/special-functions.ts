@@ -29,7 +29,8 @@ function erfcFraction(a: number): number {
 
 /** The error function. @example erf64(0) // → 0 */
 export function erf64(x: number): number {
-  if (Number.isNaN(x)) return x;
+  // NaN, and ±0 with its sign (erf is odd; the series would turn -0 into +0).
+  if (Number.isNaN(x) || x === 0) return x;
   if (Math.abs(x) < 2.5) return erfSeries(x);
   return Math.sign(x) * (1 - erfcFraction(Math.abs(x)));
 }
