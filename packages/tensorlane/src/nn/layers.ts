@@ -23,14 +23,7 @@ import { numelOf } from '../shape/strides.js';
 import { parseShape } from '../shape/views.js';
 import type { Tensor } from '../tensor.js';
 import { Module, parameter } from './module.js';
-
-/** Python's `repr` of a float, for PyTorch's module reprs (`eps=1e-05`). */
-function pyRepr(x: number): string {
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-4 || a >= 1e16))
-    return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  return Number.isInteger(x) ? `${x}.0` : String(x);
-}
+import { pyRepr } from './python-repr.js';
 
 /** The dtype option of a layer: float32 (default) or float64. */
 function layerDtype(op: string, dtype: unknown): DType {

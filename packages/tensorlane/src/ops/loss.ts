@@ -45,6 +45,42 @@ export interface MseLossOptions {
   readonly reduction?: Reduction;
 }
 
+/** `nllLoss`'s options checked, with their defaults filled in. */
+export function nllLossOptions(
+  op: string,
+  options: NllLossOptions | undefined,
+): Required<NllLossOptions> {
+  const o = expectOptions(op, options, ['reduction', 'ignoreIndex']);
+  return {
+    reduction: expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS),
+    ignoreIndex: expectInt(op, 'ignoreIndex', o.ignoreIndex ?? -100, -(2 ** 31), 2 ** 31 - 1),
+  };
+}
+
+/** `crossEntropy`'s options checked, with their defaults filled in. */
+export function crossEntropyOptions(
+  op: string,
+  options: CrossEntropyOptions | undefined,
+): Required<CrossEntropyOptions> {
+  const o = expectOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
+  const labelSmoothing = expectNumber(op, 'labelSmoothing', o.labelSmoothing ?? 0, true);
+  if (labelSmoothing < 0 || labelSmoothing > 1)
+    throw new ArgumentError(`${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  return {
+    ...nllLossOptions(op, { reduction: o.reduction, ignoreIndex: o.ignoreIndex }),
+    labelSmoothing,
+  };
+}
+
+/** `mseLoss`'s options checked, with their defaults filled in. */
+export function mseLossOptions(
+  op: string,
+  options: MseLossOptions | undefined,
+): Required<MseLossOptions> {
+  const o = expectOptions(op, options, ['reduction']);
+  return { reduction: expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS) };
+}
+
 function floatInput(op: string, name: string, t: Tensor): DType {
   if (!isFloat(t.dtype))
     throw new DtypeError(`${op}: ${name} must be float32 or float64, got ${t.dtype}`);
@@ -166,12 +202,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   const op = 'crossEntropy';
   expectTensor(op, 'input', input).live(op);
   expectTensor(op, 'target', target).live(op);
-  const o = expectOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
-  const reduction = expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
-  const ignoreIndex = expectInt(op, 'ignoreIndex', o.ignoreIndex ?? -100, -(2 ** 31), 2 ** 31 - 1);
-  const labelSmoothing = expectNumber(op, 'labelSmoothing', o.labelSmoothing ?? 0, true);
-  if (labelSmoothing < 0 || labelSmoothing > 1)
-    throw new ArgumentError(`${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const { reduction, ignoreIndex, labelSmoothing } = crossEntropyOptions(op, options);
   const probabilities =
     isFloat(target.dtype) &&
     target.ndim === input.ndim &&
@@ -196,9 +227,7 @@ export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions)
   const op = 'nllLoss';
   expectTensor(op, 'input', input).live(op);
   expectTensor(op, 'target', target).live(op);
-  const o = expectOptions(op, options, ['reduction', 'ignoreIndex']);
-  const reduction = expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
-  const ignoreIndex = expectInt(op, 'ignoreIndex', o.ignoreIndex ?? -100, -(2 ** 31), 2 ** 31 - 1);
+  const { reduction, ignoreIndex } = nllLossOptions(op, options);
   return withGrad(
     'nllLoss',
     [input, target],
@@ -215,8 +244,7 @@ export function mseLoss(input: Tensor, target: Tensor, options?: MseLossOptions)
   const op = 'mseLoss';
   expectTensor(op, 'input', input).live(op);
   expectTensor(op, 'target', target).live(op);
-  const o = expectOptions(op, options, ['reduction']);
-  const reduction = expectOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
+  const { reduction } = mseLossOptions(op, options);
   floatInput(op, 'input', input);
   floatInput(op, 'target', target);
   broadcastShapes(op, input.shape, target.shape);
