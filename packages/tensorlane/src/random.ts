@@ -130,13 +130,38 @@ function floatDtype(op: string, dtype: DType | undefined): DType {
 export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('rand', args);
   const dtype = floatDtype('rand', options.dtype);
-  const n = numelOf(shape);
   return requiringGrad(
-    filledTensor(shape, dtype, (values) => {
-      for (let i = 0; i < n; i++) values[i] = dtype === 'float32' ? uniform24() : uniform53();
-    }),
+    filledTensor(shape, dtype, (values) => fillUniform(values, numelOf(shape), dtype, 0, 1)),
     options,
   );
+}
+
+/** `n` draws of `low + (high − low)·u` into `values`, u from `rand`'s stream for `dtype`. */
+export function fillUniform(
+  values: { [i: number]: number },
+  n: number,
+  dtype: DType,
+  low: number,
+  high: number,
+): void {
+  const draw = dtype === 'float32' ? uniform24 : uniform53;
+  for (let i = 0; i < n; i++) values[i] = low + (high - low) * draw();
+}
+
+/** `n` draws of `mean + std·z` into `values`, z from `randn`'s Box–Muller pairs. */
+export function fillNormal(
+  values: { [i: number]: number },
+  n: number,
+  mean: number,
+  std: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    const u1 = 1 - uniform53();
+    const u2 = uniform53();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    values[i] = mean + std * (r * Math.cos(2 * Math.PI * u2));
+    if (i + 1 < n) values[i + 1] = mean + std * (r * Math.sin(2 * Math.PI * u2));
+  }
 }
 
 /**
@@ -145,17 +170,8 @@ export function rand(...args: ShapeAndOptions): Tensor {
 export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = shapeAndOptions('randn', args);
   const dtype = floatDtype('randn', options.dtype);
-  const n = numelOf(shape);
   return requiringGrad(
-    filledTensor(shape, dtype, (values) => {
-      for (let i = 0; i < n; i += 2) {
-        const u1 = 1 - uniform53();
-        const u2 = uniform53();
-        const r = Math.sqrt(-2 * Math.log(u1));
-        values[i] = r * Math.cos(2 * Math.PI * u2);
-        if (i + 1 < n) values[i + 1] = r * Math.sin(2 * Math.PI * u2);
-      }
-    }),
+    filledTensor(shape, dtype, (values) => fillNormal(values, numelOf(shape), 0, 1)),
     options,
   );
 }

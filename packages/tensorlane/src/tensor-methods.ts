@@ -25,6 +25,7 @@ import * as combine from './ops/combine.js';
 import * as elementwise from './ops/elementwise.js';
 import * as inplace from './ops/inplace.js';
 import * as matmul from './ops/matmul.js';
+import * as randomFill from './ops/random-fill.js';
 import * as reduce from './ops/reduce.js';
 import * as scan from './ops/scan.js';
 import * as selection from './ops/selection.js';
@@ -49,6 +50,7 @@ installTensorOps({
   sorting,
   combine,
   selection,
+  randomFill,
 });
 
 installDerivatives({

@@ -32,6 +32,7 @@ import type * as inplace from './ops/inplace.js';
 import type * as matmul from './ops/matmul.js';
 import type { AddmmOptions } from './ops/matmul.js';
 import type { Operand } from './ops/operands.js';
+import type * as randomFill from './ops/random-fill.js';
 import type * as reduce from './ops/reduce.js';
 import type { Dims } from './ops/reduce.js';
 import type * as scan from './ops/scan.js';
@@ -64,6 +65,7 @@ export interface TensorOps {
   readonly sorting: typeof sorting;
   readonly combine: typeof combine;
   readonly selection: typeof selection;
+  readonly randomFill: typeof randomFill;
 }
 
 const op = {} as TensorOps;
@@ -638,6 +640,16 @@ export class Tensor {
   /** Copies `src` (broadcast, cast) into this tensor. */
   copy_(src: Operand): this {
     op.inplace.copyInto(this, src);
+    return this;
+  }
+  /** Refills this float tensor with N(mean, std²) samples from the seeded generator. */
+  normal_(mean = 0, std = 1): this {
+    op.randomFill.normalInto(this, mean, std);
+    return this;
+  }
+  /** Refills this float tensor with U(from, to) samples from the seeded generator. */
+  uniform_(from = 0, to = 1): this {
+    op.randomFill.uniformInto(this, from, to);
     return this;
   }
 

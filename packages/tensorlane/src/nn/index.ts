@@ -2,7 +2,8 @@
  * `nn`: PyTorch's `torch.nn` in small — `Module`, the layers (`Linear`, `LayerNorm`,
  * `Embedding`, `Dropout`), activations (`ReLU`, `GELU`, `Tanh`, `Sigmoid`, `SiLU`,
  * `Softmax`, `LogSoftmax`), `Identity`, `Flatten`, the containers (`Sequential`,
- * `ModuleList`, `ModuleDict`) and the losses (`CrossEntropyLoss`, `NLLLoss`, `MSELoss`).
+ * `ModuleList`, `ModuleDict`), the losses (`CrossEntropyLoss`, `NLLLoss`, `MSELoss`) and
+ * `init` (`normal_`, `uniform_`, `xavierUniform_`, `kaimingNormal_`, …).
  */
 export {
   Flatten,
@@ -15,6 +16,7 @@ export {
   Tanh,
 } from './activations.js';
 export { ModuleDict, ModuleList } from './containers.js';
+export * as init from './init.js';
 export {
   Dropout,
   Embedding,

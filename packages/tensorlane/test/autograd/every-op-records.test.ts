@@ -229,6 +229,8 @@ const inPlace: Record<string, (t: T) => unknown> = {
   div_: (t) => t.div_(2),
   fill_: (t) => t.fill_(0),
   zero_: (t) => t.zero_(),
+  normal_: (t) => t.normal_(),
+  uniform_: (t) => t.uniform_(),
   copy_: (t) => t.copy_(tensor([1, 2, 3, 4], { dtype: 'float64' })),
   set: (t) => t.set([0, ':'], 1),
   maskedFill_: (t) => t.maskedFill_(bools(), 1),
