@@ -1,5 +1,5 @@
 /**
- * optim.SGD and optim.AdamW against torch 1.13 (fixtures/optim-cases.json, written by
+ * optim.SGD, optim.Adam and optim.AdamW against torch 1.13 (fixtures/optim-cases.json, written by
  * fixtures/gen_optim.py): the same float32 parameters, the same gradients set as `.grad`
  * (a null gradient skips that parameter for the step), the same learning-rate changes
  * between steps, and the parameters after every step compared with torch's, on both
@@ -24,7 +24,7 @@ import fixture from './fixtures/optim-cases.json';
 
 interface Case {
   name: string;
-  kind: 'SGD' | 'AdamW';
+  kind: 'SGD' | 'Adam' | 'AdamW';
   groups: { options: Record<string, unknown>; shapes: number[][]; params: number[][] }[];
   lrChanges: Record<string, number[]>;
   grads: (number[] | null)[][];
@@ -49,7 +49,7 @@ function replay(c: Case): number {
     }),
   }));
   const params = groups.flatMap((g) => g.params);
-  const opt = c.kind === 'SGD' ? new optim.SGD(groups as never) : new optim.AdamW(groups as never);
+  const opt = new optim[c.kind](groups as never);
   let worst = 0;
   c.grads.forEach((stepGrads, step) => {
     const lrs = c.lrChanges[String(step)];
@@ -85,23 +85,25 @@ function replay(c: Case): number {
 const cases = fixture.cases as unknown as Case[];
 
 describeBackends('optim vs torch 1.13', (it) => {
-  it(`SGD: every combination of momentum, dampening, nesterov, weightDecay, maximize; skipped grads; lr changes; two groups (${cases.filter((c) => c.kind === 'SGD').length} cases)`, () => {
-    const before = memory();
-    let worst = 0;
-    for (const c of cases.filter((c) => c.kind === 'SGD')) worst = Math.max(worst, replay(c));
-    console.info(`SGD: largest |tensorlane − torch| / (1 + |torch|) = ${worst.toExponential(2)}`);
-    expect(memory().tensors).toBe(before.tensors);
-    expect(memory().bytes).toBe(before.bytes);
-  });
-
-  it(`AdamW: lr, betas, eps, weightDecay, amsgrad, maximize; skipped grads; lr changes; two groups (${cases.filter((c) => c.kind === 'AdamW').length} cases)`, () => {
-    const before = memory();
-    let worst = 0;
-    for (const c of cases.filter((c) => c.kind === 'AdamW')) worst = Math.max(worst, replay(c));
-    console.info(`AdamW: largest |tensorlane − torch| / (1 + |torch|) = ${worst.toExponential(2)}`);
-    expect(memory().tensors).toBe(before.tensors);
-    expect(memory().bytes).toBe(before.bytes);
-  });
+  const what = {
+    SGD: 'every combination of momentum, dampening, nesterov, weightDecay, maximize; skipped grads; lr changes; two groups',
+    AdamW: 'lr, betas, eps, weightDecay, amsgrad, maximize; skipped grads; lr changes; two groups',
+    Adam: 'L2 weight decay in the gradient; lr, betas, eps, amsgrad, maximize; skipped grads; two groups',
+  } as const;
+  for (const [kind, description] of Object.entries(what)) {
+    const ofKind = cases.filter((c) => c.kind === kind);
+    it(`${kind}: ${description} (${ofKind.length} cases)`, () => {
+      const before = memory();
+      let worst = 0;
+      for (const c of ofKind) worst = Math.max(worst, replay(c));
+      console.info(
+        `${kind}: largest |tensorlane − torch| / (1 + |torch|) = ${worst.toExponential(2)}`,
+      );
+      expect(ofKind.length).toBeGreaterThan(0);
+      expect(memory().tensors).toBe(before.tensors);
+      expect(memory().bytes).toBe(before.bytes);
+    });
+  }
 
   it('float64 parameters, strided parameters and strided gradients take the same steps', () => {
     // float64: SGD with momentum against the formula in double precision.
