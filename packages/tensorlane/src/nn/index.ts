@@ -3,7 +3,8 @@
  * `Embedding`, `Dropout`), activations (`ReLU`, `GELU`, `Tanh`, `Sigmoid`, `SiLU`,
  * `Softmax`, `LogSoftmax`), `Identity`, `Flatten`, the containers (`Sequential`,
  * `ModuleList`, `ModuleDict`), the losses (`CrossEntropyLoss`, `NLLLoss`, `MSELoss`) and
- * `init` (`normal_`, `uniform_`, `xavierUniform_`, `kaimingNormal_`, …).
+ * `init` (`normal_`, `uniform_`, `xavierUniform_`, `kaimingNormal_`, …) and `utils`
+ * (`clipGradNorm_`, `clipGradValue_`).
  */
 export {
   Flatten,
@@ -36,3 +37,4 @@ export {
   Module,
   parameter,
 } from './module.js';
+export * as utils from './utils.js';
