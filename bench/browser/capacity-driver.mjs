@@ -2,7 +2,8 @@
 // by esbuild from packages/tensorlane/dist/index.js) in headless Chromium from the matrix's
 // installer, served cross-origin isolated by the matrix's static server. Called by
 // bench/threads-capacity.bench.mjs.
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -12,10 +13,8 @@ import { serveStatic } from '../../test/matrix/static-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const dist = join(here, 'dist-capacity');
-
-async function buildPage() {
-  rmSync(dist, { recursive: true, force: true });
+/** Writes the page into a fresh temporary directory `dist`. */
+async function buildPage(dist) {
   for (const d of ['lib', 'wasm']) mkdirSync(join(dist, d), { recursive: true });
   writeFileSync(
     join(dist, 'index.html'),
@@ -42,7 +41,8 @@ async function buildPage() {
 /** Returns `{ env, rows, meta }`; rows hold each contender's per-round GFLOP/s. */
 export async function runCapacityPage({ threads, rounds, timing, budgetMs, log = console.log }) {
   const t0 = Date.now();
-  await buildPage();
+  const dist = mkdtempSync(join(tmpdir(), 'tl-capacity-page-'));
+  await buildPage(dist);
   const chromium = RUNTIMES.find((r) => r.id === 'chromium');
   const server = await serveStatic(dist);
   const browser = await launchBrowser(chromium, chromium.ensure());
@@ -53,6 +53,7 @@ export async function runCapacityPage({ threads, rounds, timing, budgetMs, log =
   } finally {
     await browser.close();
     await server.close();
+    rmSync(dist, { recursive: true, force: true });
   }
   if (out.error) throw new Error(`the capacity page failed: ${out.error}`);
   const env = `Chromium ${browser.version.split('/')[1] ?? browser.version}`;
