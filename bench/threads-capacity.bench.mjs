@@ -16,16 +16,20 @@
 //
 // Run directly: `node bench/threads-capacity.bench.mjs [--quick] [--no-browser] [--threads N]`.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import {
   alternateRounds,
+  measureWake,
   median,
+  newWakeBuffer,
   pairedRatio,
   tensorlaneTask,
   timeTurn,
   WORKLOADS,
+  wakeWorkerBody,
   workloadInputs,
 } from './browser/thread-workloads.mjs';
 import { describeHostRegimes, measureHostRegimes } from './host-regimes.mjs';
@@ -46,11 +50,32 @@ const TARGET_VS_CHROMIUM = 0.9;
 /** Margin between the start command and the common start of the timed window. */
 const START_MARGIN_MS = 40;
 
+/** CPU ms of every thread of this process so far (Linux /proc), or undefined elsewhere. */
+function processCpuMs() {
+  try {
+    return readdirSync('/proc/self/task').reduce(
+      (sum, t) =>
+        sum + Number(readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ')[0]) / 1e6,
+      0,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn`; returns its result and this process's CPU time ÷ wall time meanwhile. */
+async function withCpuShare(fn) {
+  const [c0, t0] = [processCpuMs(), performance.now()];
+  const value = await fn();
+  const c1 = processCpuMs();
+  return { value, share: c0 === undefined ? Number.NaN : (c1 - c0) / (performance.now() - t0) };
+}
+
 /**
  * The single-thread runner a child process is: `init({ threads: 1 })`, inputs for every
  * workload, then per stdin line `id warmupMs sampleMs startAt` it warms up, waits for the
  * wall-clock instant `startAt` (every child of a turn gets the same one) and prints the ms
- * per call of `sampleMs` of calls.
+ * per call of `sampleMs` of calls and its CPU share meanwhile.
  */
 async function singleRunner() {
   const lib = await import(entry);
@@ -68,7 +93,10 @@ async function singleRunner() {
     do fn();
     while (Date.now() < Number(startAt) - Number(warmupMs) / 4);
     while (Date.now() < Number(startAt));
-    console.log(String(await timeTurn(fn, { warmupMs: 0, sampleMs: Number(sampleMs) })));
+    const { value, share } = await withCpuShare(() =>
+      timeTurn(fn, { warmupMs: 0, sampleMs: Number(sampleMs) }),
+    );
+    console.log(`${value} ${share}`);
   }
 }
 
@@ -92,12 +120,17 @@ async function startRunners(n, ownSession) {
   for (const r of runners)
     if ((await r.next()) !== 'ready') throw new Error('a single-thread runner failed to start');
   return {
-    /** The runners' combined GFLOP/s on `w` over one common window. */
+    /** The runners' combined GFLOP/s and CPU share on `w` over one common window. */
     async turn(w, { warmupMs, sampleMs }) {
       const startAt = Date.now() + warmupMs + START_MARGIN_MS;
       for (const r of runners) r.child.stdin.write(`${w.id} ${warmupMs} ${sampleMs} ${startAt}\n`);
-      const ms = await Promise.all(runners.map(async (r) => Number(await r.next())));
-      return ms.reduce((sum, m) => sum + w.flops / (m * 1e6), 0);
+      const out = await Promise.all(
+        runners.map(async (r) => (await r.next()).split(' ').map(Number)),
+      );
+      return {
+        gflops: out.reduce((sum, [ms]) => sum + w.flops / (ms * 1e6), 0),
+        share: out.reduce((sum, [, share]) => sum + share, 0),
+      };
     },
     close() {
       for (const r of runners) r.child.kill();
@@ -106,6 +139,20 @@ async function startRunners(n, ownSession) {
 }
 
 const fmt = (x, d = 1) => x.toFixed(d);
+
+/** Wake latency of a parked `node:worker_threads` worker (see `measureWake`). */
+export async function nodeWakeLatency() {
+  const sab = newWakeBuffer();
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads'); (${wakeWorkerBody})(workerData);`,
+    { eval: true, workerData: sab },
+  );
+  try {
+    return await measureWake(sab);
+  } finally {
+    await worker.terminate();
+  }
+}
 
 /** The cases of one environment (Node or Chromium) from its per-round samples. */
 export function capacityCases(env, threads, rows, rounds) {
@@ -124,7 +171,7 @@ export function capacityCases(env, threads, rows, rounds) {
         contender: `tensorlane wasm relaxed-threads, ${threads} threads, one ${env === 'Node' ? 'process' : 'page'}`,
         medianMs: r.flops / (pool * 1e6),
         gflops: pool,
-        note: `÷ ${threads} single-thread ${runners}: ${fmt(share, 2)} (paired ${fmt(paired, 2)}; target ≥ ${TARGET_SHARE}: ${verdict}); ÷ 1 thread ${fmt(pool / one, 2)}×`,
+        note: `÷ ${threads} single-thread ${runners}: ${fmt(share, 2)} (paired ${fmt(paired, 2)}; target ≥ ${TARGET_SHARE}: ${verdict}); ÷ 1 thread ${fmt(pool / one, 2)}×${r.perCpuSecond ? `; per CPU-second ${fmt(r.perCpuSecond.pool)} GFLOP vs ${fmt(r.perCpuSecond.many)} for the ${runners} and ${fmt(r.perCpuSecond.one)} for 1 thread (CPU share ${fmt(r.cpuShare.pool, 2)} vs ${fmt(r.cpuShare.many, 2)})` : ''}`,
       },
       {
         name,
@@ -164,7 +211,8 @@ async function runNode({ threads, rounds, timing, log }) {
     if (info.threads !== n) throw new Error(`init({ threads: ${n} }) gave ${info.threads}`);
     const task = tensorlaneTask(lib, w, inputs);
     try {
-      return gflopsOf(w, await timeTurn(task.fn, timing));
+      const { value, share } = await withCpuShare(() => timeTurn(task.fn, timing));
+      return { gflops: gflopsOf(w, value), share };
     } finally {
       task.dispose();
     }
@@ -185,12 +233,28 @@ async function runNode({ threads, rounds, timing, log }) {
         ],
         rounds,
       );
-      rows.push({ id, name: w.name, flops: w.flops, pool: p, many, one: o, sessions });
+      const rates = (xs) => xs.map((x) => x.gflops);
+      const perCpu = (xs) => median(xs.map((x) => x.gflops / x.share));
+      rows.push({
+        id,
+        name: w.name,
+        flops: w.flops,
+        pool: rates(p),
+        many: rates(many),
+        one: rates(o),
+        sessions: rates(sessions),
+        perCpuSecond: { pool: perCpu(p), many: perCpu(many), one: perCpu(o) },
+        cpuShare: { pool: median(p.map((x) => x.share)), many: median(many.map((x) => x.share)) },
+      });
+      const last = rows.at(-1);
       log(
-        `Node ${w.name}: ${threads} threads ${fmt(median(p))} GF/s, ${threads} processes ` +
-          `${fmt(median(many))} (in ${threads} sessions ${fmt(median(sessions))}), 1 thread ` +
-          `${fmt(median(o))}; pool ÷ processes ${fmt(median(p) / median(many), 2)} (paired ` +
-          `${fmt(pairedRatio(p, many), 2)}); load ${fmt(loadBefore, 2)} → ${fmt(loadavg()[0], 2)}`,
+        `Node ${w.name}: ${threads} threads ${fmt(median(last.pool))} GF/s, ${threads} processes ` +
+          `${fmt(median(last.many))} (in ${threads} sessions ${fmt(median(last.sessions))}), 1 thread ` +
+          `${fmt(median(last.one))}; pool ÷ processes ${fmt(median(last.pool) / median(last.many), 2)} ` +
+          `(paired ${fmt(pairedRatio(last.pool, last.many), 2)}); CPU share ${fmt(last.cpuShare.pool, 2)} ` +
+          `vs ${fmt(last.cpuShare.many, 2)}; GFLOP per CPU-second ${fmt(last.perCpuSecond.pool)} vs ` +
+          `${fmt(last.perCpuSecond.many)} (1 thread ${fmt(last.perCpuSecond.one)}); load ` +
+          `${fmt(loadBefore, 2)} → ${fmt(loadavg()[0], 2)}`,
       );
     }
   } finally {
@@ -214,6 +278,10 @@ export async function run({ quick = false, budgetMs = 120_000, log = console.log
   const hostBefore = describeHostRegimes(measureHostRegimes(hostSeconds), hostSeconds);
   const load = { start: loadavg()[0] };
   log(`load average (1 min) ${fmt(load.start, 2)}; ${hostBefore}`);
+  const wakeUs = await nodeWakeLatency();
+  log(
+    `Node: Atomics.notify → Atomics.wait returning in a parked worker: median ${fmt(wakeUs.median)} µs, p90 ${fmt(wakeUs.p90)} µs`,
+  );
   const rounds = quick ? 3 : 5;
   // Enough calls per turn for 1024³ (about 50 ms a call) within a budget of a minute or two.
   const scale = Math.min(1, budgetMs / 120_000);

@@ -64,7 +64,12 @@ export async function runCapacityPage({ threads, rounds, timing, budgetMs, log =
         `${med(r.many).toFixed(1)}, 1 thread ${med(r.one).toFixed(1)}`,
     );
   }
+  log(
+    `${env}: Atomics.notify → Atomics.wait returning in a parked worker: median ` +
+      `${out.wakeUs.median.toFixed(1)} µs, p90 ${out.wakeUs.p90.toFixed(1)} µs`,
+  );
   const meta = {
+    wakeUs: out.wakeUs,
     browser: browser.version,
     userAgent: out.userAgent,
     crossOriginIsolated: out.crossOriginIsolated,

@@ -6,9 +6,12 @@
 import * as lib from '../../packages/tensorlane/dist/index.js';
 import {
   alternateRounds,
+  measureWake,
+  newWakeBuffer,
   tensorlaneTask,
   timeTurn,
   WORKLOADS,
+  wakeWorkerBody,
   workloadInputs,
 } from './thread-workloads.mjs';
 
@@ -41,6 +44,21 @@ function startWorker(module) {
     },
     end: () => worker.terminate(),
   };
+}
+
+/** Wake latency of a parked Web Worker (see `measureWake`). */
+async function wakeLatency() {
+  const source = `self.onmessage = ({ data }) => (${wakeWorkerBody})(data);`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const sab = newWakeBuffer();
+  worker.postMessage(sab);
+  try {
+    return await measureWake(sab);
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(url);
+  }
 }
 
 async function main() {
@@ -93,6 +111,7 @@ async function main() {
   for (const w of workers) w.end();
   return {
     rows,
+    wakeUs: await wakeLatency(),
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
     userAgent: navigator.userAgent,
