@@ -123,9 +123,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'tl-bench-'));
 const cases = [];
 const fileReports = [];
 const problems = [];
-// GEMM has the most workloads and contenders (peers included), and the GPT-2-124M runs take
-// seconds each, so they get larger shares.
-const WEIGHTS = { gemm: 3, gpt: 2 };
+// GEMM has the most workloads and contenders (peers included), the GPT-2-124M runs take
+// seconds each, and the threads capacity row runs N processes and a browser page, so they get
+// larger shares.
+const WEIGHTS = { gemm: 3, gpt: 2, 'threads-capacity': 2 };
 const weightOf = (file) => WEIGHTS[basename(file).split('.')[0]] ?? 1;
 files.forEach((file, i) => {
   const name = relative(root, file);

@@ -159,3 +159,49 @@ export function peakFmaGflops(relaxedModule) {
   }
   return median(samples);
 }
+
+/**
+ * The body of the wake-latency worker (stringified into a Node or a Web worker, so it refers
+ * to nothing outside): says it started in word 2 of `sab`, then, for each generation, parks
+ * in Atomics.wait on word 0, stamps the wall time it woke at (float 1) and acknowledges in
+ * word 1; a negative word 0 ends it.
+ */
+export function wakeWorkerBody(sab) {
+  const i32 = new Int32Array(sab, 0, 4);
+  const f64 = new Float64Array(sab, 16, 1);
+  Atomics.store(i32, 2, 1);
+  for (let gen = 1; ; gen++) {
+    Atomics.wait(i32, 0, gen - 1);
+    f64[0] = performance.timeOrigin + performance.now();
+    Atomics.store(i32, 1, gen);
+    if (Atomics.load(i32, 0) < 0) return;
+  }
+}
+
+/** The 24 bytes a `wakeWorkerBody` worker shares with `measureWake`. */
+export const newWakeBuffer = () => new SharedArrayBuffer(24);
+
+/**
+ * Median and p90 µs from Atomics.notify on this thread to Atomics.wait returning in a parked
+ * worker that runs `wakeWorkerBody(sab)` (the wake-up a pool worker pays when a job opens);
+ * ends that worker.
+ */
+export async function measureWake(sab, samples = 200) {
+  const i32 = new Int32Array(sab, 0, 4);
+  const f64 = new Float64Array(sab, 16, 1);
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  while (Atomics.load(i32, 2) !== 1) await sleep(5);
+  const us = [];
+  for (let gen = 1; gen <= samples; gen++) {
+    await sleep(2); // the worker is parked again by now
+    const t = performance.timeOrigin + performance.now();
+    Atomics.store(i32, 0, gen);
+    Atomics.notify(i32, 0);
+    while (Atomics.load(i32, 1) !== gen);
+    us.push((f64[0] - t) * 1000);
+  }
+  Atomics.store(i32, 0, -1);
+  Atomics.notify(i32, 0);
+  us.sort((a, b) => a - b);
+  return { median: median(us), p90: us[Math.floor(0.9 * us.length)] };
+}

@@ -63,7 +63,8 @@ pub mod testing {
     }
     pub mod pool {
         pub use crate::pool::{
-            chunk, failed, parallel_for, set_threads, shutdown, threads, worker_failed, worker_loop,
+            chunk, failed, parallel_for, set_threads, shutdown, stats, threads, worker_failed,
+            worker_loop, Stat,
         };
     }
     pub mod reduce {
@@ -845,4 +846,25 @@ pub unsafe extern "C" fn adamw_step_f32(
         maximize: maximize != 0,
     };
     optim_step::adamw(n, p, g, m, v, vmax, &args)
+}
+
+// ---------------------------------------------------------------------------------------
+// Thread pool counters for benchmarks (`pool.rs`; bench/threads-pool-stats.mjs).
+
+/// Writes the pool's counters (in `pool::Stat` order, as f64) to `out`; returns how many.
+///
+/// # Safety
+/// `out` must have room for `pool::STAT_COUNT` f64.
+#[no_mangle]
+pub unsafe extern "C" fn bench_pool_stats(out: *mut f64) -> u32 {
+    for (i, v) in pool::stats().iter().enumerate() {
+        *out.add(i) = *v as f64;
+    }
+    pool::STAT_COUNT as u32
+}
+
+/// Polls `n` times as a waiting pool thread does, so a benchmark can time one poll.
+#[no_mangle]
+pub extern "C" fn bench_pool_spin(n: u32) -> u32 {
+    pool::spin_polls(n)
 }

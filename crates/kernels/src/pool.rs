@@ -11,7 +11,9 @@
 //! threads (waiting there is a yielding spin).
 
 use core::cell::Cell;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
+use core::sync::atomic::{
+    AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst,
+};
 
 /// Participants (the caller plus started workers) the work is split for.
 static THREADS: AtomicU32 = AtomicU32::new(1);
@@ -26,8 +28,6 @@ static ACTIVE: AtomicU32 = AtomicU32::new(0);
 static SHUTDOWN: AtomicBool = AtomicBool::new(false);
 /// Set while a job runs: a nested `parallel_for` (attention calling gemm) runs serially.
 static BUSY: AtomicBool = AtomicBool::new(false);
-/// Tasks run by workers (not the caller) since the module started: proof that they help.
-static WORKER_TASKS: AtomicU32 = AtomicU32::new(0);
 /// Whether the caller may block in `memory.atomic.wait32` (not on a browser main thread).
 static CALLER_MAY_BLOCK: AtomicBool = AtomicBool::new(false);
 /// Set when a worker died (its JS caught a trap out of `worker_loop`): a task it had taken
@@ -35,6 +35,52 @@ static CALLER_MAY_BLOCK: AtomicBool = AtomicBool::new(false);
 static FAILED: AtomicBool = AtomicBool::new(false);
 /// How often a blocked caller wakes to look at `FAILED`.
 const CALLER_POLL_NS: i64 = 100_000_000;
+
+/// What the pool has done since the module started, for benchmarks (`bench_pool_stats`):
+/// how the tasks fell between the caller and the workers, and how long threads spun idle.
+/// Each thread adds its counts once per job, never from inside a spin.
+static STATS: [AtomicU64; STAT_COUNT] = [const { AtomicU64::new(0) }; STAT_COUNT];
+
+/// Indices into `STATS`.
+#[derive(Clone, Copy)]
+pub enum Stat {
+    /// Split jobs opened (`parallel_for` calls that used the pool).
+    Jobs = 0,
+    /// Tasks of those jobs the caller ran itself.
+    CallerTasks = 1,
+    /// Tasks workers ran.
+    WorkerTasks = 2,
+    /// Polls the caller made after its last task while workers finished theirs.
+    CallerWaitSpins = 3,
+    /// Polls workers made between jobs before a job came or they parked.
+    WorkerIdleSpins = 4,
+    /// Times a worker parked (`memory.atomic.wait32`) for want of a job.
+    WorkerParks = 5,
+    /// Jobs a worker joined after the caller had already taken every task.
+    WorkerLateJoins = 6,
+}
+pub const STAT_COUNT: usize = 7;
+
+fn add_stat(stat: Stat, n: u64) {
+    if n != 0 {
+        STATS[stat as usize].fetch_add(n, Relaxed);
+    }
+}
+
+/// The counters of `Stat`, in its order.
+pub fn stats() -> [u64; STAT_COUNT] {
+    core::array::from_fn(|i| STATS[i].load(Relaxed))
+}
+
+/// Polls `n` times the way waiting threads do (for timing one poll); returns what it saw.
+pub fn spin_polls(n: u32) -> u32 {
+    let mut seen = 0;
+    for _ in 0..n {
+        seen ^= GENERATION.load(SeqCst);
+        core::hint::spin_loop();
+    }
+    seen
+}
 
 thread_local! {
     /// Whether this worker is counted in `ACTIVE` (read by `worker_failed` after a trap).
@@ -53,9 +99,9 @@ pub fn threads() -> usize {
     THREADS.load(SeqCst) as usize
 }
 
-/// How many tasks workers have run so far.
+/// How many tasks workers have run so far (proof that they help).
 pub fn worker_tasks() -> u32 {
-    WORKER_TASKS.load(SeqCst)
+    STATS[Stat::WorkerTasks as usize].load(Relaxed) as u32
 }
 
 /// Sets the number of participants (caller included) and whether the caller may block.
@@ -94,7 +140,8 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
     OPEN.store(generation, SeqCst);
     GENERATION.store(generation, SeqCst);
     notify_all(&GENERATION);
-    work_on(&job, false);
+    add_stat(Stat::Jobs, 1);
+    add_stat(Stat::CallerTasks, work_on(&job));
     let may_block = CALLER_MAY_BLOCK.load(SeqCst);
     let mut abandoned = false;
     let mut spins = 0;
@@ -116,6 +163,7 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
             core::hint::spin_loop();
         }
     }
+    add_stat(Stat::CallerWaitSpins, spins as u64);
     close_job();
     if abandoned {
         // The output is incomplete; later calls run serially (THREADS is 1 now).
@@ -177,16 +225,16 @@ fn next_generation() -> u32 {
     g
 }
 
-fn work_on(job: &Job, worker: bool) {
+/// Runs tasks of `job` until none is left; returns how many this thread ran.
+fn work_on(job: &Job) -> u64 {
+    let mut ran = 0;
     loop {
         let t = job.next.fetch_add(1, SeqCst);
         if t >= job.tasks {
-            return;
+            return ran;
         }
+        ran += 1;
         (job.run)(t as usize);
-        if worker {
-            WORKER_TASKS.fetch_add(1, SeqCst);
-        }
         if job.done.fetch_add(1, SeqCst) + 1 == job.tasks {
             notify_all(&job.done);
         }
@@ -196,7 +244,8 @@ fn work_on(job: &Job, worker: bool) {
 /// A worker's whole life: sleep until a job opens, help with it, repeat until `shutdown`.
 pub fn worker_loop() {
     let mut seen = GENERATION.load(SeqCst);
-    let mut spins = SPINS_BEFORE_PARK;
+    // Past the spin budget: a new worker parks at once (and counts no park).
+    let mut spins = SPINS_BEFORE_PARK + 1;
     loop {
         let now = GENERATION.load(SeqCst);
         if SHUTDOWN.load(SeqCst) {
@@ -209,11 +258,19 @@ pub fn worker_loop() {
                 spins += 1;
                 core::hint::spin_loop();
             } else {
+                if spins == SPINS_BEFORE_PARK {
+                    add_stat(Stat::WorkerIdleSpins, spins as u64);
+                    add_stat(Stat::WorkerParks, 1);
+                    spins += 1; // counted once per park, not once per timed-out wait
+                }
                 // Timed, so a runtime tearing the worker down (Node at process exit) gets
                 // control back between waits; an infinite wait cannot be interrupted there.
                 wait_for(&GENERATION, seen, PARK_TIMEOUT_NS);
             }
             continue;
+        }
+        if spins < SPINS_BEFORE_PARK {
+            add_stat(Stat::WorkerIdleSpins, spins as u64);
         }
         seen = now;
         spins = 0;
@@ -222,15 +279,17 @@ pub fn worker_loop() {
         if OPEN.load(SeqCst) == seen {
             // SAFETY: the job stays alive while OPEN names it and ACTIVE counts us.
             let job = unsafe { &*(JOB.load(SeqCst) as *const Job) };
-            work_on(job, true);
+            let ran = work_on(job);
+            add_stat(Stat::WorkerTasks, ran);
+            add_stat(Stat::WorkerLateJoins, (ran == 0) as u64);
         }
         IN_JOB.set(false);
         ACTIVE.fetch_sub(1, SeqCst);
     }
 }
 
-/// Polls (a few ns each, ~0.2 ms in all) a thread makes before it parks: a worker after a
-/// job, the caller while the last tasks finish.
+/// Polls a thread makes before it parks (well under a millisecond in all; one poll is a
+/// load and a branch): a worker after a job, the caller while the last tasks finish.
 const SPINS_BEFORE_PARK: u32 = 100_000;
 
 /// How long a parked worker sleeps before it looks again (and can be torn down).

@@ -74,6 +74,7 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
 
         // Every task exactly once, over many jobs in a row (workers join late or not at all).
         for tasks in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let before = pool::stats();
             let hits: Vec<AtomicU32> = (0..tasks).map(|_| AtomicU32::new(0)).collect();
             pool::parallel_for(tasks, |t| {
                 hits[t].fetch_add(1, Ordering::SeqCst);
@@ -88,6 +89,19 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
                 hits.iter().all(|h| h.load(Ordering::SeqCst) == 1),
                 "{tasks} tasks"
             );
+            // The counters: one split job (a single task runs serially and its nested job
+            // of 3 splits; nested jobs inside a split one run serially), and every task of
+            // it counted once, by the caller or a worker, before the job returned.
+            let after = pool::stats();
+            let delta = |s: pool::Stat| after[s as usize] - before[s as usize];
+            let (jobs, split_tasks) = match tasks {
+                0 => (0, 0),
+                1 => (1, 3),
+                n => (1, n as u64),
+            };
+            assert_eq!(delta(pool::Stat::Jobs), jobs, "{tasks} tasks");
+            let counted = delta(pool::Stat::CallerTasks) + delta(pool::Stat::WorkerTasks);
+            assert_eq!(counted, split_tasks, "{tasks} tasks");
         }
 
         // Tasks that allocate and fill their own buffers never see each other's bytes.

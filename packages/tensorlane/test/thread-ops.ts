@@ -32,6 +32,11 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
   ['bmm 3×(100×300 @ 300×77)', () => randn([3, 100, 300]).bmm(randn([3, 300, 77]))],
   ['bmm over a batch of 12', () => randn([12, 96, 96]).bmm(randn([12, 96, 96]))],
   ['broadcast batch matmul', () => randn([2, 1, 150, 80]).matmul(randn([3, 80, 120]))],
+  // The benchmark shapes of the threads capacity row: four column blocks of one matrix, a
+  // batch split by items; and odd edges on every block with a depth past one block.
+  ['matmul 512×512 @ 512×512', () => randn([512, 512]).matmul(randn([512, 512]))],
+  ['bmm 12×(512×64 @ 64×512)', () => randn([12, 512, 64]).bmm(randn([12, 64, 512]))],
+  ['matmul 1030×260 @ 260×1041', () => randn([1030, 260]).matmul(randn([260, 1041]))],
   // The shape-picked paths, split by rows (tall, ≤ 16 columns) or columns (≤ 16 rows).
   ['tall matmul 5000×130 @ 130×10', () => randn([5000, 130]).matmul(randn([130, 10]))],
   [

@@ -225,14 +225,18 @@ export interface KernelExports {
 }
 
 /**
- * Exports that exist only for `bench/` (FMA peak loops, the GEMM microkernel switch): not
- * API, so the library neither calls nor requires them.
+ * Exports that exist only for `bench/` (FMA peak loops, the GEMM microkernel switch, the
+ * pool's counters): not API, so the library neither calls nor requires them.
  */
 export interface BenchKernelExports {
   bench_peak_fma(iters: number, m: number, c: number): number;
   bench_peak_muladd(iters: number, m: number, c: number): number;
   bench_peak_flops_per_iter(): number;
   bench_gemm_set_kernel(id: number): number;
+  /** Writes the thread pool's counters (f64, `pool::Stat` order) at `out`; returns how many. */
+  bench_pool_stats(out: number): number;
+  /** Polls `n` times as an idle pool thread does (to time one poll). */
+  bench_pool_spin(n: number): number;
 }
 
 /** The linker globals a threaded build adds, which each worker instance needs. */
