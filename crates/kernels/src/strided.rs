@@ -29,11 +29,12 @@ pub fn for_each_row<const K: usize>(
         // One or two dims (most coalesced layouts, e.g. a broadcast of a column over short
         // rows): a plain loop, no odometer.
         let rows = if ndim == 2 { shape[0] } else { 1 };
+        let step: [isize; K] = core::array::from_fn(|k| strides[k][0]);
         let mut offs = [0isize; K];
         for _ in 0..rows {
             row(offs, n);
             for k in 0..K {
-                offs[k] += strides[k][0];
+                offs[k] += step[k];
             }
         }
         return;
