@@ -323,7 +323,10 @@ pub unsafe fn reduce_f32_split(
     let red_inner = dims.red_strides.last().copied().unwrap_or(0);
     // One kept dim splits when its outputs are reduced one by one (contiguous reduced rows)
     // or as columns of a contiguous kept row: each column's order is the same in any piece.
-    let one_kept = kept_shape.len() == 1 && (red_inner == 1 || dims.kept_strides[0] == 1);
+    let one_kept = kept_shape.len() == 1
+        && (red_inner == 1
+            || (dims.kept_strides[0] == 1
+                && columns::columns_split_alike(kept_shape[0].max(0) as usize)));
     let splittable = kept_shape.len() >= 2 || one_kept;
     if !splittable {
         return reduce_f32_values(op, dims, a, out, values);

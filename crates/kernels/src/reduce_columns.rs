@@ -147,6 +147,13 @@ unsafe fn sum_narrow(a: *const f32, r: usize, n: usize, total: *mut f64) {
     }
 }
 
+/// Whether a kept row of `n` columns may be cut into pieces (threads) without changing any
+/// column's summation order: narrow rows may take `sum_narrow`, whose order a piece would
+/// not repeat.
+pub fn columns_split_alike(n: usize) -> bool {
+    n >= 4 * GROUP
+}
+
 /// Σ over the reduced rows of each of the `n` contiguous columns at `a`, into `out` (f32).
 ///
 /// # Safety
@@ -160,6 +167,30 @@ pub unsafe fn sum_columns(
 ) {
     let mut total = vec![0f64; n];
     let t = total.as_mut_ptr();
+    if n < 4 * GROUP && red_shape.len() == 1 && red_strides[0] == n as isize {
+        // Narrow rows, all adjacent (a contiguous rows×n input): one run, block by block,
+        // with no row offsets to walk.
+        let rows = red_shape[0].max(0) as usize;
+        for first in (0..rows).step_by(ROW_BLOCK) {
+            let r = (rows - first).min(ROW_BLOCK);
+            sum_narrow(a.add(first * n), r, n, t);
+        }
+    } else {
+        sum_blocks(red_shape, red_strides, a, n, t);
+    }
+    for (i, &s) in total.iter().enumerate() {
+        *out.add(i) = s as f32;
+    }
+}
+
+/// `sum_columns`'s general walk: the reduced rows a block at a time, adding into `t`.
+unsafe fn sum_blocks(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    t: *mut f64,
+) {
     let mut offs = [0isize; ROW_BLOCK];
     let mut rows = Rows::new(red_shape, red_strides);
     loop {
@@ -189,9 +220,6 @@ pub unsafe fn sum_columns(
                 *t.add(c) += s as f64;
             },
         );
-    }
-    for (i, &s) in total.iter().enumerate() {
-        *out.add(i) = s as f32;
     }
 }
 
