@@ -139,6 +139,15 @@ function workloadCases(w, tf, opts) {
   return rows;
 }
 
+/**
+ * Runs each small task a few thousand times first: on the loaded 2-core host the engines'
+ * optimizing compiles (V8's TurboFan tier of the wasm and the JS) run in the background
+ * and can land only after tinybench's short warm-up, which then times baseline code.
+ */
+function warmUp(tasks) {
+  for (const [, fn] of tasks) for (let i = 0; i < 3000; i++) fn();
+}
+
 /** The lesson's broadcast row `(784,1) * (784,10)`, and a 10-element add: fixed costs. */
 function smallCases(tf, opts) {
   const rows = [];
@@ -151,6 +160,7 @@ function smallCases(tf, opts) {
     const [ta, tb] = tf ? [tf.randomNormal(sa), tf.randomNormal(sb)] : [];
     const tasks = [['tensorlane', () => a[op](b).dispose()]];
     if (tf) tasks.push(['tfjs', () => tf[op](ta, tb).dispose()]);
+    warmUp(tasks);
     const [tl, tfjs] = medians(tasks, opts);
     const bytes = 4 * (numel(sa) + numel(sb) + numel(sa.length > 1 ? [784, 10] : sa));
     rows.push({
@@ -191,6 +201,7 @@ function lessonCellCases(tf, opts) {
   ];
   if (tf)
     tasks.push(['tfjs', () => tf.tidy(() => tf.stack([0, 1, 2, 3, 4].map(rowsOf))).dispose()]);
+  warmUp(tasks);
   const [tl, tfjs] = medians(tasks, opts);
   for (const z of [a, b, c, ta, tb]) z?.dispose();
   const name = 'lesson cell: (a[i,:,None]*b).sum(0), 5 rows';
