@@ -79,55 +79,57 @@ lanes2!(PowL, |a, b| {
 /// each load/op/store chain, as the contiguous row has always done.
 const UNROLL: usize = 16;
 
-/// A contiguous row of `out = op(a, b)`; returns how many leading elements it wrote (a
-/// multiple of 4), the caller finishes the tail.
+/// Four lanes of an operand at element `i` of a row: its splat (`SPLAT`: stride 0 along the
+/// row) or a load of the contiguous row.
 #[inline(always)]
-unsafe fn row_both<L: Lanes2>(a: *const f32, b: *const f32, out: *mut f32, n: usize) -> usize {
-    let mut i = 0usize;
-    while i + UNROLL <= n {
-        for u in (0..UNROLL).step_by(4) {
-            let j = i + u;
-            L::apply(F32x4::load(a.add(j)), F32x4::load(b.add(j))).store(out.add(j));
-        }
-        i += UNROLL;
+unsafe fn lanes_at<const SPLAT: bool>(p: *const f32, splat: F32x4, i: usize) -> F32x4 {
+    if SPLAT {
+        splat
+    } else {
+        F32x4::load(p.add(i))
     }
-    while i + 4 <= n {
-        L::apply(F32x4::load(a.add(i)), F32x4::load(b.add(i))).store(out.add(i));
-        i += 4;
-    }
-    i
 }
 
-/// A row of `out = op(a, s)` or `op(s, b)` with one operand a scalar splat (stride 0) and the
-/// other contiguous; `SCALAR_LEFT` says which side the splat is on (operand order matters
-/// for sub/div/pow and for NaN handling in max/min). Returns the elements written.
+/// The splat of a stride-0 operand's one value (unused zeros for a contiguous one).
 #[inline(always)]
-unsafe fn row_splat<L: Lanes2, const SCALAR_LEFT: bool>(
-    s: F32x4,
-    v: *const f32,
+unsafe fn splat_of<const SPLAT: bool>(p: *const f32) -> F32x4 {
+    F32x4::splat(if SPLAT { *p } else { 0.0 })
+}
+
+/// A row of `out = op(a, b)` with contiguous `out` and each operand contiguous or, if its
+/// `SPLAT_*` flag is set, one value repeated (stride 0). A row of `n ≥ 4` whose length is not
+/// a multiple of 4 ends with one vector over its last four elements, computed before the
+/// rest of the row is stored (so `out` may alias an input exactly) and stored last; shorter
+/// rows go lane by lane. Short rows (a broadcast of a column over 10 floats) so cost a few
+/// vector ops each, not a scalar tail.
+#[inline(always)]
+unsafe fn row_fast<L: Lanes2, const SPLAT_A: bool, const SPLAT_B: bool>(
+    a: *const f32,
+    b: *const f32,
     out: *mut f32,
     n: usize,
-) -> usize {
-    let apply = |x: F32x4| {
-        if SCALAR_LEFT {
-            L::apply(s, x)
-        } else {
-            L::apply(x, s)
-        }
-    };
+) {
+    if n < 4 {
+        let (sa, sb) = (!SPLAT_A as isize, !SPLAT_B as isize);
+        return row_strided::<L>(a, sa, b, sb, out, 1, 0, n);
+    }
+    let (sa, sb) = (splat_of::<SPLAT_A>(a), splat_of::<SPLAT_B>(b));
+    let at = |i: usize| L::apply(lanes_at::<SPLAT_A>(a, sa, i), lanes_at::<SPLAT_B>(b, sb, i));
+    let tail = at(n - 4);
     let mut i = 0usize;
     while i + UNROLL <= n {
         for u in (0..UNROLL).step_by(4) {
-            let j = i + u;
-            apply(F32x4::load(v.add(j))).store(out.add(j));
+            at(i + u).store(out.add(i + u));
         }
         i += UNROLL;
     }
     while i + 4 <= n {
-        apply(F32x4::load(v.add(i))).store(out.add(i));
+        at(i).store(out.add(i));
         i += 4;
     }
-    i
+    if i < n {
+        tail.store(out.add(n - 4));
+    }
 }
 
 /// Elements `from..n` of a row with any strides, four lanes at a time through the same
@@ -156,7 +158,7 @@ unsafe fn row_strided<L: Lanes2>(
 }
 
 /// Runs every row of the layout through the row kind its inner strides call for; the kind is
-/// chosen once, so the per-row work is only the odometer step and the row itself.
+/// chosen once, so the per-row work is only the outer step and the row itself.
 unsafe fn arith_nd<L: Lanes2>(
     shape: &[isize],
     strides: [&[isize]; 3],
@@ -167,19 +169,13 @@ unsafe fn arith_nd<L: Lanes2>(
     let [sa, sb, so] = inner_strides(strides);
     match (sa, sb, so) {
         (1, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
-            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-            let done = row_both::<L>(a, b, out, n);
-            row_strided::<L>(a, 1, b, 1, out, 1, done, n);
+            row_fast::<L, false, false>(a.offset(oa), b.offset(ob), out.offset(oo), n)
         }),
         (1, 0, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
-            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-            let done = row_splat::<L, false>(F32x4::splat(*b), a, out, n);
-            row_strided::<L>(a, 1, b, 0, out, 1, done, n);
+            row_fast::<L, false, true>(a.offset(oa), b.offset(ob), out.offset(oo), n)
         }),
         (0, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
-            let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-            let done = row_splat::<L, true>(F32x4::splat(*a), b, out, n);
-            row_strided::<L>(a, 0, b, 1, out, 1, done, n);
+            row_fast::<L, true, false>(a.offset(oa), b.offset(ob), out.offset(oo), n)
         }),
         _ => for_each_row(shape, strides, |[oa, ob, oo], n| {
             row_strided::<L>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, 0, n);
@@ -239,6 +235,74 @@ fn compare(op: CmpOp, a: F32x4, b: F32x4) -> I32x4 {
     }
 }
 
+/// Four bool bytes (0/1) at `out` from a lane mask.
+#[inline(always)]
+unsafe fn store_mask(m: I32x4, out: *mut u8) {
+    (out as *mut u32).write_unaligned(MASK_BYTES[m.bitmask() as usize].to_le());
+}
+
+/// A row of comparisons into contiguous bool bytes with each operand contiguous or a splat
+/// (`SPLAT_*`), as `row_fast`: rows of `n ≥ 4` end with one vector over the last four.
+#[inline(always)]
+unsafe fn compare_row_fast<const SPLAT_A: bool, const SPLAT_B: bool>(
+    op: CmpOp,
+    a: *const f32,
+    b: *const f32,
+    out: *mut u8,
+    n: usize,
+) {
+    let (sa, sb) = (splat_of::<SPLAT_A>(a), splat_of::<SPLAT_B>(b));
+    let at = |i: usize| {
+        compare(
+            op,
+            lanes_at::<SPLAT_A>(a, sa, i),
+            lanes_at::<SPLAT_B>(b, sb, i),
+        )
+    };
+    let mut i = 0usize;
+    while i + 4 <= n {
+        store_mask(at(i), out.add(i));
+        i += 4;
+    }
+    if i < n {
+        store_mask(at(n - 4), out.add(n - 4));
+    }
+}
+
+/// Elements `from..n` of a comparison row with any strides, four lanes at a time.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn compare_row_strided(
+    op: CmpOp,
+    a: *const f32,
+    sa: isize,
+    b: *const f32,
+    sb: isize,
+    out: *mut u8,
+    so: isize,
+    n: usize,
+) {
+    let mut i = 0usize;
+    while i < n {
+        let c = (n - i).min(4);
+        let ii = i as isize;
+        let m = compare(
+            op,
+            gather(a.offset(ii * sa), sa, c),
+            gather(b.offset(ii * sb), sb, c),
+        );
+        if c == 4 && so == 1 {
+            store_mask(m, out.add(i));
+        } else {
+            let bits = m.bitmask();
+            for k in 0..c {
+                *out.offset((ii + k as isize) * so) = ((bits >> k) & 1) as u8;
+            }
+        }
+        i += c;
+    }
+}
+
 /// `out = a op b` as bool bytes (0/1) over a coalesced n-d layout.
 ///
 /// # Safety
@@ -254,24 +318,12 @@ pub unsafe fn compare_f32(
     let [sa, sb, so] = inner_strides(strides);
     for_each_row(shape, strides, |[oa, ob, oo], n| {
         let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-        let mut i = 0usize;
-        while i < n {
-            let c = (n - i).min(4);
-            let ii = i as isize;
-            let m = compare(
-                op,
-                gather(a.offset(ii * sa), sa, c),
-                gather(b.offset(ii * sb), sb, c),
-            );
-            let bits = m.bitmask();
-            if c == 4 && so == 1 {
-                (out.add(i) as *mut u32).write_unaligned(MASK_BYTES[bits as usize].to_le());
-            } else {
-                for k in 0..c {
-                    *out.offset((ii + k as isize) * so) = ((bits >> k) & 1) as u8;
-                }
-            }
-            i += c;
+        match (sa, sb, so) {
+            _ if n < 4 => compare_row_strided(op, a, sa, b, sb, out, so, n),
+            (1, 1, 1) => compare_row_fast::<false, false>(op, a, b, out, n),
+            (1, 0, 1) => compare_row_fast::<false, true>(op, a, b, out, n),
+            (0, 1, 1) => compare_row_fast::<true, false>(op, a, b, out, n),
+            _ => compare_row_strided(op, a, sa, b, sb, out, so, n),
         }
     });
 }

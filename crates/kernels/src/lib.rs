@@ -26,6 +26,7 @@ pub(crate) mod memory;
 pub(crate) mod optim_step;
 pub(crate) mod pool;
 pub(crate) mod reduce;
+pub(crate) mod reduce_columns;
 pub(crate) mod row_norm;
 pub(crate) mod scalar;
 pub(crate) mod scan;
@@ -68,7 +69,8 @@ pub mod testing {
         };
     }
     pub mod reduce {
-        pub use crate::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+        pub use crate::reduce::{reduce_f32, reduce_f32_values, ReduceDims, ReduceOp, SUM_BLOCK};
+        pub use crate::reduce_columns::ROW_BLOCK;
     }
     pub mod scan {
         pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
@@ -362,9 +364,8 @@ pub unsafe extern "C" fn reduce_f32(
     let Some(op) = reduce::ReduceOp::from_code(op) else {
         return 0;
     };
-    let (kept_shape, [kept_strides]) = strided::split_dims::<1>(dims, nkept);
-    let (red_shape, [red_strides]) = strided::split_dims::<1>(dims.add(2 * nkept), nred);
-    reduce::reduce_f32_split(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
+    let dims = reduce_dims(dims, nkept, nred);
+    reduce::reduce_f32_split(op, &dims, a, out, core::ptr::null_mut());
     1
 }
 
@@ -867,4 +868,45 @@ pub unsafe extern "C" fn bench_pool_stats(out: *mut f64) -> u32 {
 #[no_mangle]
 pub extern "C" fn bench_pool_spin(n: u32) -> u32 {
     pool::spin_polls(n)
+}
+
+/// argmax/argmin of float32 `a` (`op`: reduce::ReduceOp 4 or 5) as `reduce_f32`, writing the
+/// extreme values (the elements the indices name) to contiguous `values` as well: one pass
+/// for `max(dim)`/`min(dim)`. Returns 0 for any other op.
+///
+/// # Safety
+/// As `reduce_f32`; `values` holds one float per kept index.
+#[no_mangle]
+pub unsafe extern "C" fn reduce_arg_values_f32(
+    op: u32,
+    nkept: usize,
+    nred: usize,
+    dims: *const isize,
+    a: *const f32,
+    out: *mut u32,
+    values: *mut f32,
+) -> u32 {
+    let Some(op @ (reduce::ReduceOp::Argmax | reduce::ReduceOp::Argmin)) =
+        reduce::ReduceOp::from_code(op)
+    else {
+        return 0;
+    };
+    let dims = reduce_dims(dims, nkept, nred);
+    reduce::reduce_f32_split(op, &dims, a, out, values);
+    1
+}
+
+/// The kept shape and strides (`nkept` each), then the reduced ones (`nred` each), at `dims`.
+///
+/// # Safety
+/// `dims` holds `2·(nkept + nred)` values.
+unsafe fn reduce_dims<'a>(dims: *const isize, nkept: usize, nred: usize) -> reduce::ReduceDims<'a> {
+    let (kept_shape, [kept_strides]) = strided::split_dims::<1>(dims, nkept);
+    let (red_shape, [red_strides]) = strided::split_dims::<1>(dims.add(2 * nkept), nred);
+    reduce::ReduceDims {
+        kept_shape,
+        kept_strides,
+        red_shape,
+        red_strides,
+    }
 }

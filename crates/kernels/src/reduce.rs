@@ -1,6 +1,8 @@
 //! Float32 reductions over any set of axes. The TypeScript side passes the kept dims and the
 //! reduced dims separately (each coalesced, reduced dims in row-major order so argmax's
-//! flattened index is preserved); each output element walks its reduced rows with SIMD.
+//! flattened index is preserved); each output element walks its reduced rows with SIMD, or,
+//! when the kept row is contiguous and the reduced dims are not, `reduce_columns` reduces
+//! the whole row at once down its columns.
 //!
 //! Sums run four f32x4 accumulators over blocks of `SUM_BLOCK` elements and add each block
 //! into an f64, so the error stays near that of a 64-element f32 sum whatever the length.
@@ -8,7 +10,8 @@
 //! intermediate products behave the same. max/min propagate NaN; argmax/argmin return the
 //! first NaN, else the first extreme (torch's rules).
 
-use crate::lanes::{gather, scatter};
+use crate::lanes::gather;
+use crate::reduce_columns as columns;
 use crate::simd::F32x4;
 use crate::simd_ext as x;
 use crate::strided::{element_count, for_each_row, split_outer_sized};
@@ -151,13 +154,14 @@ fn better(x: f32, best: f32, want_max: bool) -> bool {
     (if want_max { x > best } else { x < best }) || (x.is_nan() && !best.is_nan())
 }
 
-/// Reduces the elements at `a + Σ idx·red_strides` into one value (f32 bits or i32 index).
+/// Reduces the elements at `a + Σ idx·red_strides` into one value (f32 bits or i32 index),
+/// and for argmax/argmin the extreme value as well (0 for the other ops).
 unsafe fn reduce_one(
     op: ReduceOp,
     red_shape: &[isize],
     red_strides: &[isize],
     a: *const f32,
-) -> u32 {
+) -> (u32, f32) {
     let rs = red_strides.last().copied().unwrap_or(0);
     match op {
         ReduceOp::Sum => {
@@ -165,14 +169,14 @@ unsafe fn reduce_one(
             for_each_row(red_shape, [red_strides], |[o], n| {
                 total += row_sum(a.offset(o), rs, n)
             });
-            (total as f32).to_bits()
+            ((total as f32).to_bits(), 0.0)
         }
         ReduceOp::Prod => {
             let mut acc = 1f64;
             for_each_row(red_shape, [red_strides], |[o], n| {
                 acc = row_prod(a.offset(o), rs, n, acc)
             });
-            (acc as f32).to_bits()
+            ((acc as f32).to_bits(), 0.0)
         }
         ReduceOp::Max => extreme::<true>(red_shape, red_strides, a, false),
         ReduceOp::Min => extreme::<false>(red_shape, red_strides, a, false),
@@ -181,14 +185,15 @@ unsafe fn reduce_one(
     }
 }
 
-/// max/min (value bits) or argmax/argmin (index) over the reduced rows at `a`. The index is
-/// found only when asked for, with a second pass over the row that holds the extreme.
+/// max/min (value bits) or argmax/argmin (index) over the reduced rows at `a`, and the
+/// extreme value. The index is found only when asked for, with a second pass over the row
+/// that holds the extreme.
 unsafe fn extreme<const MAX: bool>(
     red_shape: &[isize],
     red_strides: &[isize],
     a: *const f32,
     want_index: bool,
-) -> u32 {
+) -> (u32, f32) {
     let rs = red_strides.last().copied().unwrap_or(0);
     let (mut best, mut at, mut base) = (0f32, -1i64, 0usize);
     for_each_row(red_shape, [red_strides], |[o], n| {
@@ -207,132 +212,20 @@ unsafe fn extreme<const MAX: bool>(
         base += n;
     });
     if want_index {
-        at as i32 as u32
+        (at as i32 as u32, best)
     } else {
-        best.to_bits()
+        (best.to_bits(), best)
     }
 }
 
-/// Reduced rows between flushes of the f32 partial sums into f64 (as `SUM_BLOCK` does).
-const VERTICAL_SUM_BLOCK: usize = 64;
-
-/// Reduces `n` adjacent outputs at once: for every reduced index, combines the contiguous
-/// row `a + red_offset .. + n` into the outputs lane-wise (sum, max or min), so a reduction
-/// over a non-innermost axis reads whole vectors instead of one element per cache line.
-unsafe fn reduce_rows(
-    op: ReduceOp,
-    red_shape: &[isize],
-    red_strides: &[isize],
-    a: *const f32,
-    n: usize,
-    out: *mut f32,
-) {
-    // `combine` knows sum, max and min; max and min start from the first reduced row, so
-    // they need one (a sum of nothing is the zeros `acc` starts with).
-    debug_assert!(matches!(op, ReduceOp::Sum | ReduceOp::Max | ReduceOp::Min));
-    debug_assert!(
-        op == ReduceOp::Sum || element_count(red_shape) > 0,
-        "{op:?} over no reduced elements"
-    );
-    debug_assert!(n >= 1);
-    let rs = red_strides.last().copied().unwrap_or(0);
-    let combine = |acc: F32x4, v: F32x4| match op {
-        ReduceOp::Max => x::max_nan(acc, v),
-        ReduceOp::Min => x::min_nan(acc, v),
-        _ => acc.add(v),
-    };
-    let mut acc = vec![0f32; n];
-    let mut total = vec![0f64; if op == ReduceOp::Sum { n } else { 0 }];
-    let mut first = true;
-    let mut since_flush = 0usize;
-    for_each_row(red_shape, [red_strides], |[o], m| {
-        for j in 0..m as isize {
-            let row = a.offset(o + j * rs);
-            if first {
-                core::ptr::copy_nonoverlapping(row, acc.as_mut_ptr(), n);
-                first = false;
-                continue;
-            }
-            let mut i = 0usize;
-            while i < n {
-                let c = (n - i).min(4);
-                let p = acc.as_mut_ptr().add(i);
-                scatter(combine(gather(p, 1, c), gather(row.add(i), 1, c)), p, 1, c);
-                i += c;
-            }
-            since_flush += 1;
-            if op == ReduceOp::Sum && since_flush == VERTICAL_SUM_BLOCK {
-                for (t, s) in total.iter_mut().zip(acc.iter_mut()) {
-                    *t += *s as f64;
-                    *s = 0.0;
-                }
-                since_flush = 0;
-            }
-        }
-    });
-    for i in 0..n {
-        *out.add(i) = if op == ReduceOp::Sum {
-            (total[i] + acc[i] as f64) as f32
-        } else {
-            acc[i]
-        };
-    }
-}
-
-/// `reduce_rows` for argmax/argmin: per lane, the best value and the flat reduced index
-/// where it was first seen (a NaN beats every number and only the first NaN is kept),
-/// written as i32 indices to `out`.
-unsafe fn arg_rows(
-    op: ReduceOp,
-    red_shape: &[isize],
-    red_strides: &[isize],
-    a: *const f32,
-    n: usize,
-    out: *mut u32,
-) {
-    debug_assert!(matches!(op, ReduceOp::Argmax | ReduceOp::Argmin));
-    debug_assert!(
-        element_count(red_shape) > 0,
-        "{op:?} over no reduced elements"
-    );
-    debug_assert!(n >= 1);
-    let rs = red_strides.last().copied().unwrap_or(0);
-    let better = |v: F32x4, best: F32x4| {
-        if op == ReduceOp::Argmax {
-            x::gt(v, best)
-        } else {
-            x::lt(v, best)
-        }
-    };
-    let mut best = vec![0f32; n];
-    // The index of each lane's best, as i32 bits in f32 lanes.
-    let mut at = vec![0f32; n];
-    let mut k = 0i32;
-    for_each_row(red_shape, [red_strides], |[o], m| {
-        for j in 0..m as isize {
-            let row = a.offset(o + j * rs);
-            if k == 0 {
-                core::ptr::copy_nonoverlapping(row, best.as_mut_ptr(), n);
-                k = 1;
-                continue;
-            }
-            let here = x::from_bits(x::I32x4::splat(k));
-            let mut i = 0usize;
-            while i < n {
-                let c = (n - i).min(4);
-                let (p, q) = (best.as_mut_ptr().add(i), at.as_mut_ptr().add(i));
-                let (b, v) = (gather(p, 1, c), gather(row.add(i), 1, c));
-                let take = better(v, b).or(x::ne(v, v).and(x::eq(b, b)));
-                scatter(take.select(here, gather(q, 1, c)), q, 1, c);
-                scatter(take.select(v, b), p, 1, c);
-                i += c;
-            }
-            k += 1;
-        }
-    });
-    for (i, &bits) in at.iter().enumerate() {
-        *out.add(i) = bits.to_bits();
-    }
+/// The layout of a reduction: the kept dims (in `out`'s order) and the reduced dims, each
+/// with the input's strides.
+#[derive(Clone, Copy)]
+pub struct ReduceDims<'a> {
+    pub kept_shape: &'a [isize],
+    pub kept_strides: &'a [isize],
+    pub red_shape: &'a [isize],
+    pub red_strides: &'a [isize],
 }
 
 /// Writes one result per kept index, in row-major order of `kept_shape`, to contiguous `out`
@@ -349,49 +242,94 @@ pub unsafe fn reduce_f32(
     a: *const f32,
     out: *mut u32,
 ) {
-    let ks = kept_strides.last().copied().unwrap_or(0);
+    let dims = ReduceDims {
+        kept_shape,
+        kept_strides,
+        red_shape,
+        red_strides,
+    };
+    reduce_f32_values(op, &dims, a, out, core::ptr::null_mut())
+}
+
+/// `reduce_f32`; for argmax/argmin, when `values` is not null, the extreme values (the
+/// elements the indices name) go to contiguous `values` as well.
+///
+/// # Safety
+/// As `reduce_f32`; `values` is null or holds Π kept_shape floats.
+pub unsafe fn reduce_f32_values(
+    op: ReduceOp,
+    dims: &ReduceDims,
+    a: *const f32,
+    out: *mut u32,
+    values: *mut f32,
+) {
+    let (red_shape, red_strides) = (dims.red_shape, dims.red_strides);
+    let ks = dims.kept_strides.last().copied().unwrap_or(0);
     let rs = red_strides.last().copied().unwrap_or(0);
     let vertical = op != ReduceOp::Prod && ks == 1 && rs != 1 && !red_shape.is_empty();
     let mut o = 0usize;
-    for_each_row(kept_shape, [kept_strides], |[off], n| {
-        if vertical && n >= 4 {
+    for_each_row(dims.kept_shape, [dims.kept_strides], |[off], n| {
+        if vertical {
             // The kept row is contiguous and the reduced dims are not: SIMD across the row.
-            let a = a.offset(off);
-            if matches!(op, ReduceOp::Argmax | ReduceOp::Argmin) {
-                arg_rows(op, red_shape, red_strides, a, n, out.add(o));
-            } else {
-                reduce_rows(op, red_shape, red_strides, a, n, out.add(o) as *mut f32);
+            let (a, out, (rs, rt)) = (a.offset(off), out.add(o), (red_shape, red_strides));
+            let (acc, vals) = (out as *mut f32, values_at(values, o));
+            match op {
+                ReduceOp::Sum => columns::sum_columns(rs, rt, a, n, acc),
+                ReduceOp::Max => columns::extreme_columns::<true>(rs, rt, a, n, acc),
+                ReduceOp::Min => columns::extreme_columns::<false>(rs, rt, a, n, acc),
+                ReduceOp::Argmax => columns::arg_columns::<true>(rs, rt, a, n, out, vals),
+                ReduceOp::Argmin => columns::arg_columns::<false>(rs, rt, a, n, out, vals),
+                ReduceOp::Prod => unreachable!("prod multiplies in f64 on the scalar path"),
             }
             o += n;
             return;
         }
         for i in 0..n as isize {
-            *out.add(o) = reduce_one(op, red_shape, red_strides, a.offset(off + i * ks));
+            let (r, v) = reduce_one(op, red_shape, red_strides, a.offset(off + i * ks));
+            *out.add(o) = r;
+            if !values.is_null() {
+                *values.add(o) = v;
+            }
             o += 1;
         }
     });
 }
 
-/// `reduce_f32`, split over the pool by blocks of the outermost kept dim when the input is
-/// large. Only where each output's reduction is the same whoever computes it: several kept
-/// dims (the inner kept rows stay whole), or one kept dim whose reduced rows are contiguous
-/// (one scalar-path reduction per output). A full reduction stays serial.
+/// `values + o`, or null when there are no values to write.
+fn values_at(values: *mut f32, o: usize) -> *mut f32 {
+    if values.is_null() {
+        values
+    } else {
+        values.wrapping_add(o)
+    }
+}
+
+/// `reduce_f32_values`, split over the pool by blocks of the outermost kept dim when the
+/// input is large. Only where each output's reduction is the same whoever computes it:
+/// several kept dims (the inner kept rows stay whole), or one kept dim whose reduced rows
+/// are contiguous (one scalar-path reduction per output) or which is itself contiguous
+/// (columns, each summed in the same order in any piece). A full reduction stays serial.
 ///
 /// # Safety
-/// As for `reduce_f32`.
+/// As for `reduce_f32_values`.
 pub unsafe fn reduce_f32_split(
     op: ReduceOp,
-    kept_shape: &[isize],
-    kept_strides: &[isize],
-    red_shape: &[isize],
-    red_strides: &[isize],
+    dims: &ReduceDims,
     a: *const f32,
     out: *mut u32,
+    values: *mut f32,
 ) {
-    let red_inner = red_strides.last().copied().unwrap_or(0);
-    let splittable = kept_shape.len() >= 2 || (kept_shape.len() == 1 && red_inner == 1);
+    let kept_shape = dims.kept_shape;
+    let red_inner = dims.red_strides.last().copied().unwrap_or(0);
+    // One kept dim splits when its outputs are reduced one by one (contiguous reduced rows)
+    // or as columns of a contiguous kept row: each column's order is the same in any piece.
+    let one_kept = kept_shape.len() == 1
+        && (red_inner == 1
+            || (dims.kept_strides[0] == 1
+                && columns::columns_split_alike(kept_shape[0].max(0) as usize)));
+    let splittable = kept_shape.len() >= 2 || one_kept;
     if !splittable {
-        return reduce_f32(op, kept_shape, kept_strides, red_shape, red_strides, a, out);
+        return reduce_f32_values(op, dims, a, out, values);
     }
 
     // `out` is contiguous over the kept dims: give it row-major strides as a second operand.
@@ -399,16 +337,22 @@ pub unsafe fn reduce_f32_split(
     for d in (0..kept_shape.len() - 1).rev() {
         out_strides[d] = out_strides[d + 1] * kept_shape[d + 1];
     }
-    let (a, out) = (a as usize, out as usize);
-    let work = element_count(kept_shape).saturating_mul(element_count(red_shape));
+    let (a, out, values) = (a as usize, out as usize, values as usize);
+    let work = element_count(kept_shape).saturating_mul(element_count(dims.red_shape));
+    let dims = *dims;
     split_outer_sized(
         kept_shape,
-        [kept_strides, &out_strides],
+        [dims.kept_strides, &out_strides],
         work,
         |kept, [oa, oo]| {
             let a = (a as *const f32).offset(oa);
             let out = (out as *mut u32).offset(oo);
-            reduce_f32(op, kept, kept_strides, red_shape, red_strides, a, out);
+            let values = values_at(values as *mut f32, oo as usize);
+            let piece = ReduceDims {
+                kept_shape: kept,
+                ..dims
+            };
+            reduce_f32_values(op, &piece, a, out, values);
         },
     );
 }

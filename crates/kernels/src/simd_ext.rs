@@ -60,6 +60,11 @@ mod imp {
         pub fn eq(self, o: Self) -> Self {
             I32x4(i32x4_eq(self.0, o.0))
         }
+        /// Signed lane-wise maximum.
+        #[inline(always)]
+        pub fn max(self, o: Self) -> Self {
+            I32x4(i32x4_max(self.0, o.0))
+        }
         /// One bit per lane (bit i = sign of lane i), for masks.
         #[inline(always)]
         pub fn bitmask(self) -> u32 {
@@ -230,6 +235,11 @@ mod imp {
         #[inline(always)]
         pub fn eq(self, o: Self) -> Self {
             self.zip(o, |a, b| -((a == b) as i32))
+        }
+        /// Signed lane-wise maximum.
+        #[inline(always)]
+        pub fn max(self, o: Self) -> Self {
+            self.zip(o, i32::max)
         }
         /// One bit per lane (bit i = sign of lane i), for masks.
         #[inline(always)]

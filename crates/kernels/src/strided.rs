@@ -25,6 +25,20 @@ pub fn for_each_row<const K: usize>(
         return;
     }
     let n = shape[ndim - 1] as usize;
+    if ndim <= 2 {
+        // One or two dims (most coalesced layouts, e.g. a broadcast of a column over short
+        // rows): a plain loop, no odometer.
+        let rows = if ndim == 2 { shape[0] } else { 1 };
+        let step: [isize; K] = core::array::from_fn(|k| strides[k][0]);
+        let mut offs = [0isize; K];
+        for _ in 0..rows {
+            row(offs, n);
+            for k in 0..K {
+                offs[k] += step[k];
+            }
+        }
+        return;
+    }
     let outer = ndim - 1;
     let mut idx = vec![0isize; outer];
     let mut offs = [0isize; K];

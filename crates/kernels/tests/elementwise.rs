@@ -28,6 +28,18 @@ fn js_min(a: f32, b: f32) -> f32 {
     }
 }
 
+/// IEEE comparison, as the kernels' bool bytes should give it.
+fn reference_compare(op: CmpOp, x: f32, y: f32) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::Ne => x != y,
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+    }
+}
+
 fn reference_arith(op: ArithOp, a: f32, b: f32) -> f32 {
     match op {
         ArithOp::Add => a + b,
@@ -159,6 +171,77 @@ fn contiguous_scalar_and_row_broadcast_fast_paths_match() {
 }
 
 #[test]
+fn short_broadcast_rows_in_place_and_compared_match() {
+    // Rows of 1..=20 floats, a column splat along each row on either side (the lesson's
+    // `(784,1) * (784,10)`): the result written over the contiguous operand (exact alias,
+    // as in-place ops do; a row's last vector overlaps stores made before it), and every
+    // comparison of the same layouts.
+    let mut rng = Rng::new(21);
+    let cmp_ops = [
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Lt,
+        CmpOp::Le,
+        CmpOp::Gt,
+        CmpOp::Ge,
+    ];
+    for n in 1..=20isize {
+        let rows = 7isize;
+        let col: Vec<f32> = (0..rows).map(|_| rng.value()).collect();
+        let full: Vec<f32> = (0..rows * n).map(|_| rng.value()).collect();
+        for splat_left in [false, true] {
+            let (sc, sf) = ([1isize, 0], [n, 1]);
+            let (sa, sb) = if splat_left { (sc, sf) } else { (sf, sc) };
+            let at = |r: isize, i: usize| {
+                let (c, f) = (col[r as usize], full[(r * n) as usize + i]);
+                if splat_left {
+                    (c, f)
+                } else {
+                    (f, c)
+                }
+            };
+            for op in [ArithOp::Sub, ArithOp::Div, ArithOp::Maximum] {
+                let mut data = full.clone();
+                let p = data.as_mut_ptr();
+                let (a, b) = if splat_left {
+                    (col.as_ptr(), p as *const f32)
+                } else {
+                    (p as *const f32, col.as_ptr())
+                };
+                unsafe { arith_f32(op, &[rows, n], [&sa, &sb, &sf], a, b, p) };
+                for r in 0..rows {
+                    for i in 0..n as usize {
+                        let (x, y) = at(r, i);
+                        let want = reference_arith(op, x, y);
+                        let got = data[(r * n) as usize + i];
+                        assert!(
+                            same(got, want),
+                            "{op:?} n {n} left {splat_left}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+            for op in cmp_ops {
+                let mut out = vec![7u8; (rows * n) as usize];
+                let (a, b) = if splat_left {
+                    (col.as_ptr(), full.as_ptr())
+                } else {
+                    (full.as_ptr(), col.as_ptr())
+                };
+                unsafe { compare_f32(op, &[rows, n], [&sa, &sb, &sf], a, b, out.as_mut_ptr()) };
+                for r in 0..rows {
+                    for i in 0..n as usize {
+                        let (x, y) = at(r, i);
+                        let want = reference_compare(op, x, y);
+                        assert_eq!(out[(r * n) as usize + i], want as u8, "{op:?} n {n}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn compare_f32_writes_bool_bytes_like_ieee_comparisons() {
     let mut rng = Rng::new(3);
     let ops = [
@@ -193,14 +276,7 @@ fn compare_f32_writes_bool_bytes_like_ieee_comparisons() {
         let mut expected = vec![7u8; len];
         for i in 0..oo.len() {
             let (x, y) = (a.data[oa[i] as usize], b.data[ob[i] as usize]);
-            let r = match op {
-                CmpOp::Eq => x == y,
-                CmpOp::Ne => x != y,
-                CmpOp::Lt => x < y,
-                CmpOp::Le => x <= y,
-                CmpOp::Gt => x > y,
-                CmpOp::Ge => x >= y,
-            };
+            let r = reference_compare(op, x, y);
             expected[oo[i] as usize] = r as u8;
         }
         assert_eq!(out, expected, "{op:?} shape {s:?}");

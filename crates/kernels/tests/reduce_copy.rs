@@ -4,7 +4,9 @@
 mod common;
 use common::{layout, offsets, same, shape, Rng};
 use tensorlane_kernels::testing::copy::{copy_cast, Kind};
-use tensorlane_kernels::testing::reduce::{reduce_f32, ReduceOp, SUM_BLOCK};
+use tensorlane_kernels::testing::reduce::{
+    reduce_f32, reduce_f32_values, ReduceDims, ReduceOp, ROW_BLOCK, SUM_BLOCK,
+};
 
 /// Splits `shape`/`strides` into kept and reduced parts (reduced dims in their order).
 fn split(shape: &[isize], strides: &[isize], reduced: &[bool]) -> [Vec<isize>; 4] {
@@ -343,6 +345,98 @@ fn reducing_outer_axes_of_contiguous_data_matches_naive_loops() {
                     ReduceOp::Argmin => assert_eq!(out[c as usize] as i32, imn, "{ctx}"),
                     _ => assert!(got == mn || (got.is_nan() && mn.is_nan()), "{ctx} vs {mn}"),
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn column_sums_stay_within_the_stated_bound() {
+    // Long columns with heavy cancellation and terms of many magnitudes, against float64
+    // sums: |computed − Σx| ≤ u·|Σx| + ROW_BLOCK·u·Σ|x| (u = 2⁻²⁴, reduce_columns.rs), for a
+    // wide row (column groups), a narrow one (the lcm(n, 4) path) and a strided one.
+    let mut rng = Rng::new(17);
+    let u = 2f64.powi(-24);
+    for (rows, cols, row_stride) in [(5000isize, 70isize, 70isize), (4099, 10, 10), (3001, 9, 13)] {
+        let data: Vec<f32> = (0..rows * row_stride)
+            .map(|_| {
+                let m = 10f64.powi(rng.below(7) as i32 - 3);
+                ((rng.unit() - 0.5) * m) as f32 + 1000.0 * (rng.below(3) as f32 - 1.0)
+            })
+            .collect();
+        let mut out = vec![0u32; cols as usize];
+        unsafe {
+            reduce_f32(
+                ReduceOp::Sum,
+                &[cols],
+                &[1],
+                &[rows],
+                &[row_stride],
+                data.as_ptr(),
+                out.as_mut_ptr(),
+            )
+        };
+        for c in 0..cols {
+            let col = (0..rows).map(|r| data[(r * row_stride + c) as usize] as f64);
+            let (exact, abs) = col.fold((0f64, 0f64), |(s, a), x| (s + x, a + x.abs()));
+            let got = f32::from_bits(out[c as usize]) as f64;
+            let bound = u * exact.abs() + ROW_BLOCK as f64 * u * abs;
+            assert!(
+                (got - exact).abs() <= bound,
+                "{rows}x{cols} column {c}: {got} vs {exact} (bound {bound})"
+            );
+        }
+    }
+}
+
+#[test]
+fn argmax_values_are_the_elements_the_indices_name() {
+    // The fused values of max(dim)/min(dim), down columns (rare NaNs, many ties) and along
+    // rows, against the naive first-extreme rule.
+    let mut rng = Rng::new(19);
+    for (rows, cols, col_major) in [(300isize, 45isize, false), (70, 6, false), (45, 300, true)] {
+        let data: Vec<f32> = (0..rows * cols)
+            .map(|_| match rng.below(400) {
+                0 => f32::NAN,
+                1 => f32::INFINITY,
+                _ => rng.below(9) as f32 - 4.0,
+            })
+            .collect();
+        // Reduce dim 0 of a rows×cols view: row-major (columns) or column-major (rows).
+        let (rs, cs) = if col_major { (1, rows) } else { (cols, 1) };
+        for op in [ReduceOp::Argmax, ReduceOp::Argmin] {
+            let mut out = vec![0u32; cols as usize];
+            let mut values = vec![0f32; cols as usize];
+            unsafe {
+                let dims = ReduceDims {
+                    kept_shape: &[cols],
+                    kept_strides: &[cs],
+                    red_shape: &[rows],
+                    red_strides: &[rs],
+                };
+                reduce_f32_values(
+                    op,
+                    &dims,
+                    data.as_ptr(),
+                    out.as_mut_ptr(),
+                    values.as_mut_ptr(),
+                )
+            };
+            for c in 0..cols {
+                let col: Vec<f32> = (0..rows)
+                    .map(|r| data[(r * rs + c * cs) as usize])
+                    .collect();
+                let (_, _, mx, mn, imx, imn) = naive(&col);
+                let (want_i, want_v) = if op == ReduceOp::Argmax {
+                    (imx, mx)
+                } else {
+                    (imn, mn)
+                };
+                assert_eq!(
+                    out[c as usize] as i32, want_i,
+                    "{op:?} {rows}x{cols} column {c}"
+                );
+                assert!(same(values[c as usize], want_v), "{op:?} column {c}");
             }
         }
     }

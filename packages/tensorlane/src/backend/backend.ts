@@ -109,9 +109,11 @@ export interface Backend {
   /**
    * Reduces `a` over `axes` (sorted, distinct, non-negative) into contiguous `out`, whose
    * shape is `a.shape` without those axes. `argmax/argmin` write int32 indices of the first
-   * extreme into the flattened reduced axes; `all/any` write bool.
+   * extreme into the flattened reduced axes; `all/any` write bool. For argmax/argmin, a
+   * `values` view (contiguous, `a`'s dtype, `out`'s shape) receives the elements the
+   * indices name, in the same pass.
    */
-  reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void;
+  reduce(op: ReduceOp, a: View, axes: readonly number[], out: View, values?: View): void;
   /**
    * Inclusive scan of `a` along `dim` into `out` (same shape, the same float dtype, any
    * strides): `out[…, i, …] = a[…, 0, …] op … op a[…, i, …]`, accumulated in float64.

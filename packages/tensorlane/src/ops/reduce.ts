@@ -14,13 +14,12 @@ import {
   INT32_MAX,
   INT32_MIN,
 } from '../argument-checks.js';
-import { noGrad } from '../autograd/grad-mode.js';
 import { recordGrad, withGrad } from '../autograd/graph.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
 import { normDim } from '../shape/views.js';
-import { emptyTensor, type Tensor } from '../tensor.js';
+import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { binaryOp, unaryOp } from './elementwise.js';
 import { inplaceBinary } from './inplace.js';
@@ -82,7 +81,8 @@ function reduceRaw(
     return reduceBroadcast(op, t, axes, (slice) =>
       reduceRaw(op, slice, axes, keepdim, outDtype, false),
     );
-  const out = emptyTensor(reducedShape(t.shape, axes, keepdim), outDtype, t.backend);
+  // Every backend's reduce writes each output element.
+  const out = outputTensor(reducedShape(t.shape, axes, keepdim), outDtype, t.backend);
   const flatShape = reducedShape(t.shape, axes, false);
   const ov = out.backendView;
   t.backend.reduce(op, t.backendView, axes, {
@@ -100,11 +100,7 @@ function reduceBroadcast(
   axes: readonly number[],
   reduce: (slice: Tensor) => Tensor,
 ): Tensor {
-  if (op === 'argmax' || op === 'argmin')
-    throw new IndexError(
-      `${op}: reducing ${countOver(t, axes)} elements (shape ${fmtShape(t.shape)}): the index ` +
-        'may not fit int32 (tensorlane has no int64)',
-    );
+  if (op === 'argmax' || op === 'argmin') throw indexTooWide(op, t, axes);
   const strides = t.stride();
   const broadcast = axes.filter((d) => strides[d] === 0 && t.shape[d]! > 1);
   const shape = t.shape.map((s, d) => (broadcast.includes(d) ? 1 : s));
@@ -121,6 +117,14 @@ function reduceBroadcast(
   } finally {
     slice.dispose();
   }
+}
+
+/** The error of an argmax/argmin over more elements than an int32 index can count. */
+function indexTooWide(op: string, t: Tensor, axes: readonly number[]): IndexError {
+  return new IndexError(
+    `${op}: reducing ${countOver(t, axes)} elements (shape ${fmtShape(t.shape)}): the index ` +
+      'may not fit int32 (tensorlane has no int64)',
+  );
 }
 
 function contiguous(shape: readonly number[]): number[] {
@@ -264,20 +268,35 @@ export function argExtreme(
   return reduceRaw(op, t, axes, keepdim, 'int32');
 }
 
-/** `max(dim)`/`min(dim)`: values and the int32 indices where they occur, as torch. */
+/**
+ * `max(dim)`/`min(dim)`: values and the int32 indices where they occur, as torch, from one
+ * pass of the backend's argmax/argmin (each value is the element its index names).
+ */
 export function extremeWithIndices(
   op: 'max' | 'min',
   t: Tensor,
   dim: number,
   keepdim = false,
 ): { values: Tensor; indices: Tensor } {
-  const values = noGrad(() => extreme(op, t, dim, keepdim));
+  input(op, t, keepdim);
+  const d = normDim(op, expectInt(op, 'dim', dim), t.ndim);
+  const axes = [d].slice(0, t.ndim);
+  requireNonEmpty(op, t, axes);
+  const arg = op === 'max' ? 'argmax' : 'argmin';
+  if (countOver(t, axes) > INT32_MAX) throw indexTooWide(arg, t, axes);
+  const shape = reducedShape(t.shape, axes, keepdim);
+  const flat = reducedShape(t.shape, axes, false);
+  const indices = outputTensor(shape, 'int32', t.backend);
+  let values: Tensor | undefined;
   try {
-    const indices = argExtreme(op === 'max' ? 'argmax' : 'argmin', t, dim, keepdim);
-    recordGrad(`${op}Dim`, [t], values, { dim: normDim(op, dim, t.ndim), keepdim, indices });
+    values = outputTensor(shape, t.dtype, t.backend);
+    const flatView = (x: Tensor) => ({ ...x.backendView, shape: flat, strides: contiguous(flat) });
+    t.backend.reduce(arg, t.backendView, axes, flatView(indices), flatView(values));
+    recordGrad(`${op}Dim`, [t], values, { dim: d, keepdim, indices });
     return { values, indices };
   } catch (e) {
-    values.dispose();
+    values?.dispose();
+    indices.dispose();
     throw e;
   }
 }

@@ -89,9 +89,11 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
     });
   }
 
-  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void {
+  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View, values?: View): void {
     const xa = array(a.storage);
     const xo = array(out.storage);
+    const xv = values && array(values.storage);
+    let v = values?.offset ?? 0;
     const kept: number[] = [];
     for (let d = 0; d < a.shape.length; d++) if (!axes.includes(d)) kept.push(d);
     const keptShape = kept.map((d) => a.shape[d]!);
@@ -114,6 +116,7 @@ export function arrayKernels(array: (s: Storage) => TypedArray): ArrayKernels {
           index += m;
         });
         xo[o++] = step.result();
+        if (xv) xv[v++] = step.best();
       }
     });
   }
@@ -126,6 +129,8 @@ interface Reducer {
   /** Folds `n` elements `x[p], x[p + s], …` whose reduced-block indices start at `index`. */
   addRow(x: TypedArray, p: number, n: number, s: number, index: number): void;
   result(): number;
+  /** The extreme value (max/min and their arg forms), else the result. */
+  best(): number;
 }
 
 /**
@@ -146,6 +151,7 @@ function reducer(op: ReduceOp): Reducer {
           acc = a;
         },
         result: () => acc,
+        best: () => acc,
       };
     case 'prod':
       return {
@@ -158,6 +164,7 @@ function reducer(op: ReduceOp): Reducer {
           acc = a;
         },
         result: () => acc,
+        best: () => acc,
       };
     case 'all':
     case 'any': {
@@ -171,6 +178,7 @@ function reducer(op: ReduceOp): Reducer {
           for (let j = 0; j < n; j++, p += s) if ((x[p] !== 0) !== (init === 1)) acc = 1 - init;
         },
         result: () => acc,
+        best: () => acc,
       };
     }
     default:
@@ -203,6 +211,7 @@ function extremeReducer(op: 'max' | 'min' | 'argmax' | 'argmin'): Reducer {
       at = k;
     },
     result: () => (wantIndex ? at : best),
+    best: () => best,
   };
 }
 

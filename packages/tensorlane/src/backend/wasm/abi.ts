@@ -222,6 +222,16 @@ export interface KernelExports {
     eps: number,
     maximize: number,
   ): void;
+  /** argmax/argmin (`op` 4/5) as `reduce_f32`, the extreme values also written to `values`. */
+  reduce_arg_values_f32(
+    op: number,
+    nkept: number,
+    nred: number,
+    dims: number,
+    a: number,
+    out: number,
+    values: number,
+  ): number;
 }
 
 /**
@@ -360,6 +370,7 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   scatter_along: 9,
   sgd_step_f32: 9,
   adamw_step_f32: 15,
+  reduce_arg_values_f32: 7,
   __wasm_init_tls: 1,
 };
 

@@ -93,10 +93,10 @@ export function createWasmBackend(): Backend {
     exports.unary_f32(code, ndim, ptr, address(a), address(out), lo, hi);
   }
 
-  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View): void {
+  function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View, values?: View): void {
     const code = REDUCE_CODE[op];
     if (a.storage.dtype !== 'float32' || code === undefined) {
-      fallback.reduce(op, a, axes, out);
+      fallback.reduce(op, a, axes, out, values);
       return;
     }
     const keptAxes = a.shape.map((_, d) => d).filter((d) => !axes.includes(d));
@@ -116,7 +116,7 @@ export function createWasmBackend(): Backend {
     );
     // The kernel takes 32-bit sizes; the tensor layer splits larger (broadcast) reductions.
     if (red.shape.some((s) => s > 2147483647)) {
-      fallback.reduce(op, a, axes, out);
+      fallback.reduce(op, a, axes, out, values);
       return;
     }
     const ptr = scratch.write([
@@ -125,7 +125,16 @@ export function createWasmBackend(): Backend {
       ...red.shape,
       ...red.strides[0]!,
     ]);
-    exports.reduce_f32(code, kept.shape.length, red.shape.length, ptr, address(a), address(out));
+    const args = [
+      code,
+      kept.shape.length,
+      red.shape.length,
+      ptr,
+      address(a),
+      address(out),
+    ] as const;
+    if (values) exports.reduce_arg_values_f32(...args, address(values));
+    else exports.reduce_f32(...args);
   }
 
   /**
