@@ -21,7 +21,7 @@ import { ArgumentError, AutogradError, DisposedError, fmtShape, ShapeError } fro
 import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
 import type { IndexItem } from './indexing.js';
-import { StorageRef, track, untrack } from './memory.js';
+import { Scoped, StorageRef, track, untrack } from './memory.js';
 import type * as activation from './ops/activation.js';
 import type * as cast from './ops/cast.js';
 import type * as combine from './ops/combine.js';
@@ -76,7 +76,7 @@ export function installTensorOps(table: TensorOps): void {
 /** A nested array of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
-export class Tensor {
+export class Tensor extends Scoped {
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Element offset of `[0, …, 0]` in the storage. */
@@ -95,6 +95,7 @@ export class Tensor {
     strides: readonly number[],
     offset: number,
   ) {
+    super();
     this.#ref = ref;
     this.shape = Object.freeze(shape.slice());
     this.#strides = Object.freeze(strides.slice());
@@ -404,7 +405,7 @@ export class Tensor {
     return this.dtype === 'bool' ? x !== 0 : x;
   }
   /** Frees this handle; the storage is freed when no view uses it. Idempotent. */
-  dispose(): void {
+  override dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     untrack(this, this.#ref);
@@ -437,7 +438,7 @@ export class Tensor {
     return rows(this);
   }
   /** PyTorch's repr, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. */
-  toString(): string {
+  override toString(): string {
     this.live('String(tensor)');
     return formatTensor(this);
   }
