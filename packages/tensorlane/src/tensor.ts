@@ -85,6 +85,7 @@ export class Tensor extends Scoped {
   readonly #strides: readonly number[];
   readonly #ref: StorageRef;
   #disposed = false;
+  #view: View | undefined;
   /** Internal: gradient state (autograd/graph.ts); null until the tensor requires grad. */
   autograd: AutogradMeta | null = null;
 
@@ -97,8 +98,10 @@ export class Tensor extends Scoped {
   ) {
     super();
     this.#ref = ref;
-    this.shape = Object.freeze(shape.slice());
-    this.#strides = Object.freeze(strides.slice());
+    // A frozen array cannot change under the tensor, so it is shared rather than copied
+    // (ops pass one tensor's shape to the next).
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.#strides = Object.isFrozen(strides) ? strides : Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = ref.storage.dtype;
     this.backend = ref.storage.backend;
@@ -109,7 +112,7 @@ export class Tensor extends Scoped {
   static fromStorage(
     storage: Storage,
     shape: readonly number[],
-    strides: readonly number[] = contiguousStrides(shape),
+    strides: readonly number[] = Object.freeze(contiguousStrides(shape)),
     offset = 0,
   ): Tensor {
     return new Tensor(new StorageRef(storage), shape, strides, offset);
@@ -136,12 +139,14 @@ export class Tensor extends Scoped {
    */
   get backendView(): View {
     this.live('backendView');
-    return {
+    // Made once: every field of a tensor's layout is fixed for its life.
+    this.#view ??= {
       storage: this.#ref.storage,
       offset: this.offset,
       shape: this.shape,
       strides: this.#strides,
     };
+    return this.#view;
   }
 
   /** Internal: how many in-place writes its storage has had (autograd checks saved tensors). */
