@@ -5,7 +5,7 @@
 
 use crate::scalar::to_int32;
 use crate::strided::{for_each_row, inner_strides};
-use crate::transpose::{copy_run_4byte, copy_transposed, plan_transposed};
+use crate::transpose::{copy_transposed, plan_transposed};
 
 op_code_enum! {
     /// Storage element kinds, numbered as the ABI passes them.
@@ -77,18 +77,9 @@ unsafe fn copy_typed<S: Elem, D: Elem>(
         return;
     }
     let [sa, so] = inner_strides(strides);
-    // Runs of a permuted copy (inner dim kept, outer dims reordered) are short: moved in
-    // vectors when the operands cannot overlap, by memmove otherwise.
-    let runs_4byte = same
-        && sa == 1
-        && so == 1
-        && core::mem::size_of::<S>() == 4
-        && !byte_ranges_overlap(shape, strides, a as usize, out as usize, 4);
     for_each_row(shape, strides, |[oa, oo], n| {
         let (a, out) = (a.offset(oa), out.offset(oo));
-        if runs_4byte {
-            copy_run_4byte(a as *const u32, out as *mut u32, n);
-        } else if same && sa == 1 && so == 1 {
+        if same && sa == 1 && so == 1 {
             // memmove: a same-type copy between overlapping views stays correct.
             core::ptr::copy(
                 a as *const u8,

@@ -102,29 +102,13 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
 /// Copies the `tj` source rows of a tile (`ti` contiguous elements each, `a_col_stride`
 /// apart) into `stage` (room for `TILE_4BYTE` rows), `STAGE_PITCH` apart.
 #[inline(always)]
-unsafe fn stage_rows(
-    ti: usize,
-    tj: usize,
-    a: *const u32,
-    a_col_stride: isize,
-    stage: *mut u32,
-) {
+unsafe fn stage_rows(ti: usize, tj: usize, a: *const u32, a_col_stride: isize, stage: *mut u32) {
     debug_assert!(ti <= TILE_4BYTE && tj <= TILE_4BYTE);
     for j in 0..tj {
         let src = a.offset(j as isize * a_col_stride);
         let dst = stage.add(j * STAGE_PITCH);
         block4x4::copy_run(src, dst, ti);
     }
-}
-
-/// `dst[0..n] = src[0..n]` for 4-byte elements, in vectors: a short run (a permuted copy's
-/// inner dim) costs no call, as `memmove` would.
-///
-/// # Safety
-/// Both runs must be valid for `n` elements and must not overlap.
-#[inline(always)]
-pub(crate) unsafe fn copy_run_4byte(src: *const u32, dst: *mut u32, n: usize) {
-    block4x4::copy_run(src, dst, n)
 }
 
 /// One tile of any element type, element by element (still within L1).
@@ -198,7 +182,10 @@ mod block4x4 {
     pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
         let mut k = 0;
         while k + 4 <= n {
-            v128_store(dst.add(k) as *mut v128, v128_load(src.add(k) as *const v128));
+            v128_store(
+                dst.add(k) as *mut v128,
+                v128_load(src.add(k) as *const v128),
+            );
             k += 4;
         }
         while k < n {
