@@ -82,10 +82,10 @@ function register(tensor: Scoped, ref: StorageRef): void {
 }
 
 /**
- * Tensors made outside every scope join the registry in batches, at the end of the current
- * task or when this many wait: most per-op results are disposed first, and then never pay
- * for a registration and its removal. The registry cannot free anything before the current
- * task ends anyway (finalizers run between tasks).
+ * Tensors made outside every scope join the registry in batches, in a microtask after the
+ * synchronous code that made them or when this many wait: most per-op results are disposed
+ * first, and then never pay for a registration and its removal. The registry could not
+ * free anything sooner anyway (finalizers run between tasks).
  */
 const PENDING_MAX = 256;
 const pending: Scoped[] = [];
