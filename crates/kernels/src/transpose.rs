@@ -18,6 +18,12 @@ const TILE: usize = 32;
 /// Tile edge for 4-byte elements, which go through the staging buffer.
 const TILE_4BYTE: usize = 64;
 
+/// Edge of the outer (L2) blocks in elements: the tiles of a 256×256 block touch 256 rows
+/// of each side (256 KiB of each for 4-byte elements), which stay in L2 and in the TLB
+/// while the block's tiles use every line of them, instead of a row of tiles sweeping the
+/// whole source.
+const BLOCK: usize = 256;
+
 /// Pitch of the staging buffer in elements: a tile row plus one 16-byte vector, so rows
 /// 272 bytes apart land in different L1 sets while each stays 16-byte aligned.
 const STAGE_PITCH: usize = TILE_4BYTE + 4;
@@ -72,12 +78,36 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
     // Only the part `stage_rows` writes is read back, so the buffer needs no clearing.
     let mut stage = core::mem::MaybeUninit::<[u32; TILE_4BYTE * STAGE_PITCH]>::uninit();
     let stage = stage.as_mut_ptr() as *mut u32;
-    let mut i0 = 0;
-    while i0 < p.rows {
-        let ti = tile.min(p.rows - i0);
-        let mut j0 = 0;
-        while j0 < p.cols {
-            let tj = tile.min(p.cols - j0);
+    let mut ib = 0;
+    while ib < p.rows {
+        let ie = (ib + BLOCK).min(p.rows);
+        let mut jb = 0;
+        while jb < p.cols {
+            let je = (jb + BLOCK).min(p.cols);
+            copy_block(p, a, out, tile, [ib, ie], [jb, je], stage);
+            jb = je;
+        }
+        ib = ie;
+    }
+}
+
+/// The tiles of rows `i[0]..i[1]` and columns `j[0]..j[1]` of a `copy_transposed`.
+#[inline(always)]
+unsafe fn copy_block<T: Copy>(
+    p: &TransposedCopy,
+    a: *const T,
+    out: *mut T,
+    tile: usize,
+    i: [usize; 2],
+    j: [usize; 2],
+    stage: *mut u32,
+) {
+    let mut i0 = i[0];
+    while i0 < i[1] {
+        let ti = tile.min(i[1] - i0);
+        let mut j0 = j[0];
+        while j0 < j[1] {
+            let tj = tile.min(j[1] - j0);
             let a_tile = a.offset(i0 as isize + j0 as isize * p.a_col_stride);
             let out_tile = out.offset(i0 as isize * p.out_row_stride + j0 as isize);
             if core::mem::size_of::<T>() == 4 {
