@@ -406,10 +406,13 @@ for (const build of BUILDS_UNDER_TEST) {
       // Sizes around the 4×4 register blocks and the 32- and 64-element tiles, size-0 and
       // size-1 dims, any permutation, sliced and stepped source views.
       const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
-      const shapeArb2 = fc.array(fc.constantFrom<number>(0, 1, 3, 4, 5, 31, 33, 63, 64, 65, 130, 257), {
-        minLength: 2,
-        maxLength: 4,
-      });
+      const shapeArb2 = fc.array(
+        fc.constantFrom<number>(0, 1, 3, 4, 5, 31, 33, 63, 64, 65, 130, 257),
+        {
+          minLength: 2,
+          maxLength: 4,
+        },
+      );
       fc.assert(
         fc.property(
           shapeArb2.chain((shape) =>
