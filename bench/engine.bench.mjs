@@ -148,27 +148,48 @@ function warmUp(tasks) {
   for (const [, fn] of tasks) for (let i = 0; i < 3000; i++) fn();
 }
 
-/** The lesson's broadcast row `(784,1) * (784,10)`, and a 10-element add: fixed costs. */
+/**
+ * The lesson's broadcast row `(784,1) * (784,10)`, and fixed costs: a 10-element add, a
+ * 5×784×10 matmul and the same product as `einsum('ik,kj->ij')` (whose row also gives its
+ * time ÷ the matmul's, measured in the same batch).
+ */
 function smallCases(tf, opts) {
   const rows = [];
   const small = [
-    ['(784,1) * (784,10)', [784, 1], [784, 10], 'mul'],
-    ['add of 10 elements (fixed cost)', [10], [10], 'add'],
+    ['(784,1) * (784,10)', [784, 1], [784, 10], [784, 10], (a, b) => a.mul(b), 'mul'],
+    ['add of 10 elements (fixed cost)', [10], [10], [10], (a, b) => a.add(b), 'add'],
+    ['matmul 5×784×10 (fixed cost)', [5, 784], [784, 10], [5, 10], (a, b) => a.matmul(b), 'matMul'],
+    // tfjs-backend-wasm registers no Einsum kernel: this row is against the matmul only.
+    [
+      "einsum('ik,kj->ij') 5×784×10",
+      [5, 784],
+      [784, 10],
+      [5, 10],
+      (a, b) => lib.einsum('ik,kj->ij', a, b),
+      null,
+    ],
   ];
-  for (const [name, sa, sb, op] of small) {
+  for (const [name, sa, sb, so, op, tfOp] of small) {
     const [a, b] = [lib.randn(sa), lib.randn(sb)];
     const [ta, tb] = tf ? [tf.randomNormal(sa), tf.randomNormal(sb)] : [];
-    const tasks = [['tensorlane', () => a[op](b).dispose()]];
-    if (tf) tasks.push(['tfjs', () => tf[op](ta, tb).dispose()]);
+    const tasks = [['tensorlane', () => op(a, b).dispose()]];
+    if (name.startsWith('einsum')) tasks.push(['matmul', () => a.matmul(b).dispose()]);
+    if (tf && tfOp) tasks.push(['tfjs', () => tf[tfOp](ta, tb).dispose()]);
     warmUp(tasks);
-    const [tl, tfjs] = medians(tasks, opts);
-    const bytes = 4 * (numel(sa) + numel(sb) + numel(sa.length > 1 ? [784, 10] : sa));
+    const times = medians(tasks, opts);
+    const tl = times[0];
+    const tfjs = tf && tfOp ? times[times.length - 1] : undefined;
+    const bytes = 4 * (numel(sa) + numel(sb) + numel(so));
+    const notes = [];
+    if (name.startsWith('einsum'))
+      notes.push(`${(tl / times[1]).toFixed(2)}× matmul's time (run alongside)`);
+    if (tfjs !== undefined) notes.push(`tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`);
     rows.push({
       name,
       contender: 'tensorlane wasm (1 thread)',
       medianMs: tl,
       gbps: bytes / tl / 1e6,
-      note: tfjs === undefined ? undefined : `tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`,
+      note: notes.join(', ') || undefined,
     });
     if (tfjs !== undefined)
       rows.push({

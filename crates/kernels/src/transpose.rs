@@ -3,10 +3,30 @@
 //! view made contiguous). An element-by-element walk would read one element per cache line
 //! of `a`; square tiles use every line of both sides while it is in L1, and 4-byte elements
 //! are turned in 4×4 register blocks.
+//!
+//! With a power-of-two row pitch (a 1024-float row is 4 KiB) every row of a tile falls in the
+//! same L1 set, so a tile walked in place in 4×4 blocks evicts its own source lines before
+//! it has used them whole. 4-byte tiles are therefore staged: each source row of the tile is
+//! copied whole (contiguous reads, every line used once) into a buffer whose padded pitch
+//! spreads its rows over the sets, and the 4×4 blocks are turned from there, each output
+//! row written whole before the next.
 
-/// Tile edge in elements: a tile of `a` and one of `out` (2 × 32 × 32 × 4 bytes) sit in L1
-/// together, with room for the lines the next tile brings in.
+/// Tile edge in elements for 8-byte and 1-byte elements: a tile of `a` and one of `out`
+/// (2 × 32 × 32 × 8 bytes) sit in L1 together.
 const TILE: usize = 32;
+
+/// Tile edge for 4-byte elements, which go through the staging buffer.
+const TILE_4BYTE: usize = 64;
+
+/// Edge of the outer (L2) blocks in elements: the tiles of a 256×256 block touch 256 rows
+/// of each side (256 KiB of each for 4-byte elements), which stay in L2 and in the TLB
+/// while the block's tiles use every line of them, instead of a row of tiles sweeping the
+/// whole source.
+const BLOCK: usize = 256;
+
+/// Pitch of the staging buffer in elements: a tile row plus one 16-byte vector, so rows
+/// 272 bytes apart land in different L1 sets while each stays 16-byte aligned.
+const STAGE_PITCH: usize = TILE_4BYTE + 4;
 
 /// A plan for `copy_transposed`: which dim of `a` has unit stride, and the layout of the
 /// remaining (outer) dims, iterated one element at a time.
@@ -50,23 +70,53 @@ pub(crate) fn plan_transposed(
 pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, out: *mut T) {
     debug_assert!(p.rows >= 1 && p.cols >= 1);
     debug_assert!(p.out_row_stride != 0 && p.a_col_stride != 0);
-    let mut i0 = 0;
-    'tile_rows: loop {
-        if i0 >= p.rows {
-            break 'tile_rows;
+    let tile = if core::mem::size_of::<T>() == 4 {
+        TILE_4BYTE
+    } else {
+        TILE
+    };
+    // Only the part `stage_rows` writes is read back, so the buffer needs no clearing.
+    let mut stage = core::mem::MaybeUninit::<[u32; TILE_4BYTE * STAGE_PITCH]>::uninit();
+    let stage = stage.as_mut_ptr() as *mut u32;
+    let mut ib = 0;
+    while ib < p.rows {
+        let ie = (ib + BLOCK).min(p.rows);
+        let mut jb = 0;
+        while jb < p.cols {
+            let je = (jb + BLOCK).min(p.cols);
+            copy_block(p, a, out, tile, [ib, ie], [jb, je], stage);
+            jb = je;
         }
-        let ti = TILE.min(p.rows - i0);
-        let mut j0 = 0;
-        while j0 < p.cols {
-            let tj = TILE.min(p.cols - j0);
+        ib = ie;
+    }
+}
+
+/// The tiles of rows `i[0]..i[1]` and columns `j[0]..j[1]` of a `copy_transposed`.
+#[inline(always)]
+unsafe fn copy_block<T: Copy>(
+    p: &TransposedCopy,
+    a: *const T,
+    out: *mut T,
+    tile: usize,
+    i: [usize; 2],
+    j: [usize; 2],
+    stage: *mut u32,
+) {
+    let mut i0 = i[0];
+    while i0 < i[1] {
+        let ti = tile.min(i[1] - i0);
+        let mut j0 = j[0];
+        while j0 < j[1] {
+            let tj = tile.min(j[1] - j0);
             let a_tile = a.offset(i0 as isize + j0 as isize * p.a_col_stride);
             let out_tile = out.offset(i0 as isize * p.out_row_stride + j0 as isize);
             if core::mem::size_of::<T>() == 4 {
+                stage_rows(ti, tj, a_tile as *const u32, p.a_col_stride, stage);
                 tile_4byte(
                     ti,
                     tj,
-                    a_tile as *const u32,
-                    p.a_col_stride,
+                    stage,
+                    STAGE_PITCH as isize,
                     out_tile as *mut u32,
                     p.out_row_stride,
                 );
@@ -76,6 +126,18 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
             j0 += tj;
         }
         i0 += ti;
+    }
+}
+
+/// Copies the `tj` source rows of a tile (`ti` contiguous elements each, `a_col_stride`
+/// apart) into `stage` (room for `TILE_4BYTE` rows), `STAGE_PITCH` apart.
+#[inline(always)]
+unsafe fn stage_rows(ti: usize, tj: usize, a: *const u32, a_col_stride: isize, stage: *mut u32) {
+    debug_assert!(ti <= TILE_4BYTE && tj <= TILE_4BYTE);
+    for j in 0..tj {
+        let src = a.offset(j as isize * a_col_stride);
+        let dst = stage.add(j * STAGE_PITCH);
+        block4x4::copy_run(src, dst, ti);
     }
 }
 
@@ -145,6 +207,23 @@ unsafe fn tile_4byte(
 mod block4x4 {
     use core::arch::wasm32::*;
 
+    /// `dst[0..n] = src[0..n]`, four elements per vector.
+    #[inline(always)]
+    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
+        let mut k = 0;
+        while k + 4 <= n {
+            v128_store(
+                dst.add(k) as *mut v128,
+                v128_load(src.add(k) as *const v128),
+            );
+            k += 4;
+        }
+        while k < n {
+            *dst.add(k) = *src.add(k);
+            k += 1;
+        }
+    }
+
     /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements: four column loads,
     /// two rounds of interleaving shuffles, four row stores.
     #[inline(always)]
@@ -175,6 +254,12 @@ mod block4x4 {
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 mod block4x4 {
+    /// `dst[0..n] = src[0..n]`.
+    #[inline(always)]
+    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
+        core::ptr::copy_nonoverlapping(src, dst, n);
+    }
+
     /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
     #[inline(always)]
     pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {

@@ -460,10 +460,15 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 
 #[test]
 fn permuted_copies_are_bit_exact_for_every_kind() {
-    // Sizes around the 4×4 register blocks and the 32×32 cache tiles, so every edge path
-    // runs; same-kind copies must move bits unchanged (NaN payloads included).
-    let shapes: [&[isize]; 6] = [
+    // Sizes around the 4×4 register blocks, the 32×32 tiles (8- and 1-byte kinds), the
+    // staged 64×64 tiles (4-byte kinds) and the 256×256 blocks, so every edge path runs; same-kind copies must move
+    // bits unchanged (NaN payloads included).
+    let shapes: [&[isize]; 10] = [
         &[37, 70],
+        &[130, 67],
+        &[64, 128],
+        &[300, 260],
+        &[2, 65, 63],
         &[4, 4],
         &[64, 33],
         &[5, 33, 9],

@@ -32,9 +32,33 @@ export class StorageRef {
   }
 }
 
-/** What `tidy` and `keep` need from a tensor. */
-export interface Scoped {
-  dispose(): void;
+/** Bits of a tensor's memory state. */
+const REGISTERED = 1;
+const KEPT = 2;
+/** Made outside every scope and waiting in `pending` to join the registry. */
+const PENDING = 4;
+
+// Set by `Scoped`'s static block: the only code that reads its private state.
+let isScoped: (x: object) => x is Scoped;
+let hasBit: (t: Scoped, bit: number) => boolean;
+let setBit: (t: Scoped, bit: number, on: boolean) => void;
+
+/**
+ * What `tidy`, `keep` and the registry need from a tensor; `Tensor` extends it. The
+ * bookkeeping is a private field, not WeakSets of tensors: a WeakSet insertion costs as
+ * much as the rest of a small op.
+ */
+export abstract class Scoped {
+  #memoryState = 0;
+  abstract dispose(): void;
+
+  static {
+    isScoped = (x): x is Scoped => #memoryState in x;
+    hasBit = (t, bit) => (t.#memoryState & bit) !== 0;
+    setBit = (t, bit, on) => {
+      t.#memoryState = on ? t.#memoryState | bit : t.#memoryState & ~bit;
+    };
+  }
 }
 
 // The held value is the StorageRef, never the tensor, so the registry keeps nothing alive.
@@ -42,11 +66,6 @@ const registry = new FinalizationRegistry<StorageRef>((ref) => {
   liveTensors--;
   ref.release();
 });
-
-const tracked = new WeakSet<object>();
-const kept = new WeakSet<object>();
-/** Tensors in the registry (made outside every scope, or that left the last one). */
-const registered = new WeakSet<object>();
 
 /** A tidy scope: its tensors, and the storage each holds (for registering one that leaves). */
 interface Scope {
@@ -56,9 +75,42 @@ interface Scope {
 const scopes: Scope[] = [];
 
 function register(tensor: Scoped, ref: StorageRef): void {
-  if (registered.has(tensor)) return;
-  registered.add(tensor);
+  setBit(tensor, PENDING, false);
+  if (hasBit(tensor, REGISTERED)) return;
+  setBit(tensor, REGISTERED, true);
   registry.register(tensor, ref, tensor);
+}
+
+/**
+ * Tensors made outside every scope join the registry in batches, in a microtask after the
+ * synchronous code that made them or when this many wait: most per-op results are disposed
+ * first, and then never pay for a registration and its removal. The registry could not
+ * free anything sooner anyway (finalizers run between tasks).
+ */
+const PENDING_MAX = 256;
+const pending: Scoped[] = [];
+const pendingRefs: StorageRef[] = [];
+let flushQueued = false;
+
+function flushPending(): void {
+  flushQueued = false;
+  for (let i = 0; i < pending.length; i++) {
+    const t = pending[i]!;
+    if (hasBit(t, PENDING)) register(t, pendingRefs[i]!);
+  }
+  pending.length = 0;
+  pendingRefs.length = 0;
+}
+
+function registerSoon(tensor: Scoped, ref: StorageRef): void {
+  setBit(tensor, PENDING, true);
+  pending.push(tensor);
+  pendingRefs.push(ref);
+  if (pending.length >= PENDING_MAX) flushPending();
+  else if (!flushQueued) {
+    flushQueued = true;
+    Promise.resolve().then(flushPending);
+  }
 }
 
 /**
@@ -69,17 +121,20 @@ function register(tensor: Scoped, ref: StorageRef): void {
 export function track(tensor: Scoped, ref: StorageRef): void {
   ref.retain();
   liveTensors++;
-  tracked.add(tensor);
   const scope = scopes[scopes.length - 1];
   if (scope) {
     scope.tensors.push(tensor);
     scope.refs.push(ref);
-  } else register(tensor, ref);
+  } else registerSoon(tensor, ref);
 }
 
 /** Unregisters a disposed tensor and drops its storage reference. */
 export function untrack(tensor: Scoped, ref: StorageRef): void {
-  if (registered.delete(tensor)) registry.unregister(tensor);
+  setBit(tensor, PENDING, false);
+  if (hasBit(tensor, REGISTERED)) {
+    setBit(tensor, REGISTERED, false);
+    registry.unregister(tensor);
+  }
   liveTensors--;
   ref.release();
 }
@@ -100,7 +155,7 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    for (const t of scope.tensors) if (!kept.has(t)) t.dispose();
+    for (const t of scope.tensors) if (!hasBit(t, KEPT)) t.dispose();
     throw e;
   }
   scopes.pop();
@@ -121,7 +176,7 @@ export function tidy<T>(fn: () => T): T {
         parent.tensors.push(t);
         parent.refs.push(scope.refs[i]!);
       }
-    } else if (!kept.has(t)) t.dispose();
+    } else if (!hasBit(t, KEPT)) t.dispose();
   });
   return result;
 }
@@ -129,7 +184,7 @@ export function tidy<T>(fn: () => T): T {
 function collectTensors(x: unknown, into: Set<object>, seen: Set<object>): void {
   if (x === null || typeof x !== 'object' || seen.has(x)) return;
   seen.add(x);
-  if (tracked.has(x)) {
+  if (isScoped(x)) {
     into.add(x);
     return;
   }
@@ -157,9 +212,9 @@ export function outsideTidy<T>(fn: () => T): T {
  * @example tidy(() => { cache = keep(x.mul(2)); });
  */
 export function keep<T extends Scoped>(tensor: T): T {
-  if (!tracked.has(tensor as object))
+  if (tensor === null || typeof tensor !== 'object' || !isScoped(tensor))
     throw new ArgumentError(`keep: expects a tensor, got ${typeof tensor}`);
-  kept.add(tensor);
+  setBit(tensor, KEPT, true);
   // A kept tensor outlives its scopes: from now on only dispose() or the registry frees it.
   for (const scope of scopes) {
     const i = scope.tensors.indexOf(tensor);

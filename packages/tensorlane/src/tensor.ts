@@ -21,7 +21,7 @@ import { ArgumentError, AutogradError, DisposedError, fmtShape, ShapeError } fro
 import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
 import type { IndexItem } from './indexing.js';
-import { StorageRef, track, untrack } from './memory.js';
+import { Scoped, StorageRef, track, untrack } from './memory.js';
 import type * as activation from './ops/activation.js';
 import type * as cast from './ops/cast.js';
 import type * as combine from './ops/combine.js';
@@ -78,7 +78,7 @@ export function installTensorOps(table: TensorOps): void {
 /** A nested array of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
-export class Tensor {
+export class Tensor extends Scoped {
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Element offset of `[0, …, 0]` in the storage. */
@@ -87,6 +87,7 @@ export class Tensor {
   readonly #strides: readonly number[];
   readonly #ref: StorageRef;
   #disposed = false;
+  #view: View | undefined;
   /** Internal: gradient state (autograd/graph.ts); null until the tensor requires grad. */
   autograd: AutogradMeta | null = null;
 
@@ -97,9 +98,12 @@ export class Tensor {
     strides: readonly number[],
     offset: number,
   ) {
+    super();
     this.#ref = ref;
-    this.shape = Object.freeze(shape.slice());
-    this.#strides = Object.freeze(strides.slice());
+    // A frozen array cannot change under the tensor, so it is shared rather than copied
+    // (ops pass one tensor's shape to the next).
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.#strides = Object.isFrozen(strides) ? strides : Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = ref.storage.dtype;
     this.backend = ref.storage.backend;
@@ -110,7 +114,7 @@ export class Tensor {
   static fromStorage(
     storage: Storage,
     shape: readonly number[],
-    strides: readonly number[] = contiguousStrides(shape),
+    strides: readonly number[] = Object.freeze(contiguousStrides(shape)),
     offset = 0,
   ): Tensor {
     return new Tensor(new StorageRef(storage), shape, strides, offset);
@@ -137,12 +141,14 @@ export class Tensor {
    */
   get backendView(): View {
     this.live('backendView');
-    return {
+    // Made once: every field of a tensor's layout is fixed for its life.
+    this.#view ??= {
       storage: this.#ref.storage,
       offset: this.offset,
       shape: this.shape,
       strides: this.#strides,
     };
+    return this.#view;
   }
 
   /** Internal: how many in-place writes its storage has had (autograd checks saved tensors). */
@@ -406,7 +412,7 @@ export class Tensor {
     return this.dtype === 'bool' ? x !== 0 : x;
   }
   /** Frees this handle; the storage is freed when no view uses it. Idempotent. */
-  dispose(): void {
+  override dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     untrack(this, this.#ref);
@@ -439,7 +445,7 @@ export class Tensor {
     return rows(this);
   }
   /** PyTorch's repr, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. */
-  toString(): string {
+  override toString(): string {
     this.live('String(tensor)');
     return formatTensor(this);
   }

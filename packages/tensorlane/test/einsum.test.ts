@@ -7,6 +7,7 @@ import type { DType } from '../src/dtype.js';
 import { einsum } from '../src/einsum/einsum.js';
 import { einsumPath } from '../src/einsum/einsum-path.js';
 import { DtypeError, EinsumError } from '../src/errors.js';
+import '../src/index.js'; // installs the Tensor methods (permute, narrow, copy_) the views use
 import { memory } from '../src/memory.js';
 import cases from './fixtures/einsum-cases.json';
 
@@ -402,4 +403,111 @@ describe('einsum broadcasts size-1 label dims across operands (NumPy, PyTorch)',
     expect(out.shape).toEqual([]);
     expect(out.item()).toBe(45);
   });
+});
+
+/** `equation` (explicit, distinct labels per operand) by a loop over every label value. */
+function loopEinsum(equation: string, ops: { shape: number[]; values: number[] }[]): number[] {
+  const [lhs, out] = equation.split('->') as [string, string];
+  const terms = lhs.split(',');
+  const size = new Map<string, number>();
+  terms.forEach((term, n) => {
+    [...term].forEach((ch, d) => {
+      size.set(ch, ops[n]!.shape[d]!);
+    });
+  });
+  const labels = [...size.keys()];
+  const flat = (term: string, shape: number[], at: Map<string, number>) =>
+    [...term].reduce((f, ch, d) => f * shape[d]! + at.get(ch)!, 0);
+  const outShape = [...out].map((ch) => size.get(ch)!);
+  const result = new Array<number>(outShape.reduce((a, b) => a * b, 1)).fill(0);
+  const at = new Map(labels.map((ch) => [ch, 0]));
+  const total = labels.reduce((p, ch) => p * size.get(ch)!, 1);
+  for (let k = 0; k < total; k++) {
+    let rest = k;
+    for (const ch of labels) {
+      at.set(ch, rest % size.get(ch)!);
+      rest = Math.floor(rest / size.get(ch)!);
+    }
+    const product = terms.reduce(
+      (p, term, n) => p * ops[n]!.values[flat(term, ops[n]!.shape, at)]!,
+      1,
+    );
+    result[flat(out, outShape, at)]! += product;
+  }
+  return result;
+}
+
+describe('einsum single-product path (one batched GEMM, lowering cached per plan)', () => {
+  // Two operands, one product: the lowering is reused on repeated calls, and operand views
+  // with permuted or sliced strides either merge into the GEMM's three dims or fall back to
+  // the general path (a copy into group order).
+  const EQUATIONS = [
+    'ik,kj->ij',
+    'ik,kj->ji',
+    'ki,kj->ij',
+    'ik,jk->ij',
+    'bik,bkj->bij',
+    'bik,bkj->jbi',
+    'ijk,jkl->li',
+    'bhqd,bhkd->bhqk',
+  ];
+  for (const backend of BACKENDS)
+    it(`matches a loop over every label on permuted and sliced views [${backend}]`, () => {
+      setBackend(backend);
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...EQUATIONS),
+          fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 4 }),
+          fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+          fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+          fc.integer(),
+          (equation, dimSizes, reversed, sliced, seed) => {
+            const terms = equation.split('->')[0]!.split(',');
+            const letters = [...new Set(terms.join(''))];
+            const sizeOf = (ch: string) => dimSizes[letters.indexOf(ch) % 4]!;
+            const made = terms.map((term, n) => {
+              const shape = [...term].map(sizeOf);
+              const values = smallInts(
+                shape.reduce((a, b) => a * b, 1),
+                seed + n,
+              );
+              // Stored with the dims reversed (then permuted back: a strided view), and
+              // sliced out of a larger tensor along dim 0.
+              let x = fromFlat(values, shape, 'float32');
+              if (reversed[n]) {
+                const order = shape.map((_, d) => shape.length - 1 - d);
+                x = x
+                  .permute(...order)
+                  .contiguous()
+                  .permute(...order);
+              }
+              if (sliced[n] && shape.length > 0) {
+                const padded = [shape[0]! + 2, ...shape.slice(1)];
+                const big = fromFlat(
+                  smallInts(
+                    padded.reduce((a, b) => a * b, 1),
+                    seed + 7,
+                  ),
+                  padded,
+                  'float32',
+                );
+                big.narrow(0, 1, shape[0]!).copy_(x);
+                x = big.narrow(0, 1, shape[0]!);
+              }
+              return { tensor: x, shape, values };
+            });
+            const want = loopEinsum(equation, made);
+            for (let rep = 0; rep < 2; rep++) {
+              const out = einsum(equation, ...made.map((m) => m.tensor));
+              expect(
+                Array.from(out.data(), (v) => v + 0),
+                equation,
+              ).toEqual(want);
+              out.dispose();
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
 });

@@ -35,6 +35,23 @@ describeBackends('FinalizationRegistry backstop', (it) => {
     expect(memory().tensors).toBe(before.tensors);
   });
 
+  it('frees tensors dropped in one synchronous burst, and each disposed one exactly once', async () => {
+    // More than one batch of registrations (memory.ts joins them to the registry in
+    // batches), half of them disposed before their batch joined.
+    await collectUntil(() => false);
+    const before = memory();
+    (() => {
+      for (let i = 0; i < 1000; i++) {
+        const t = zeros(10);
+        if (i % 2) t.dispose();
+      }
+    })();
+    expect(memory().tensors).toBe(before.tensors + 500);
+    expect(memory().bytes).toBe(before.bytes + 500 * 40);
+    expect(await collectUntil(() => memory().bytes === before.bytes)).toBe(true);
+    expect(memory().tensors).toBe(before.tensors);
+  });
+
   it('a tensor that leaves every tidy scope (returned or kept) is still collected when dropped', async () => {
     // Tensors made inside a scope join the registry only when they leave it.
     await collectUntil(() => false);

@@ -400,6 +400,46 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
+    it('permuted same-dtype copies (the cache-tiled transposes) match for every dtype', () => {
+      // Sizes around the 4×4 register blocks and the 32- and 64-element tiles, size-0 and
+      // size-1 dims, any permutation, sliced and stepped source views.
+      const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
+      const shapeArb2 = fc.array(
+        fc.constantFrom<number>(0, 1, 3, 4, 5, 31, 33, 63, 64, 65, 130, 257),
+        {
+          minLength: 2,
+          maxLength: 4,
+        },
+      );
+      fc.assert(
+        fc.property(
+          shapeArb2.chain((shape) =>
+            fc.record({
+              shape: fc.constant(shape),
+              layout: layoutArb(shape.length, false),
+              seed: fc.integer(),
+            }),
+          ),
+          fc.constantFrom(...dtypes),
+          (c, dtype) => {
+            // Keep each case small: at most about 300k elements.
+            fc.pre(c.shape.reduce((a, b) => a * b, 1) <= 300_000);
+            const inputs = [{ dtype, layout: c.layout, seed: c.seed, wide: false }];
+            const out = { dtype, layout: contiguous(c.shape.length) };
+            const f = (b: Backend) => (v: View[], o: View) => b.copy(v[0]!, o);
+            const want = run(js, c.shape, inputs, out, f(js));
+            const got = run(wasm, c.shape, inputs, out, f(wasm));
+            expectExact(
+              got,
+              want,
+              `${dtype} ${JSON.stringify(c.shape)} ${JSON.stringify(c.layout)}`,
+            );
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+
     /** A reduction case: the input view, the axes reduced, and the result on a backend. */
     function reduceOn(
       backend: Backend,

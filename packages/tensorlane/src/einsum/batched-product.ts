@@ -11,21 +11,28 @@ import { release } from './labelled-ops.js';
 import { alignedView, type LabelledView, mergeDims } from './labelled-view.js';
 import type { LoweringContext, PairGroups } from './lower-pair.js';
 
+/**
+ * `view` with each group of its dims (`dims[g]`, dim indices) merged into one dim, or null
+ * when its strides do not allow it.
+ */
+export function groupedView(view: View, dims: readonly (readonly number[])[]): View | null {
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (const g of dims) {
+    const m = mergeDims(view, g);
+    if (m === null) return null;
+    shape.push(m.size);
+    strides.push(m.stride);
+  }
+  return { storage: view.storage, offset: view.offset, shape, strides };
+}
+
 /** `lv` as a 3-D view over three label groups, or null when its strides do not allow it. */
 function view3(lv: LabelledView, groups: readonly (readonly number[])[]): View | null {
-  const merged = groups.map((g) =>
-    mergeDims(
-      lv.view,
-      g.map((id) => lv.labels.indexOf(id)),
-    ),
+  return groupedView(
+    lv.view,
+    groups.map((g) => g.map((id) => lv.labels.indexOf(id))),
   );
-  if (merged.some((m) => m === null)) return null;
-  return {
-    storage: lv.view.storage,
-    offset: lv.view.offset,
-    shape: merged.map((m) => m!.size),
-    strides: merged.map((m) => m!.stride),
-  };
 }
 
 /** `lv` as a 3-D view over the groups, copying it into group order if it must. */

@@ -14,6 +14,7 @@ import { einsumPlan } from './einsum-plan.js';
 import { release } from './labelled-ops.js';
 import { diagonalView, type LabelledView } from './labelled-view.js';
 import { contractPair, type LoweringContext, sumUnneeded } from './lower-pair.js';
+import { singleProduct } from './single-product.js';
 
 /** Options for `einsum`: the contraction-order strategy (default `'auto'`). */
 export type EinsumOptions = EinsumPathOptions;
@@ -94,6 +95,8 @@ function contract(equation: string, operands: readonly Tensor[], options: Einsum
     operands.map((t) => t.shape),
     options.optimize ?? 'auto',
   );
+  const direct = singleProduct(plan, operands);
+  if (direct) return direct;
   const { spec } = plan;
   const first = operands[0]!;
   const ctx: LoweringContext = { sizes: spec.sizes, dtype: first.dtype, backend: first.backend };

@@ -57,27 +57,27 @@ function byPreference(ids: number[], preferred: readonly number[] | undefined): 
 
 /** Classifies the labels of `a` and `b` given the labels `keep` the result must hold. */
 export function pairGroups(
-  a: LabelledView,
-  b: LabelledView,
+  a: readonly number[],
+  b: readonly number[],
   keep: ReadonlySet<number>,
   preferred?: readonly number[],
 ): PairGroups {
-  const inB = (id: number) => b.labels.includes(id);
-  const inA = (id: number) => a.labels.includes(id);
+  const inB = (id: number) => b.includes(id);
+  const inA = (id: number) => a.includes(id);
   return {
     batch: byPreference(
-      a.labels.filter((id) => inB(id) && keep.has(id)),
+      a.filter((id) => inB(id) && keep.has(id)),
       preferred,
     ),
     left: byPreference(
-      a.labels.filter((id) => !inB(id)),
+      a.filter((id) => !inB(id)),
       preferred,
     ),
     right: byPreference(
-      b.labels.filter((id) => !inA(id)),
+      b.filter((id) => !inA(id)),
       preferred,
     ),
-    summed: a.labels.filter((id) => inB(id) && !keep.has(id)),
+    summed: a.filter((id) => inB(id) && !keep.has(id)),
   };
 }
 
@@ -96,7 +96,7 @@ export function contractPair(
 ): LabelledView {
   a = sumUnneeded(a, (id) => keep.has(id) || b.labels.includes(id), ctx);
   b = sumUnneeded(b, (id) => keep.has(id) || a.labels.includes(id), ctx);
-  const groups = pairGroups(a, b, keep, preferred);
+  const groups = pairGroups(a.labels, b.labels, keep, preferred);
   try {
     if (groups.summed.length === 0) {
       const order = [...groups.batch, ...groups.left, ...groups.right];

@@ -33,17 +33,75 @@ export function guardTraps<T extends KernelExports>(exports: T, threaded: boolea
   const guarded: T = { ...exports };
   const table = guarded as Record<string, unknown>;
   for (const name of kernelFunctionNames(threaded)) {
-    const fn = table[name] as (...args: number[]) => unknown;
-    const wrapped = (...args: number[]) => {
-      try {
-        return fn(...args);
-      } catch (e) {
-        if (e instanceof WebAssembly.RuntimeError) throw recover(name, e);
-        throw e;
-      }
+    const fn = table[name] as Kernel;
+    const onTrap = (e: unknown): never => {
+      if (e instanceof WebAssembly.RuntimeError) throw recover(name, e);
+      throw e;
     };
     // Keep the export's arity, which the ABI check reads.
-    table[name] = Object.defineProperty(wrapped, 'length', { value: fn.length });
+    table[name] = Object.defineProperty(guardCall(fn, onTrap), 'length', { value: fn.length });
   }
   return guarded;
+}
+
+type Kernel = (...args: number[]) => unknown;
+
+/**
+ * `fn` called inside a try block that hands a throw to `onTrap`. The small arities that
+ * per-op calls use (alloc, free, elementwise, copy) get fixed-parameter closures: a call
+ * with exactly the export's argument count lets the engine call wasm directly, where a
+ * rest-and-spread wrapper goes through a generic path and allocates an array per call.
+ */
+function guardCall(fn: Kernel, onTrap: (e: unknown) => never): Kernel {
+  type A = number;
+  switch (fn.length) {
+    case 0:
+      return () => {
+        try {
+          return fn();
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+    case 1:
+      return (a: A) => {
+        try {
+          return fn(a);
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+    case 2:
+      return (a: A, b: A) => {
+        try {
+          return fn(a, b);
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+    case 6:
+      return (a: A, b: A, c: A, d: A, f: A, g: A) => {
+        try {
+          return fn(a, b, c, d, f, g);
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+    case 7:
+      return (a: A, b: A, c: A, d: A, f: A, g: A, h: A) => {
+        try {
+          return fn(a, b, c, d, f, g, h);
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+    default:
+      return (...args: number[]) => {
+        try {
+          return fn(...args);
+        } catch (e) {
+          return onTrap(e);
+        }
+      };
+  }
 }
