@@ -75,7 +75,7 @@ console.log(
 for (const [name, rows, call, transform = (v) => v] of CASES) {
   if (!only.test(name)) continue;
   const bufs = builds.map((e) => buffers(e, rows, transform));
-  for (let w = 0; w < 5; w++) builds.forEach((e, i) => call(e, bufs[i]));
+  for (let w = 0; w < 5; w++) for (const [i, e] of builds.entries()) call(e, bufs[i]);
   const samples = builds.map(() => []);
   for (let r = 0; r < 15; r++) {
     builds.forEach((e, i) => {
