@@ -64,3 +64,21 @@ c, c32, e, e32, _ = lawson(
     [2 * p for p in powers]
 )
 report("log R(z), z = s² (powers of s shown)", [2 * p for p in powers], c, c32, e, e32)
+
+# erf's tail for 1 ≤ |x| ≤ 4 (beyond, erf rounds to ±1): erfc(a) = P(a − 5/2), P of degree
+# 14, in absolute error (erf = 1 − erfc needs erfc to about 3e-8 absolutely, not relatively).
+import math
+
+powers = list(range(15))
+c, c32, e, e32, _ = lawson(
+    lambda u: np.vectorize(math.erfc)(u + 2.5), lambda u: np.ones_like(u), -1.5, 1.5, powers
+)
+report("erfc(a) on [1, 4] in u = a − 5/2 (absolute error)", powers, c, c32, e, e32)
+
+# softmax's exp (exp_shifted.rs): e^r = 1 + r·p(r) on |r| ≤ ln2/2, p of degree 4 with its
+# constant fitted too (XNNPACK's p5 form), in relative error of e^r.
+powers = [0, 1, 2, 3, 4]
+c, c32, e, e32, _ = lawson(
+    lambda r: np.expm1(r) / r, lambda r: np.abs(r) / np.exp(r), -h, h, powers
+)
+report("softmax exp p(r) (e^r = 1 + r·Σ c_k r^k)", powers, c, c32, e, e32)

@@ -3,20 +3,22 @@
 //! crate's own (Lawson-weighted least squares for the relative error, in f64):
 //!
 //! - `erf(x) = x·P(x²)` on |x| < 1, P of degree 6 (fit error 1.2e-9);
-//! - `erfc(a) = e^{-a²}·R(a)` on a ∈ [0.5, 10.5], R a (4, 5) rational (fit error 7.3e-10),
+//! - erf's tail on 1 ≤ |x| ≤ 4 as `1 − P(|x| − 5/2)`, P of degree 14 in absolute error;
+//! - `erfc(a) = e^{-a²}·R(a)` on a ∈ [0.5, 10.5] for GELU's tail, where relative accuracy
+//!   counts, R a (4, 5) rational (fit error 7.3e-10),
 //!   with `a²` carried as its f32 rounding plus the exact remainder so that e^{-a²} keeps its
 //!   relative accuracy deep into the tail, where the rounding of `a²` alone would cost |a²|
 //!   ulps.
 //!
 //! Measured against f64 references (`tests/activation_math.rs`): erf 1 ulp over every f32
 //! input (with and without FMA); over a dense sweep (tails, ±inf and NaN included) gelu 7
-//! (2 above x ≈ -0.7), gelu tanh 6, silu 4.
+//! (2 above x ≈ -0.7), gelu tanh 6, silu 3.
 //! GELU's negative tail comes from `erfc` directly rather than `1 + erf`, which would cancel;
 //! the tanh form's argument is formed in f64 per lane for the same reason.
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
-use crate::simd_math::{exp, horner};
+use crate::simd_math::{exp, exp_normal, horner};
 
 #[inline(always)]
 fn splat(v: f32) -> F32x4 {
@@ -97,21 +99,41 @@ fn with_sign_of(v: F32x4, s: F32x4) -> F32x4 {
     x::from_bits(x::to_bits(v).or(x::to_bits(s).and(I32x4::splat(i32::MIN))))
 }
 
-/// erf x: `x·P(x²)` below |x| = 1, `±(1 − erfc|x|)` above; ±1 past |x| ≈ 3.92, NaN stays NaN.
+/// erfc(a) for a ∈ [1, 4] as a polynomial in `a − 5/2`, highest degree first: absolute
+/// error 1.3e-8 (`crates/kernels/fits/minimax.py`), which is all that `1 − erfc` needs.
+const ERFC_MID: [f32; 15] = [
+    -8.961_361e-7,
+    -5.093_404_5e-7,
+    1.576_799_9e-5,
+    -1.768_168e-5,
+    -8.125_662e-5,
+    2.703_979_8e-4,
+    -2.584_807_2e-4,
+    -5.600_641e-4,
+    2.797_349e-3,
+    -6.109_303e-3,
+    8.622_685e-3,
+    -8.351_715e-3,
+    5.445_676_4e-3,
+    -2.178_188_9e-3,
+    4.069_526_6e-4,
+];
+
+/// erf x: `x·P(x²)` below |x| = 1, `±(1 − erfc|x|)` above with erfc from one polynomial
+/// (no exp, no division); ±1 past |x| ≈ 3.92, NaN stays NaN.
 #[inline(always)]
 pub fn erf(v: F32x4) -> F32x4 {
     let a = x::abs(v);
     let small = erf_small(v);
-    // The tail costs several times the polynomial: skipped when no lane needs it (NaN
-    // lanes are NaN either way).
+    // The tail is skipped when no lane needs it (NaN lanes are NaN either way).
     let tail = x::ge(a, splat(1.0));
     if !tail.any() {
         return small;
     }
-    // erfc(4) is below half an ulp of 1, so the cap changes nothing and keeps a² finite.
-    let a4 = x::min_nan(a, splat(4.0));
-    let (hi, lo) = square_split(a4);
-    let large = with_sign_of(splat(1.0).sub(erfc_tail(a4, hi, lo, splat(1.0))), v);
+    // Past 4, erfc(4) = 1.5e-8 is below half an ulp of 1, as is every erfc beyond:
+    // the cap gives ±1. `a − 5/2` is exact for a in [1, 4].
+    let u = x::min_nan(a, splat(4.0)).sub(splat(2.5));
+    let large = with_sign_of(splat(1.0).sub(horner(u, &ERFC_MID)), v);
     tail.select(large, small)
 }
 
@@ -185,8 +207,20 @@ fn x_sigmoid(v: F32x4, hi: F32x4, lo: F32x4) -> F32x4 {
     neg.select(v.mul(h).mul(h), v).div(d)
 }
 
-/// SiLU: `x·σ(x)`.
+/// Below this |x| SiLU takes sigmoid's quotient: e^{-|x|} and the result are normal.
+const SILU_FAST_LIMIT: f32 = 80.0;
+
+/// SiLU: `x·σ(x)`, as `x/(1+e)` for x ≥ 0 and `x·e/(1+e)` for x < 0 with `e = e^{-|x|}`
+/// when every lane is within ±80 (NaN lanes too, which stay NaN); otherwise `x_sigmoid`,
+/// whose split keeps tiny results accurate where `e` would be subnormal.
 #[inline(always)]
 pub fn silu(v: F32x4) -> F32x4 {
-    x_sigmoid(v, v, splat(0.0))
+    let a = x::abs(v);
+    if x::gt(a, splat(SILU_FAST_LIMIT)).any() {
+        return x_sigmoid(v, v, splat(0.0));
+    }
+    let e = exp_normal(x::neg(a));
+    x::lt(v, splat(0.0))
+        .select(v.mul(e), v)
+        .div(e.add(splat(1.0)))
 }

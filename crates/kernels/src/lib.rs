@@ -57,7 +57,7 @@ pub mod testing {
         pub use crate::copy::{copy_cast, Kind};
     }
     pub mod exp_shifted {
-        pub use crate::exp_shifted::exp_nonpositive;
+        pub use crate::exp_shifted::{exp_nonpositive, exp_nonpositive_normal};
     }
     pub mod gemm {
         pub use crate::gemm::{gemm_with, GemmArgs, Kernel};

@@ -59,7 +59,7 @@ const EXP_Q: [f32; 6] = [
 /// `n = round(v/ln2)`, `s = 2^n` (valid for n in [-126, 127]) and `r = v − n·ln2`
 /// (|r| ≤ ln2/2, in two steps so that it is exact to the last bits).
 #[inline(always)]
-fn exp_reduce(v: F32x4) -> (F32x4, F32x4, F32x4) {
+pub(crate) fn exp_reduce(v: F32x4) -> (F32x4, F32x4, F32x4) {
     let z = v.mul_add(splat(core::f32::consts::LOG2_E), splat(MAGIC));
     let s = x::from_bits(x::to_bits(z).shl::<23>());
     let n = z.sub(splat(MAGIC));

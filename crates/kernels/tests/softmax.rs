@@ -35,6 +35,14 @@ fn run(x: &[f32], rows: usize, n: usize, rsx: usize, rso: usize, log: bool) -> V
     out
 }
 
+/// `softmax_columns` of `n` rows `sx` floats apart into rows `so` floats apart.
+fn columns(x: &[f32], n: usize, inner: usize, sx: usize, so: usize, log: bool) -> Vec<f32> {
+    let mut out = vec![f32::NAN; n * so];
+    let (xp, op) = (x.as_ptr(), out.as_mut_ptr());
+    unsafe { softmax_columns(n, inner, xp, sx as isize, op, so as isize, log) };
+    out
+}
+
 fn assert_row_close(got: &[f32], want: &[f64], what: &str) {
     for (j, (&g, &w)) in got.iter().zip(want).enumerate() {
         let tol = 1e-6 + 4e-6 * w.abs();
@@ -135,6 +143,38 @@ fn exp_nonpositive_is_within_two_ulp_and_flushes_below_the_normal_range() {
     assert_eq!(special.lane(3), 1.0);
 }
 
+/// Every f32 in [−87.33, 0] (about 1.1·10⁹, seconds in a release build):
+/// `cargo test --release --test softmax -- --ignored`, and again with `--features host-fma`.
+#[test]
+#[ignore = "every f32 in the range: run with --release -- --ignored"]
+fn exp_nonpositive_within_2_ulps_for_every_f32_in_its_range() {
+    use tensorlane_kernels::testing::exp_shifted::{exp_nonpositive, exp_nonpositive_normal};
+    use tensorlane_kernels::testing::simd::F32x4;
+    let ulps = |a: f32, b: f32| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
+    let last = (-87.33f32).to_bits();
+    let mut worst = (0u64, 0f32);
+    let mut bits = 0x8000_0000u32;
+    while bits <= last {
+        let lanes: [f32; 4] = core::array::from_fn(|i| f32::from_bits((bits + i as u32).min(last)));
+        let v = unsafe { F32x4::load(lanes.as_ptr()) };
+        let (got, normal) = (
+            exp_nonpositive(v).to_array(),
+            exp_nonpositive_normal(v).to_array(),
+        );
+        for i in 0..4 {
+            let want = (lanes[i] as f64).exp() as f32;
+            assert_eq!(got[i].to_bits(), normal[i].to_bits(), "x = {:e}", lanes[i]);
+            let d = ulps(got[i], want);
+            if d > worst.0 {
+                worst = (d, lanes[i]);
+            }
+        }
+        bits += 4;
+    }
+    println!("exp_nonpositive: worst {} ulps, at {:e}", worst.0, worst.1);
+    assert!(worst.0 <= 2, "{} ulps at x = {:e}", worst.0, worst.1);
+}
+
 #[test]
 fn columns_match_the_row_reference_for_every_block_width() {
     // Widths around the 4-lane vectors and the 16- and 1024-column blocks; NaN, +∞ and all-−∞
@@ -149,18 +189,7 @@ fn columns_match_the_row_reference_for_every_block_width() {
                     x[sx * (n - 1) + 1] = f32::NAN;
                     x[2] = f32::INFINITY;
                 }
-                let mut out = vec![f32::NAN; n * so];
-                unsafe {
-                    softmax_columns(
-                        n,
-                        inner,
-                        x.as_ptr(),
-                        sx as isize,
-                        out.as_mut_ptr(),
-                        so as isize,
-                        log,
-                    )
-                };
+                let out = columns(&x, n, inner, sx, so, log);
                 for c in 0..inner {
                     let column: Vec<f32> = (0..n).map(|r| x[r * sx + c]).collect();
                     let want = reference(&column, log);
@@ -190,4 +219,47 @@ fn columns_match_the_row_reference_for_every_block_width() {
         (out[1] as f64 - 1.0 / (1.0 + 1f64.exp())).abs() < 1e-6,
         "{out:?}"
     );
+}
+
+#[test]
+fn columns_rescale_when_a_later_chunk_raises_the_maximum() {
+    // 1024 columns: chunks of 4 rows. Column 0 starts with −∞ rows, column 1 is all −∞,
+    // column 2 rises row by row (its maximum moves in every chunk), column 3 falls, the rest
+    // are random with a spike late.
+    let (n, inner) = (21, 1024);
+    let mut rng = Rng::new(5);
+    let mut x: Vec<f32> = (0..n * inner).map(|_| rng.signed() * 20.0).collect();
+    for r in 0..n {
+        x[r * inner] = if r < 9 { f32::NEG_INFINITY } else { r as f32 };
+        x[r * inner + 1] = f32::NEG_INFINITY;
+        x[r * inner + 2] = 10.0 * r as f32;
+        x[r * inner + 3] = -10.0 * r as f32;
+    }
+    x[17 * inner + 100] = 500.0;
+    for log in [false, true] {
+        let out = columns(&x, n, inner, inner, inner, log);
+        for c in 0..inner {
+            let column: Vec<f32> = (0..n).map(|r| x[r * inner + c]).collect();
+            let got: Vec<f32> = (0..n).map(|r| out[r * inner + c]).collect();
+            if c == 1 {
+                assert!(got.iter().all(|g| g.is_nan()), "all −∞: {got:?}");
+                continue;
+            }
+            let want = reference(&column, log);
+            if log {
+                // −∞ entries stay −∞.
+                for (g, w) in got.iter().zip(&want) {
+                    if w.is_infinite() {
+                        assert_eq!(*g as f64, *w, "log column {c}");
+                    }
+                }
+                let finite: Vec<usize> = (0..n).filter(|&r| want[r].is_finite()).collect();
+                let (g, w): (Vec<f32>, Vec<f64>) =
+                    finite.iter().map(|&r| (got[r], want[r])).unzip();
+                assert_row_close(&g, &w, &format!("log column {c}"));
+            } else {
+                assert_row_close(&got, &want, &format!("column {c}"));
+            }
+        }
+    }
 }
