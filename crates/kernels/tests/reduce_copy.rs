@@ -155,28 +155,33 @@ fn reductions_over_any_axes_match_naive_loops() {
 #[test]
 fn long_sums_stay_accurate_across_blocks() {
     // 0.1 is not representable: a plain running f32 sum of 1e6 of them drifts by ~1%.
+    // Contiguous, strided, and stride 0 (an expanded view: one element read n times).
     let n = 1_000_000usize;
-    let data = vec![0.1f32; n];
-    let mut out = [0u32];
-    unsafe {
-        reduce_f32(
-            ReduceOp::Sum,
-            &[],
-            &[],
-            &[n as isize],
-            &[1],
-            data.as_ptr(),
-            out.as_mut_ptr(),
-        )
-    };
-    let got = f32::from_bits(out[0]) as f64;
-    let exact = n as f64 * 0.1f32 as f64;
-    // Each block of SUM_BLOCK terms is summed in 16 f32 lanes of SUM_BLOCK/16 terms.
-    let bound = (SUM_BLOCK / 16 + 2) as f64 * 2f64.powi(-24) * exact;
-    assert!(
-        (got - exact).abs() <= bound,
-        "{got} vs {exact} (bound {bound})"
-    );
+    let data = vec![0.1f32; 3 * n];
+    for stride in [1isize, 3, 0] {
+        let mut out = [0u32];
+        unsafe {
+            reduce_f32(
+                ReduceOp::Sum,
+                &[],
+                &[],
+                &[n as isize],
+                &[stride],
+                data.as_ptr(),
+                out.as_mut_ptr(),
+            )
+        };
+        let got = f32::from_bits(out[0]) as f64;
+        let exact = n as f64 * 0.1f32 as f64;
+        // Each block of SUM_BLOCK terms is summed in 16 f32 lanes of SUM_BLOCK/16 = 32 terms:
+        // u·|Σx| + 32·u·Σ|x| (+ the f64 total's own rounding).
+        assert_eq!(SUM_BLOCK / 16, 32);
+        let bound = (SUM_BLOCK / 16 + 2) as f64 * 2f64.powi(-24) * exact;
+        assert!(
+            (got - exact).abs() <= bound,
+            "stride {stride}: {got} vs {exact} (bound {bound})"
+        );
+    }
 }
 
 fn to_int32(x: f64) -> i32 {
