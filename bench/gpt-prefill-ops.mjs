@@ -140,7 +140,9 @@ const prefill = () => model.forward(prompt).logits;
 
 const timings = cases.map(() => []);
 const whole = [];
-const dispose = (r) => (Array.isArray(r) ? r : [r]).forEach((t) => t.dispose());
+const dispose = (r) => {
+  for (const t of Array.isArray(r) ? r : [r]) t.dispose();
+};
 for (let r = 0; r < reps + 1; r++) {
   cases.forEach(([, , , fn], i) => {
     const t0 = cpuMs();
