@@ -260,6 +260,19 @@ fn block_edges_and_large_sizes() {
         },
         6,
     );
+    // A column-major B under more than 16 rows (nn.Linear's weight read transposed): packed
+    // in blocks 3·KC deep and NC/4 wide; n and k cross them, beta = 1.
+    check(
+        &Case {
+            m: 21,
+            n: 300,
+            k: 800,
+            alpha: 0.5,
+            beta: 1.0,
+            layouts: [Layout::Row, Layout::Col, Layout::Row],
+        },
+        8,
+    );
 }
 
 #[test]

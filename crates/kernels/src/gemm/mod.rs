@@ -281,16 +281,23 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: B
     // the C round trips and per-block calls of small products (5×784×10: one block). A
     // narrow packed B panel is small enough for long blocks too, and A then streams in
     // long runs along its rows.
-    let kc_block = if (read_a_in_place && read_b_in_place) || narrow {
-        4 * KC
+    // A column-major B (an nn.Linear weight read as its transpose) is packed from whole
+    // runs of its columns: a block three times as deep and a quarter as wide holds as many
+    // floats, and is one contiguous stretch of the weight instead of a thousand 1 KiB
+    // pieces, which the hardware prefetcher streams from memory far faster.
+    let b_by_columns = !read_b_in_place && g.rsb == 1 && g.csb != 1 && !narrow;
+    let (kc_block, nc_block) = if (read_a_in_place && read_b_in_place) || narrow {
+        (4 * KC, NC)
+    } else if b_by_columns {
+        (3 * KC, NC / 4)
     } else {
-        KC
+        (KC, NC)
     };
     let kc_max = kc_block.min(g.k);
     let nc_max = if read_b_in_place {
         0
     } else {
-        NC.min(g.n).div_ceil(nr) * nr
+        nc_block.min(g.n).div_ceil(nr) * nr
     };
     let mc_max = if read_a_in_place {
         0
@@ -299,8 +306,8 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: B
     };
     with_scratch(kc_max * (nc_max + mc_max), |scratch| {
         let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
-        for jc in (0..g.n).step_by(NC) {
-            let nc = NC.min(g.n - jc);
+        for jc in (0..g.n).step_by(nc_block) {
+            let nc = nc_block.min(g.n - jc);
             for pc in (0..g.k).step_by(kc_block) {
                 let kc = kc_block.min(g.k - pc);
                 // Later depth blocks add onto what the first one wrote.
