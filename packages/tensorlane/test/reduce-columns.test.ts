@@ -146,7 +146,7 @@ for (const build of BUILDS_UNDER_TEST) {
               if (!same(g, w)) expect.fail(`sum [${o}]: wasm ${g} vs js ${w}`);
               continue;
             }
-            // reduce_columns.rs: u·|Σx| + ROW_BLOCK·u·Σ|x|; the row path is tighter still.
+            // reduce_columns.rs and reduce.rs alike: u·|Σx| + ROW_BLOCK·u·Σ|x|.
             const u = dtype === 'float32' ? 2 ** -24 : 0;
             const bound = u * Math.abs(w) + ROW_BLOCK * u * abs[o]!;
             if (!(Math.abs(g - w) <= bound))
