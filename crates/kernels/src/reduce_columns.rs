@@ -387,7 +387,9 @@ unsafe fn arg_group<const MAX: bool, const V: usize>(
             } else {
                 x::lt(v[k], best[k])
             };
-            best[k] = pick::<MAX>(best[k], v[k]);
+            // The value follows the index (not `pick`): on a tie of -0 and +0 the relaxed
+            // build's max may return either zero, and `values` must be the indexed element.
+            best[k] = take.select(v[k], best[k]);
             // `here` exceeds every index taken so far: max() is the select, in two ops.
             idx[k] = idx[k].max(take.and(here));
         }

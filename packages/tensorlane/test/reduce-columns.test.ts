@@ -134,6 +134,41 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
+    it('max(dim)/min(dim) values are the indexed elements when -0 and +0 tie', () => {
+      // Found by the property test on Node 24's relaxed build: its max of a tied -0 and +0
+      // returned the later zero while the index stayed on the first.
+      const cols = 40; // 2 vector groups + a 4-lane group + a scalar tail
+      const rows = [
+        [0, -0, -7.5, -4],
+        [-0, 0, -7.5, -4],
+      ];
+      const shape = [4, cols];
+      const at = (i: number) => rows[Math.floor(i % cols) % 2]![Math.floor(i / cols)]!;
+      for (const [op, flip] of [
+        ['argmax', 1],
+        ['argmin', -1],
+      ] as const) {
+        const c = { shape, layout: contiguous(2), axes: [0], seed: 0 };
+        const run = (b: Backend) => {
+          const a = makeView(b, 'float32', shape, c.layout, (i) => flip * at(i));
+          const out = makeView(b, 'int32', [cols], contiguous(1), () => 0);
+          const values = makeView(b, 'float32', [cols], contiguous(1), () => 0);
+          b.reduce(op, a, [0], out, values);
+          const r = [readView(b, out), readView(b, values)];
+          for (const v of [a, out, values]) b.free(v.storage);
+          return r;
+        };
+        const [[wi, wv], [ji, jv]] = [run(wasm), run(js)];
+        expect(wi).toEqual(ji);
+        wv!.forEach((v, k) => {
+          if (!Object.is(v, jv![k]))
+            expect.fail(
+              `${op} column ${k}: value ${Object.is(v, -0) ? '-0' : v} vs js ${Object.is(jv![k], -0) ? '-0' : jv![k]}`,
+            );
+        });
+      }
+    });
+
     it('sum agrees within the float32 bound of the blocked order', () => {
       fc.assert(
         fc.property(caseArb, fc.constantFrom<DType>('float32', 'float64'), (c, dtype) => {
