@@ -226,7 +226,12 @@ describeBackends('optim argument errors', (it) => {
     );
     expect(() => new optim.AdamW([{ params: [p], momentum: 0.9 } as never])).toThrow(
       /unknown option 'momentum'/,
+    ); // Adam shares AdamW's checks, under its own name.
+    expect(() => new optim.Adam([p], { weightDecay: -0.1 })).toThrow(
+      /optim\.Adam: .*weightDecay must be in \[0, Infinity\], got -0\.1/,
     );
+    expect(() => new optim.Adam([p], { betas: [1.5, 0.9] })).toThrow(ArgumentError);
+    expect(() => new optim.Adam([tensor([1, 2])])).toThrow(DtypeError);
   });
 
   it('a bad option set between steps fails the step before any parameter moves', () => {
