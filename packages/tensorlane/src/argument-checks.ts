@@ -230,3 +230,26 @@ export function expectString(op: string, name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   throw new ArgumentError(`${op}: ${name} must be a string, got ${describeValue(value)}`);
 }
+
+/**
+ * The elements of `value` if it is an iterable object (an array, a generator, a Set,
+ * `model.parameters()`), else an `ArgumentError` saying it must be an iterable of `elements`.
+ * Strings are refused: their characters are never what a caller meant.
+ * @example expectIterable('optim.SGD', 'params', new Set([1, 2]), 'tensors') // → [1, 2]
+ */
+export function expectIterable(
+  op: string,
+  name: string,
+  value: unknown,
+  elements: string,
+): unknown[] {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
+  )
+    return [...(value as Iterable<unknown>)];
+  throw new ArgumentError(
+    `${op}: ${name} must be an iterable of ${elements}, got ${describeValue(value)}`,
+  );
+}

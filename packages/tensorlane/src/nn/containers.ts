@@ -3,7 +3,7 @@
  * nanoGPT's (`transformer = nn.ModuleDict(dict(wte=…, h=nn.ModuleList([Block() …])))`)
  * ports with the same structure and the same state-dict keys (`transformer.h.0.ln_1.weight`).
  */
-import { describeValue } from '../argument-checks.js';
+import { describeValue, expectIterable } from '../argument-checks.js';
 import { ArgumentError } from '../errors.js';
 import { Module } from './module.js';
 
@@ -45,17 +45,10 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   /** Adds each module of `modules` at the end; returns this list. */
   extend(modules: Iterable<M>): this {
-    if (
-      modules === null ||
-      typeof modules !== 'object' ||
-      typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function'
-    )
-      throw new ArgumentError(
-        `nn.ModuleList: modules must be an iterable of Modules, got ${describeValue(modules)}`,
-      );
     // Checked as a whole first, so a bad element leaves the list as it was.
-    const list = [...modules];
-    for (const [i, m] of list.entries()) expectModule('nn.ModuleList', `modules[${i}]`, m);
+    const list = expectIterable('nn.ModuleList', 'modules', modules, 'Modules').map(
+      (m, i) => expectModule('nn.ModuleList', `modules[${i}]`, m) as M,
+    );
     for (const m of list) this.append(m);
     return this;
   }

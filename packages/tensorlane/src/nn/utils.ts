@@ -3,7 +3,14 @@
  * `clip_grad_value_` (the step between `loss.backward()` and `opt.step()` in nanoGPT's
  * training loop). Gradients are scaled in place without recording.
  */
-import { describeValue, expectBoolean, expectNumber, expectOptions } from '../argument-checks.js';
+import {
+  describeValue,
+  expectBoolean,
+  expectIterable,
+  expectNumber,
+  expectOptions,
+  expectTensor,
+} from '../argument-checks.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { tensor } from '../creation.js';
 import { ArgumentError } from '../errors.js';
@@ -16,21 +23,9 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list =
     parameters instanceof Tensor
       ? [parameters]
-      : parameters !== null &&
-          typeof parameters === 'object' &&
-          Symbol.iterator in (parameters as object)
-        ? [...(parameters as Iterable<Tensor>)]
-        : null;
-  if (list === null)
-    throw new ArgumentError(
-      `${op}: parameters must be a Tensor or an iterable of Tensors, got ${describeValue(parameters)}`,
-    );
-  list.forEach((p, i) => {
-    if (!(p instanceof Tensor))
-      throw new ArgumentError(`${op}: parameters[${i}] must be a Tensor, got ${describeValue(p)}`);
-    p.live(op);
-  });
-  return list.flatMap((p) => (p.grad === null ? [] : [p.grad]));
+      : expectIterable(op, 'parameters', parameters, 'Tensors (or one Tensor)');
+  const tensors = list.map((p, i) => expectTensor(op, `parameters[${i}]`, p).live(op));
+  return tensors.flatMap((p) => (p.grad === null ? [] : [p.grad]));
 }
 
 /** Options of `clipGradNorm_`. */

@@ -7,6 +7,7 @@
 import {
   describeValue,
   expectBoolean,
+  expectIterable,
   expectNumber,
   expectOptions,
   expectTensor,
@@ -54,19 +55,11 @@ export abstract class Optimizer<O extends object> {
     this.#defaults = defaults;
     this.#rules = rules;
     this.checkOptions(defaults, 'options');
-    if (typeof params === 'string' || params === null || typeof params !== 'object')
-      throw new ArgumentError(
-        `${name}: params must be an iterable of tensors or of parameter groups, got ${describeValue(params)}`,
-      );
     if (params instanceof Tensor)
       throw new ArgumentError(
         `${name}: params must be an iterable of tensors, got one tensor (pass [t] or model.parameters())`,
       );
-    if (typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function')
-      throw new ArgumentError(
-        `${name}: params must be an iterable of tensors or of parameter groups, got ${describeValue(params)}`,
-      );
-    const items = [...(params as Iterable<unknown>)];
+    const items = expectIterable(name, 'params', params, 'tensors or of parameter groups');
     if (items.length === 0) throw new ArgumentError(`${name}: got an empty parameter list`);
     const isGroup = (p: unknown) =>
       p !== null && typeof p === 'object' && !(p instanceof Tensor) && 'params' in p;
@@ -100,15 +93,8 @@ export abstract class Optimizer<O extends object> {
       throw new ArgumentError(
         `${op}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; expected 'params', ${allowed.map((k) => `'${k}'`).join(', ')}`,
       );
-    if (
-      params === null ||
-      typeof params !== 'object' ||
-      typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function'
-    )
-      throw new ArgumentError(
-        `${op}: params must be an iterable of tensors, got ${describeValue(params)}`,
-      );
-    const list = params instanceof Tensor ? [params] : [...(params as Iterable<unknown>)];
+    const list =
+      params instanceof Tensor ? [params] : expectIterable(op, 'params', params, 'tensors');
     const known = new Set(this.paramGroups.flatMap((g) => g.params));
     list.forEach((p, i) => {
       const t = expectTensor(op, `params[${i}]`, p).live(op);
