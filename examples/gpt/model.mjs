@@ -195,14 +195,16 @@ export function configFromMetadata(metadata, overrides = {}) {
       );
     config[name] = v;
   }
-  if (metadata.bias !== undefined) config.bias = metadata.bias === 'True' || metadata.bias === 'true';
+  if (metadata.bias !== undefined)
+    config.bias = metadata.bias === 'True' || metadata.bias === 'true';
   return new GPTConfig({ ...config, ...overrides });
 }
 
 export class GPT extends nn.Module {
   constructor(config) {
     super();
-    if (!config.vocabSize || !config.blockSize) throw new Error('gpt: the config needs vocabSize and blockSize');
+    if (!config.vocabSize || !config.blockSize)
+      throw new Error('gpt: the config needs vocabSize and blockSize');
     this.config = config;
 
     this.transformer = new nn.ModuleDict({
@@ -222,7 +224,8 @@ export class GPT extends nn.Module {
     for (const module of this.modules()) this._initWeights(module);
     // apply special scaled init to the residual projections, per GPT-2 paper
     for (const [pn, p] of this.namedParameters())
-      if (pn.endsWith('c_proj.weight')) nn.init.normal_(p, 0.0, 0.02 / Math.sqrt(2 * config.nLayer));
+      if (pn.endsWith('c_proj.weight'))
+        nn.init.normal_(p, 0.0, 0.02 / Math.sqrt(2 * config.nLayer));
   }
 
   /** The lm head's weight matrix (tied: it is `transformer.wte.weight`). */
@@ -254,7 +257,8 @@ export class GPT extends nn.Module {
   /**
    * idx: int32 token ids `[b, t]`. With `targets` (int32 `[b, t]`, −1 ignored) returns
    * `[logits, loss]` of every position; without, `[logits, null]` of the last position only
-   * (`[b, 1, vocab]`), as nanoGPT. `cache`/`past`: see `newCache` and `generate`.
+   * (`[b, 1, vocab]`), as nanoGPT. `cache`/`past`: see `newCache` and `generate` (a cache is
+   * for inference: forward with one under `noGrad`, as generate does).
    */
   forward(idx, targets = null, cache = null, past = 0) {
     const t = idx.size(1);
@@ -306,7 +310,9 @@ export class GPT extends nn.Module {
     wpe.weight = nn.parameter(cropped);
     for (const block of this.transformer.h)
       if (block.attn.bias) {
-        const bias = keep(block.attn.bias.get(':', ':', `:${blockSize}`, `:${blockSize}`).contiguous());
+        const bias = keep(
+          block.attn.bias.get(':', ':', `:${blockSize}`, `:${blockSize}`).contiguous(),
+        );
         block.attn.bias.dispose();
         block.attn.bias = bias;
       }
@@ -426,7 +432,13 @@ export class GPT extends nn.Module {
    * `onToken(idxNext, step)` is called after each step.
    */
   generate(idx, maxNewTokens, options = {}) {
-    const { temperature = 1.0, topK = null, seed = null, useCache = true, onToken = null } = options;
+    const {
+      temperature = 1.0,
+      topK = null,
+      seed = null,
+      useCache = true,
+      onToken = null,
+    } = options;
     if (seed !== null) manualSeed(seed);
     const { blockSize } = this.config;
     return noGrad(() =>
