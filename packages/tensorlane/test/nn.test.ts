@@ -241,7 +241,7 @@ describeBackends('nn modules', (it) => {
     }
     const m = new Tied();
     m.ln.bias!.requiresGrad_(false);
-    const old = [m.wte.weight, m.ln.weight, m.ln.bias!];
+    const old = [m.wte.weight, m.ln.weight!, m.ln.bias!];
     const w = randn(10, 4);
     const lnW = randn(4, { dtype: 'float64' });
     const lnB = randn(4);
@@ -256,7 +256,7 @@ describeBackends('nn modules', (it) => {
     expect(m.head.weight).toBe(w);
     const params = m.parameters();
     expect(params.length).toBe(3);
-    [w, lnW, lnB].forEach((t, i) => expect(params[i]).toBe(t));
+    for (const [i, t] of [w, lnW, lnB].entries()) expect(params[i]).toBe(t);
     expect(Object.keys(m.stateDict())).toEqual([
       'wte.weight',
       'head.weight',
