@@ -203,7 +203,8 @@ export class Module {
    * Copies tensors into the parameters of the same name (cast to each parameter's dtype),
    * as `load_state_dict`. Every key and shape is checked before anything is copied; with
    * `strict` (the default) a missing or unexpected key is an `ArgumentError`, otherwise the
-   * keys left unmatched are returned.
+   * keys left unmatched are returned. With `assign` the tensors become the parameters
+   * (torch's `assign=True`; with `nn.utils.skipInit`, a model loads without a second copy).
    * @example
    * const a = new nn.Linear(2, 2);
    * const b = new nn.Linear(2, 2);
@@ -344,10 +345,7 @@ function parameterSlots(
 function assignParameters(slots: ParameterSlot[], pairs: [ParameterSlot, Tensor][]): void {
   const requiresGrad = new Map(pairs.map(([s, src]) => [src, s.value.requiresGrad]));
   for (const [{ module, field }, src] of pairs)
-    (module as unknown as Record<string, Tensor>)[field] = parameter(
-      src,
-      requiresGrad.get(src) && isFloat(src.dtype),
-    );
+    (module as unknown as Record<string, Tensor>)[field] = parameter(src, requiresGrad.get(src));
   const held = new Set(slots.map((s) => (s.module as unknown as Record<string, Tensor>)[s.field]));
   for (const old of new Set(pairs.map(([s]) => s.value)))
     if (!held.has(old) && !requiresGrad.has(old)) old.dispose();
