@@ -77,7 +77,7 @@ const cases = {
     lib.noGrad(() => model.forward(next, null, cache, PREFILL)[0].dispose()),
   'its matrix-vector products only': () => {
     for (const [w, b] of linears) lib.linear(w.size(1) === C ? x768 : x3072, w, b).dispose();
-    lib.linear(x768, model.lmHead).dispose();
+    lib.linear(x768, model.lm_head.weight).dispose();
   },
   'sum() of every weight (read only)': () => {
     for (const t of all) t.sum().dispose();

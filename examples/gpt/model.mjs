@@ -228,11 +228,6 @@ export class GPT extends nn.Module {
         nn.init.normal_(p, 0.0, 0.02 / Math.sqrt(2 * config.nLayer));
   }
 
-  /** The lm head's weight matrix (tied: it is `transformer.wte.weight`). */
-  get lmHead() {
-    return this.lm_head.weight;
-  }
-
   /**
    * Return the number of parameters in the model. For non-embedding count (default), the
    * position embeddings get subtracted. The token embeddings would too, except due to the

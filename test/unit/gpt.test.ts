@@ -118,6 +118,25 @@ describeBackends('gpt example vs PyTorch', (it) => {
     });
   }
 
+  for (const attention of ATTENTION)
+    it(`${attention}: cropBlockSize keeps the logits of the positions it keeps`, async () => {
+      const model = await load(attention);
+      const idx = ints(reference.greedy).narrow(1, 0, 16).contiguous();
+      const [before] = model.forward(idx, idx);
+      model.cropBlockSize(16);
+      expect(model.transformer.wpe.weight.shape).toEqual([16, reference.config.n_embd]);
+      expect(model.config.blockSize).toBe(16);
+      const [after] = model.forward(idx, idx);
+      expect(maxAbsDiff(after.data() as Float32Array, before.data() as Float32Array)).toBe(0);
+      expect(() => model.forward(ints(reference.greedy).narrow(1, 0, 17))).toThrow(
+        /block size is only 16/,
+      );
+      // generate crops its context to the new block size
+      expect(model.generate(ints(reference.prompt), 12, { temperature: 0 }).shape).toEqual([2, 20]);
+      expect(() => model.cropBlockSize(17)).toThrow(/cannot crop block size 16 to 17/);
+      model.dispose();
+    });
+
   it('both attention paths agree with each other to float32 rounding', async () => {
     const [explicit, sdpa] = await Promise.all(ATTENTION.map(load));
     const idx = ints(reference.greedy).narrow(1, 0, 32).contiguous();
