@@ -15,7 +15,7 @@ import { binaryOp } from './elementwise.js';
 
 /**
  * Zeroes elements of `x` with probability `p` and scales the rest by `1/(1 − p)` when
- * `training`; otherwise returns `x` itself, as torch. `p = 1` gives zeros; `p` outside
+ * `training`; otherwise, or with `p = 0`, returns `x` itself, as torch. `p = 1` gives zeros; `p` outside
  * [0, 1] is an `ArgumentError`.
  * @example manualSeed(0); dropout(ones(8), 0.5).sum().item() % 2 // → 0
  */
