@@ -3,7 +3,7 @@
 // `packages/tensorlane/{dist,wasm}` and `examples/gpt/` ("before", GPT_AB_BEFORE = its root
 // folder). Both load the same random GPT-2-shaped checkpoint, then rounds alternate: each
 // round runs a prefill of 128 tokens and 32 greedy decode steps on one build, then the
-// other; medians of this process's CPU time are compared and the greedy tokens of the two
+// other (in alternating order); medians of this process's CPU time are compared and the greedy tokens of the two
 // builds must agree. One thread. Use it for before/after ratios on a shared machine, where runs in separate
 // processes are not comparable; bench/gpt.bench.mjs gives the ratios against the peers.
 //
@@ -99,7 +99,8 @@ function run({ b, model }) {
 const results = { before: { prefill: [], decode: [] }, after: { prefill: [], decode: [] } };
 for (const m of Object.values(models)) run(m); // warm-up
 for (let r = 0; r < rounds; r++)
-  for (const [name, m] of Object.entries(models)) {
+  // the order alternates, so neither build always runs second (after the other's heap traffic)
+  for (const [name, m] of r % 2 ? Object.entries(models).reverse() : Object.entries(models)) {
     const [p, d, tokens] = run(m);
     results[name].prefill.push(p);
     results[name].decode.push(d);

@@ -15,11 +15,17 @@ import { gptOnnxModel } from './peers/onnx-gpt.mjs';
 import { loadOrtWeb } from './peers/ort-web.mjs';
 
 const lib = await import(new URL('../packages/tensorlane/dist/index.js', import.meta.url).href);
-const { GPT, gptConfig } = await import('../examples/gpt/model.mjs');
+const { GPT, GPTConfig } = await import('../examples/gpt/model.mjs');
 
 const reps = Number(process.argv[2] ?? 9);
 const info = await lib.init({ threads: 1 });
-const config = gptConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: 12, nEmbd: 768 });
+const config = new GPTConfig({
+  blockSize: 1024,
+  vocabSize: 50304,
+  nLayer: 12,
+  nHead: 12,
+  nEmbd: 768,
+});
 const { nLayer: L, nEmbd: C, nHead: H, vocabSize: V } = config;
 const PREFILL = 128;
 const cpuMs = () => {
@@ -55,20 +61,23 @@ for (let i = 0; i < L; i++) {
 }
 const all = Object.values(weights);
 const weightBytes = all.reduce((n, t) => n + t.numel() * 4, 0);
-const model = new GPT(config, weights);
+const model = GPT.fromStateDict(config, weights);
 const prompt = Array.from({ length: PREFILL }, (_, i) => (i * 7919) % V);
 
 // A decode step: the cache after a prefill, one more token at position PREFILL.
 const cache = model.newCache(1, PREFILL + 1);
-model.forward(lib.tensor([prompt], { dtype: 'int32' }), null, cache, 0).logits.dispose();
+lib.noGrad(() =>
+  model.forward(lib.tensor([prompt], { dtype: 'int32' }), null, cache, 0)[0].dispose(),
+);
 const next = lib.tensor([[prompt[0]]], { dtype: 'int32' });
 const x768 = lib.randn(1, 1, C);
 const x3072 = lib.randn(1, 1, 4 * C);
 const cases = {
-  'decode step (examples/gpt)': () => model.forward(next, null, cache, PREFILL).logits.dispose(),
+  'decode step (examples/gpt)': () =>
+    lib.noGrad(() => model.forward(next, null, cache, PREFILL)[0].dispose()),
   'its matrix-vector products only': () => {
     for (const [w, b] of linears) lib.linear(w.size(1) === C ? x768 : x3072, w, b).dispose();
-    lib.linear(x768, model.lmHead).dispose();
+    lib.linear(x768, model.lm_head.weight).dispose();
   },
   'sum() of every weight (read only)': () => {
     for (const t of all) t.sum().dispose();

@@ -9,7 +9,7 @@
 //
 // usage: node bench/gpt-prefill-ops.mjs [reps]
 const lib = await import(new URL('../packages/tensorlane/dist/index.js', import.meta.url).href);
-const { GPT, gptConfig } = await import('../examples/gpt/model.mjs');
+const { GPT, GPTConfig } = await import('../examples/gpt/model.mjs');
 
 const reps = Number(process.argv[2] ?? 7);
 const info = await lib.init({ threads: 1 });
@@ -17,7 +17,7 @@ const T = 128;
 const C = 768;
 const H = 12;
 const hs = C / H;
-const config = gptConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: H, nEmbd: C });
+const config = new GPTConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: H, nEmbd: C });
 const L = config.nLayer;
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -132,11 +132,11 @@ for (let i = 0; i < L; i++) {
     weights[`${p}${name}.bias`] = b[key];
   }
 }
-const model = new GPT(config, weights);
+const model = GPT.fromStateDict(config, weights);
 const prompt = lib.tensor([Array.from({ length: T }, (_, i) => (i * 7919) % config.vocabSize)], {
   dtype: 'int32',
 });
-const prefill = () => model.forward(prompt).logits;
+const prefill = () => lib.noGrad(() => model.forward(prompt)[0]);
 
 const timings = cases.map(() => []);
 const whole = [];

@@ -27,12 +27,12 @@ const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-const { GPT, gptConfig } = await import('../examples/gpt/model.mjs');
+const { GPT, GPTConfig } = await import('../examples/gpt/model.mjs');
 
 // GPT_BENCH_SMALL=1: a 2-layer model, to check the contenders agree in seconds.
 const CONFIG = process.env.GPT_BENCH_SMALL
-  ? gptConfig({ blockSize: 256, vocabSize: 512, nLayer: 2, nHead: 4, nEmbd: 64 })
-  : gptConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: 12, nEmbd: 768 });
+  ? new GPTConfig({ blockSize: 256, vocabSize: 512, nLayer: 2, nHead: 4, nEmbd: 64 })
+  : new GPTConfig({ blockSize: 1024, vocabSize: 50304, nLayer: 12, nHead: 12, nEmbd: 768 });
 const MODEL = process.env.GPT_BENCH_SMALL ? 'GPT (2 layers, 64 wide)' : 'GPT-2-124M';
 const wallClock = () => performance.now();
 const cpuClock = () => {

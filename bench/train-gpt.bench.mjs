@@ -22,8 +22,8 @@ const entry =
   process.env.TENSORLANE_ENTRY ??
   new URL('../packages/tensorlane/dist/index.js', import.meta.url).href;
 const lib = await import(entry);
-const { GPT, gptConfig } = await import('../examples/gpt/model.mjs');
-const { charCorpus, getBatch, initWeights, repositoryDocs, sgdUpdate, trainStep } = await import(
+const { GPT, GPTConfig } = await import('../examples/gpt/model.mjs');
+const { charCorpus, getBatch, repositoryDocs, sgdUpdate, trainStep } = await import(
   '../examples/gpt/training.mjs'
 );
 
@@ -121,7 +121,7 @@ function profile(model, x, y, steps) {
     for (let s = 0; s < steps; s++) {
       lib.tidy(() => {
         let t = performance.now();
-        const { loss } = model.forward(x, y);
+        const [, loss] = model.forward(x, y);
         loss.item();
         parts.forward += performance.now() - t;
         t = performance.now();
@@ -153,7 +153,7 @@ export async function run({ quick = false, budgetMs = 60_000, log = console.log 
   const tf = await loadTfjs(log);
   if (tf) await registerTfjsGradients();
   const corpus = charCorpus(repositoryDocs());
-  const config = gptConfig({
+  const config = new GPTConfig({
     blockSize: SEQ,
     vocabSize: corpus.vocabSize,
     nLayer: 2,
@@ -163,11 +163,13 @@ export async function run({ quick = false, budgetMs = 60_000, log = console.log 
   });
   const name = `GPT training step (2 layers, 128 wide, 4 heads, vocab ${corpus.vocabSize}, batch ${BATCH}×${SEQ})`;
   log(`train-gpt bench on the ${build} build: ${name}`);
-  const weights = initWeights(config, 1);
-  const model = new GPT(config, weights);
+  lib.manualSeed(1);
+  const model = new GPT(config);
+  const weights = model.stateDict();
   lib.manualSeed(1);
   const { x, y } = getBatch(corpus.data, BATCH, SEQ);
   const trainer = tf ? tfjsTrainer(tf, weights, config, x, y) : undefined;
+  for (const t of Object.values(weights)) t.dispose(); // the views, not the parameters
 
   // The same model: the same first loss, and after one SGD step the same second loss.
   const first = [trainStep(model, x, y, LR), trainer?.step()];

@@ -80,7 +80,7 @@ if (!args.model) {
   // The tiny checkpoint has PyTorch's outputs next to it.
   const reference = JSON.parse(readFileSync(new URL('gpt-reference.json', fixtures), 'utf8'));
   const idx = tensor(reference.prompt, { dtype: 'int32' });
-  const { logits, loss } = model.forward(idx, tensor(reference.targets, { dtype: 'int32' }));
+  const [logits, loss] = model.forward(idx, tensor(reference.targets, { dtype: 'int32' }));
   const got = logits.data();
   const err = reference.logits.data.reduce((m, w, i) => Math.max(m, Math.abs(w - got[i])), 0);
   const greedy = model.generate(idx, reference.maxNewTokens, { temperature: 0 }).toArray();

@@ -9,13 +9,14 @@
 import {
   backendInfo,
   init,
+  manualSeed,
   noGrad,
   setBackend,
   tensor,
   tidy,
 } from '../../packages/tensorlane/dist/index.js';
-import { GPT, gptConfig } from './model.mjs';
-import { charCorpus, getBatch, initWeights, repositoryDocs, trainStep } from './training.mjs';
+import { GPT, GPTConfig } from './model.mjs';
+import { charCorpus, getBatch, repositoryDocs, trainStep } from './training.mjs';
 
 const USAGE =
   'usage: node examples/gpt/train.mjs [--steps N] [--lr X] [--batch N] [--block-size N] [--n-layer N] [--n-head N] [--n-embd N] [--eval-every N] [--sample N] [--seed S] [--grad-clip X] [--backend wasm|js]';
@@ -77,15 +78,16 @@ else await init({ threads: 1 });
 const corpus = charCorpus(repositoryDocs());
 const split = Math.floor(corpus.data.length * 0.9);
 const [train, val] = [corpus.data.subarray(0, split), corpus.data.subarray(split)];
-const config = gptConfig({
+const config = new GPTConfig({
   blockSize: args.blockSize,
   vocabSize: corpus.vocabSize,
   nLayer: args.nLayer,
   nHead: args.nHead,
   nEmbd: args.nEmbd,
 });
-const model = new GPT(config, initWeights(config, args.seed));
-const nParams = model.parameters().reduce((n, p) => n + p.numel(), 0);
+manualSeed(args.seed);
+const model = new GPT(config); // nanoGPT's init
+const nParams = model.getNumParams(false);
 const where = args.backend === 'js' ? 'js backend' : `wasm, ${backendInfo().build} build, 1 thread`;
 console.log(
   `# GPT (${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, ${nParams} parameters) on docs/*.md: ` +
@@ -97,7 +99,7 @@ console.log(
 
 // The held-out loss over a fixed set of windows (the same ones at every evaluation).
 const heldOut = getBatch(val, 32, config.blockSize);
-const heldOutLoss = () => noGrad(() => tidy(() => model.forward(heldOut.x, heldOut.y).loss.item()));
+const heldOutLoss = () => noGrad(() => tidy(() => model.forward(heldOut.x, heldOut.y)[1].item()));
 
 const tty = process.stdout.isTTY;
 const progress = (step, loss, msPerStep) => {

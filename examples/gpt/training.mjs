@@ -1,19 +1,9 @@
 // Training the GPT of model.mjs, the way nanoGPT's train.py does it, reduced to what a small
-// character-level run needs: a corpus of characters, nanoGPT's weight init, get_batch, and
-// one step of forward → crossEntropy → backward → plain SGD (`p -= lr * p.grad` under
-// noGrad). No optimizer library and no nn modules: the parameters are the plain tensors of
-// the model's state_dict, marked requiresGrad.
+// character-level run needs: a corpus of characters, get_batch, and one step of forward →
+// crossEntropy → backward → plain SGD (`p -= lr * p.grad` under noGrad) on
+// `model.parameters()`. (The model's `configureOptimizers` gives nanoGPT's AdamW instead.)
 import { readdirSync, readFileSync } from 'node:fs';
-import {
-  manualSeed,
-  noGrad,
-  ones,
-  randint,
-  randn,
-  tensor,
-  tidy,
-  zeros,
-} from '../../packages/tensorlane/dist/index.js';
+import { noGrad, randint, tensor, tidy } from '../../packages/tensorlane/dist/index.js';
 
 /**
  * A character-level tokenizer over `text` (as nanoGPT's shakespeare_char prepare.py): the
@@ -44,44 +34,6 @@ export function repositoryDocs(root = new URL('../../', import.meta.url)) {
     .sort()
     .map((f) => readFileSync(new URL(f, dir), 'utf8').replace(/ {2,}/g, ' '))
     .join('\n');
-}
-
-/**
- * Fresh parameters for `config` under nanoGPT's state_dict names, as its `_init_weights`:
- * linear and embedding weights N(0, 0.02²), the residual projections (`c_proj`) scaled by
- * 1/√(2·nLayer), biases 0, layer norms 1 and 0. Every tensor requires grad; the lm head is
- * the token embedding (tied).
- */
-export function initWeights(config, seed = 1337) {
-  const { nLayer, nEmbd: C, vocabSize, blockSize } = config;
-  manualSeed(seed);
-  const normal = (std, ...shape) => randn(...shape).mul_(std);
-  const projStd = 0.02 / Math.sqrt(2 * nLayer);
-  const w = {
-    'transformer.wte.weight': normal(0.02, vocabSize, C),
-    'transformer.wpe.weight': normal(0.02, blockSize, C),
-  };
-  for (let i = 0; i < nLayer; i++) {
-    const p = `transformer.h.${i}.`;
-    Object.assign(w, {
-      [`${p}ln_1.weight`]: ones(C),
-      [`${p}ln_1.bias`]: zeros(C),
-      [`${p}attn.c_attn.weight`]: normal(0.02, 3 * C, C),
-      [`${p}attn.c_attn.bias`]: zeros(3 * C),
-      [`${p}attn.c_proj.weight`]: normal(projStd, C, C),
-      [`${p}attn.c_proj.bias`]: zeros(C),
-      [`${p}ln_2.weight`]: ones(C),
-      [`${p}ln_2.bias`]: zeros(C),
-      [`${p}mlp.c_fc.weight`]: normal(0.02, 4 * C, C),
-      [`${p}mlp.c_fc.bias`]: zeros(4 * C),
-      [`${p}mlp.c_proj.weight`]: normal(projStd, C, 4 * C),
-      [`${p}mlp.c_proj.bias`]: zeros(C),
-    });
-  }
-  w['transformer.ln_f.weight'] = ones(C);
-  w['transformer.ln_f.bias'] = zeros(C);
-  for (const t of Object.values(w)) t.requiresGrad_();
-  return w;
 }
 
 /**
@@ -128,13 +80,13 @@ export function clipGradNorm(params, maxNorm) {
 }
 
 /**
- * One training step of `model` (a GPT whose weights require grad) on inputs `x` and targets
+ * One training step of `model` (a GPT) on inputs `x` and targets
  * `y`: forward with the loss, backward, optionally `clipGradNorm(gradClip)`, SGD with `lr`.
  * Returns the loss before the update.
  */
 export function trainStep(model, x, y, lr, { gradClip = 0 } = {}) {
   const loss = tidy(() => {
-    const { loss } = model.forward(x, y);
+    const [, loss] = model.forward(x, y);
     loss.backward();
     return loss.item();
   });

@@ -12,6 +12,7 @@ import { resetWasmBackend } from '../../packages/tensorlane/src/backend/current.
 import {
   loadSafetensors,
   memory,
+  noGrad,
   saveSafetensors,
   setBackend,
   tensor,
@@ -60,7 +61,7 @@ describeBackends('gpt example vs PyTorch', (it) => {
   for (const attention of ATTENTION) {
     it(`${attention}: logits of every position and the loss`, async () => {
       const model = await load(attention);
-      const { logits, loss } = model.forward(ints(reference.prompt), ints(reference.targets));
+      const [logits, loss] = model.forward(ints(reference.prompt), ints(reference.targets));
       expect(logits.shape).toEqual(reference.logits.shape);
       expect(maxAbsDiff(logits.data() as Float32Array, reference.logits.data)).toBeLessThan(
         LOGITS_TOL,
@@ -68,7 +69,7 @@ describeBackends('gpt example vs PyTorch', (it) => {
       // one target is −1 (ignored): the mean runs over the other 15
       expect(Math.abs(loss.item() - reference.loss)).toBeLessThan(1e-5);
       // without targets: only the last position, as nanoGPT's x[:, [-1], :]
-      const last = model.forward(ints(reference.prompt)).logits;
+      const [last] = model.forward(ints(reference.prompt));
       expect(last.shape).toEqual([2, 1, reference.config.vocab_size]);
       const [, T, V] = reference.logits.shape as [number, number, number];
       const want = [0, 1].flatMap((b) =>
@@ -94,31 +95,53 @@ describeBackends('gpt example vs PyTorch', (it) => {
     it(`${attention}: KV-cache decode equals recomputing the prefix`, async () => {
       const model = await load(attention);
       const seq = ints(reference.greedy).narrow(1, 0, 20);
-      tidy(() => {
-        const cache = model.newCache(2);
-        // a prefill of 5, a chunk of 4 after it (the shifted causal mask), then 11 single steps
-        const steps: [number, number][] = [
-          [0, 5],
-          [5, 4],
-        ];
-        for (let p = 9; p < 20; p++) steps.push([p, 1]);
-        for (const [past, t] of steps) {
-          const cached = model.forward(seq.narrow(1, past, t), null, cache, past).logits;
-          const full = model.forward(seq.narrow(1, 0, past + t)).logits;
-          expect(
-            maxAbsDiff(cached.data() as Float32Array, full.data() as Float32Array),
-          ).toBeLessThan(LOGITS_TOL);
-        }
-      });
+      // the parameters require grad (nn.parameter): the cache is for inference, as generate runs it
+      noGrad(() =>
+        tidy(() => {
+          const cache = model.newCache(2);
+          // a prefill of 5, a chunk of 4 after it (the shifted causal mask), then 11 single steps
+          const steps: [number, number][] = [
+            [0, 5],
+            [5, 4],
+          ];
+          for (let p = 9; p < 20; p++) steps.push([p, 1]);
+          for (const [past, t] of steps) {
+            const [cached] = model.forward(seq.narrow(1, past, t), null, cache, past);
+            const [full] = model.forward(seq.narrow(1, 0, past + t));
+            expect(
+              maxAbsDiff(cached.data() as Float32Array, full.data() as Float32Array),
+            ).toBeLessThan(LOGITS_TOL);
+          }
+        }),
+      );
       model.dispose();
     });
   }
 
+  for (const attention of ATTENTION)
+    it(`${attention}: cropBlockSize keeps the logits of the positions it keeps`, async () => {
+      const model = await load(attention);
+      const idx = ints(reference.greedy).narrow(1, 0, 16).contiguous();
+      const [before] = model.forward(idx, idx);
+      model.cropBlockSize(16);
+      expect(model.transformer.wpe.weight.shape).toEqual([16, reference.config.n_embd]);
+      expect(model.config.blockSize).toBe(16);
+      const [after] = model.forward(idx, idx);
+      expect(maxAbsDiff(after.data() as Float32Array, before.data() as Float32Array)).toBe(0);
+      expect(() => model.forward(ints(reference.greedy).narrow(1, 0, 17))).toThrow(
+        /block size is only 16/,
+      );
+      // generate crops its context to the new block size
+      expect(model.generate(ints(reference.prompt), 12, { temperature: 0 }).shape).toEqual([2, 20]);
+      expect(() => model.cropBlockSize(17)).toThrow(/cannot crop block size 16 to 17/);
+      model.dispose();
+    });
+
   it('both attention paths agree with each other to float32 rounding', async () => {
     const [explicit, sdpa] = await Promise.all(ATTENTION.map(load));
     const idx = ints(reference.greedy).narrow(1, 0, 32).contiguous();
-    const a = explicit.forward(idx, idx).logits.data() as Float32Array;
-    const b = sdpa.forward(idx, idx).logits.data() as Float32Array;
+    const a = explicit.forward(idx, idx)[0].data() as Float32Array;
+    const b = sdpa.forward(idx, idx)[0].data() as Float32Array;
     expect(maxAbsDiff(a, b)).toBeLessThan(LOGITS_TOL);
     explicit.dispose();
     sdpa.dispose();
@@ -138,7 +161,7 @@ describeBackends('gpt example vs PyTorch', (it) => {
     tidy(() => {
       const seq = ints(withCache);
       for (let t = 8; t < 28; t++) {
-        const logits = model.forward(seq.narrow(1, 0, t)).logits.get(':', -1, ':');
+        const logits = model.forward(seq.narrow(1, 0, t))[0].get(':', -1, ':');
         const top = logits.topk(5).indices.toArray() as number[][];
         top.forEach((row, b) => {
           expect(row).toContain(withCache[b]![t]);
@@ -161,7 +184,7 @@ describeBackends('gpt example vs PyTorch', (it) => {
       nHead: config.n_head,
       nEmbd: config.n_embd,
     });
-    const { logits } = model.forward(ints(reference.prompt), ints(reference.targets));
+    const [logits] = model.forward(ints(reference.prompt), ints(reference.targets));
     expect(maxAbsDiff(logits.data() as Float32Array, reference.logits.data)).toBeLessThan(
       LOGITS_TOL,
     );
@@ -192,7 +215,7 @@ describe('gpt example on every wasm build', () => {
       for (const attention of ATTENTION) {
         const model = await GPT.load(checkpoint, { attention });
         const prompt = ints(reference.prompt);
-        const { logits } = model.forward(prompt, ints(reference.targets));
+        const [logits] = model.forward(prompt, ints(reference.targets));
         expect(maxAbsDiff(logits.data() as Float32Array, reference.logits.data)).toBeLessThan(
           LOGITS_TOL,
         );

@@ -229,6 +229,119 @@ describeBackends('nn modules', (it) => {
     expect(() => m.loadStateDict(dict, { strict: 1 } as never)).toThrow(/strict must be true/);
   });
 
+  it("loadStateDict assign: the dict's tensors become the parameters (torch's assign=True)", () => {
+    class Tied extends nn.Module {
+      wte = new nn.Embedding(10, 4);
+      head = new nn.Linear(4, 10, { bias: false });
+      ln = new nn.LayerNorm(4);
+      constructor() {
+        super();
+        this.head.weight = this.wte.weight;
+      }
+    }
+    const m = new Tied();
+    m.ln.bias!.requiresGrad_(false);
+    const old = [m.wte.weight, m.ln.weight!, m.ln.bias!];
+    const w = randn(10, 4);
+    const lnW = randn(4, { dtype: 'float64' });
+    const lnB = randn(4);
+    // one tensor under both tied names keeps the tie: one parameter, two keys
+    expect(
+      m.loadStateDict(
+        { 'wte.weight': w, 'head.weight': w, 'ln.weight': lnW, 'ln.bias': lnB },
+        { assign: true },
+      ),
+    ).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(m.wte.weight).toBe(w);
+    expect(m.head.weight).toBe(w);
+    const params = m.parameters();
+    expect(params.length).toBe(3);
+    for (const [i, t] of [w, lnW, lnB].entries()) expect(params[i]).toBe(t);
+    expect(Object.keys(m.stateDict())).toEqual([
+      'wte.weight',
+      'head.weight',
+      'ln.weight',
+      'ln.bias',
+    ]);
+    // the dict's dtype, the module's requiresGrad; the replaced parameters are freed
+    expect(m.ln.weight!.dtype).toBe('float64');
+    expect([w.requiresGrad, lnW.requiresGrad, lnB.requiresGrad]).toEqual([true, true, false]);
+    expect(nn.isParameter(w)).toBe(true);
+    expect(old.every((t) => t.isDisposed)).toBe(true);
+    // the gradient of a tied weight reaches its one tensor once: the sum over both uses
+    const ids = tensor([[1, 2]], { dtype: 'int32' });
+    m.head.forward(m.wte.forward(ids)).square().sum().backward();
+    const [e, h] = [w.detach().clone().requiresGrad_(), w.detach().clone().requiresGrad_()];
+    linear(embedding(ids, e), h).square().sum().backward();
+    const both = e.grad!.add(h.grad!);
+    expect(allclose(w.grad!, both, { rtol: 1e-6, atol: 1e-6 })).toBe(true);
+    expect(allclose(w.grad!, h.grad!)).toBe(false);
+    w.grad = null;
+    for (const t of [e, h]) t.dispose();
+    m.dispose();
+    for (const t of [ids, both]) t.dispose();
+    // checked before anything is assigned
+    const n = new nn.Linear(2, 2);
+    const nw = n.weight;
+    expect(() => n.loadStateDict({ weight: ones(2, 2), bias: ones(3) }, { assign: true })).toThrow(
+      ShapeError,
+    );
+    expect(() =>
+      n.loadStateDict(
+        { weight: ones(2, 2, { requiresGrad: true }).mul(2), bias: ones(2) },
+        {
+          assign: true,
+        },
+      ),
+    ).toThrow(/detach\(\) it to assign it/);
+    expect(n.weight).toBe(nw);
+    expect(nw.isDisposed).toBe(false);
+    expect(() => n.loadStateDict(n.stateDict(), { assign: 1 } as never)).toThrow(/assign must be/);
+  });
+
+  it("nn.utils.skipInit builds a module without its random draws (torch's skip_init)", () => {
+    manualSeed(3);
+    const drawn = randn(2).data();
+    manualSeed(3);
+    const m = nn.utils.skipInit(nn.Sequential, new nn.Linear(3, 2), new nn.Embedding(4, 2));
+    // Sequential takes built modules: skipInit covers what its constructor builds, not its arguments
+    expect(m.parameters().length).toBe(3);
+    manualSeed(3);
+    class Net extends nn.Module {
+      fc = new nn.Linear(3, 2);
+      emb = new nn.Embedding(4, 2);
+      ln = new nn.LayerNorm(2);
+      constructor() {
+        super();
+        nn.init.normal_(this.fc.weight, 0, 0.02);
+        nn.init.kaimingUniform_(this.emb.weight);
+      }
+    }
+    const skipped = nn.utils.skipInit(Net);
+    expect(skipped).toBeInstanceOf(Net);
+    expect(Array.from(skipped.fc.weight.data())).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(skipped.fc.bias!.data())).toEqual([0, 0]);
+    expect(Array.from(skipped.emb.weight.data())).toEqual(new Array(8).fill(0));
+    expect(Array.from(skipped.ln.weight!.data())).toEqual([1, 1]);
+    // the generator was not advanced; outside skipInit, init draws again
+    expect(Array.from(randn(2).data())).toEqual(Array.from(drawn));
+    expect(new Net().fc.weight.abs().sum().item()).toBeGreaterThan(0);
+    expect(() => nn.utils.skipInit((() => 1) as never)).toThrow(
+      /moduleClass must be a Module subclass/,
+    );
+    for (const x of [m, skipped]) x.dispose();
+  });
+
+  it('dropout with p = 0 is the identity, as torch: the input itself, no draw', () => {
+    const x = randn(5, { requiresGrad: true });
+    manualSeed(1);
+    expect(dropout(x, 0, true)).toBe(x);
+    expect(new nn.Dropout(0).forward(x)).toBe(x);
+    const next = randn(1).item();
+    manualSeed(1);
+    expect(randn(1).item()).toBe(next);
+  });
+
   it('junk arguments to every nn and optim entry give TensorlaneErrors, never a TypeError', () => {
     const param = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const model = new TwoLayer();

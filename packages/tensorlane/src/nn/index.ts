@@ -4,7 +4,7 @@
  * `Softmax`, `LogSoftmax`), `Identity`, `Flatten`, the containers (`Sequential`,
  * `ModuleList`, `ModuleDict`), the losses (`CrossEntropyLoss`, `NLLLoss`, `MSELoss`) and
  * `init` (`normal_`, `uniform_`, `xavierUniform_`, `kaimingNormal_`, …) and `utils`
- * (`clipGradNorm_`, `clipGradValue_`).
+ * (`clipGradNorm_`, `clipGradValue_`, `skipInit`).
  */
 export {
   Flatten,

@@ -8,6 +8,7 @@ import { expectNumber, expectOneOf, expectOptions, expectTensor } from '../argum
 import { noGrad } from '../autograd/grad-mode.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { initSkipped } from './skip-init.js';
 
 /** The nonlinearities `calculateGain` knows, as torch's `calculate_gain`. */
 export type Nonlinearity =
@@ -82,6 +83,7 @@ const target = (op: string, t: Tensor) => expectTensor(op, 'tensor', t);
  * @example manualSeed(0); nn.init.normal_(zeros(768, 768), 0, 0.02).std().item().toFixed(3) // → '0.020'
  */
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  if (initSkipped()) return target('nn.init.normal_', t);
   return noGrad(() => target('nn.init.normal_', t).normal_(mean, std));
 }
 
@@ -90,6 +92,7 @@ export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
  * @example nn.init.uniform_(zeros(100), -1, 1).abs().max().item() <= 1 // → true
  */
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+  if (initSkipped()) return target('nn.init.uniform_', t);
   return noGrad(() => target('nn.init.uniform_', t).uniform_(a, b));
 }
 

@@ -24,6 +24,7 @@ import { parseShape } from '../shape/views.js';
 import type { Tensor } from '../tensor.js';
 import { Module, parameter } from './module.js';
 import { pyRepr } from './python-repr.js';
+import { initSkipped } from './skip-init.js';
 
 /** The dtype option of a layer: float32 (default) or float64. */
 function layerDtype(op: string, dtype: unknown): DType {
@@ -41,6 +42,7 @@ function uniformParameter(shape: readonly number[], bound: number, dtype: DType)
   const draw = dtype === 'float32' ? uniform24 : uniform53;
   return parameter(
     filledTensor(shape, dtype, (values) => {
+      if (initSkipped()) return;
       for (let i = 0; i < n; i++) values[i] = -bound + 2 * bound * draw();
     }),
   );
@@ -206,7 +208,11 @@ export class Embedding extends Module {
     this.numEmbeddings = expectInt(op, 'numEmbeddings', numEmbeddings, 0);
     this.embeddingDim = expectInt(op, 'embeddingDim', embeddingDim, 0);
     const dtype = layerDtype(op, expectOptions(op, options, ['dtype']).dtype);
-    this.weight = parameter(randn(numEmbeddings, embeddingDim, { dtype }));
+    this.weight = parameter(
+      initSkipped()
+        ? filledTensor([numEmbeddings, embeddingDim], dtype, () => {})
+        : randn(numEmbeddings, embeddingDim, { dtype }),
+    );
   }
 
   override forward(input: Tensor): Tensor {

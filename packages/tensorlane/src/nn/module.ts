@@ -47,6 +47,12 @@ export function isParameter(t: unknown): t is Tensor {
 export interface LoadStateDictOptions {
   /** Every parameter must be in the dict and every key a parameter (default true). */
   strict?: boolean;
+  /**
+   * Make the state dict's tensors the parameters instead of copying into them (default
+   * false), as torch's `assign=True`: no second copy of the weights. Each keeps its dtype
+   * and the replaced parameter's `requiresGrad`; the replaced parameters are disposed.
+   */
+  assign?: boolean;
 }
 
 /** What `Module.loadStateDict` did not match (empty lists when `strict`). */
@@ -126,25 +132,7 @@ export class Module {
       throw new ArgumentError(`${op}: prefix must be a string, got ${describeValue(prefix)}`);
     expectBoolean(op, 'recurse', recurse);
     expectBoolean(op, 'removeDuplicate', removeDuplicate);
-    const out: [string, Tensor][] = [];
-    const seen = new Set<Tensor>();
-    const modulesSeen = new Set<Module>();
-    const visit = (m: Module, at: string, ancestors: readonly Module[]) => {
-      // A module inside itself would recurse forever; a shared one is walked again only
-      // when duplicates are wanted.
-      if (ancestors.includes(m) || (removeDuplicate && modulesSeen.has(m))) return;
-      modulesSeen.add(m);
-      for (const [name, value] of Object.entries(m)) {
-        if (!isParameter(value) || (removeDuplicate && seen.has(value))) continue;
-        seen.add(value);
-        out.push([at + name, value]);
-      }
-      if (!recurse) return;
-      for (const [name, child] of m.namedChildren())
-        visit(child, `${at}${name}.`, [...ancestors, m]);
-    };
-    visit(this, prefix === '' ? '' : `${prefix}.`, []);
-    return out;
+    return parameterSlots(this, prefix, recurse, removeDuplicate).map((s) => [s.name, s.value]);
   }
 
   /**
@@ -215,7 +203,8 @@ export class Module {
    * Copies tensors into the parameters of the same name (cast to each parameter's dtype),
    * as `load_state_dict`. Every key and shape is checked before anything is copied; with
    * `strict` (the default) a missing or unexpected key is an `ArgumentError`, otherwise the
-   * keys left unmatched are returned.
+   * keys left unmatched are returned. With `assign` the tensors become the parameters
+   * (torch's `assign=True`; with `nn.utils.skipInit`, a model loads without a second copy).
    * @example
    * const a = new nn.Linear(2, 2);
    * const b = new nn.Linear(2, 2);
@@ -236,12 +225,11 @@ export class Module {
       throw new ArgumentError(
         `${op}: stateDict must be an object of tensors by name, got ${describeValue(stateDict)}`,
       );
-    const strict = expectBoolean(
-      op,
-      'strict',
-      expectOptions(op, options, ['strict']).strict ?? true,
-    );
-    const params = new Map(this.namedParameters('', true, false));
+    const o = expectOptions(op, options, ['strict', 'assign']);
+    const strict = expectBoolean(op, 'strict', o.strict ?? true);
+    const assign = expectBoolean(op, 'assign', o.assign ?? false);
+    const slots = parameterSlots(this, '', true, false);
+    const params = new Map(slots.map((s) => [s.name, s.value]));
     const missingKeys = [...params.keys()].filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length))
@@ -255,8 +243,9 @@ export class Module {
           .filter(Boolean)
           .join('; ')}`,
       );
-    const pairs: [Tensor, Tensor][] = [];
-    for (const [name, p] of params) {
+    const pairs: [ParameterSlot, Tensor][] = [];
+    for (const slot of slots) {
+      const { name, value: p } = slot;
       if (!Object.hasOwn(stateDict, name)) continue;
       const src = expectTensor(op, `stateDict['${name}']`, stateDict[name]).live(op);
       if (src.ndim !== p.ndim || src.shape.some((s, i) => s !== p.shape[i]))
@@ -265,11 +254,17 @@ export class Module {
         );
       if (!isFloat(src.dtype))
         throw new DtypeError(`${op}: '${name}' is ${src.dtype}, the parameter is ${p.dtype}`);
-      pairs.push([p, src]);
+      if (assign && p.requiresGrad && !src.isLeaf)
+        throw new ArgumentError(
+          `${op}: '${name}' is the result of an op that requires grad; detach() it to assign it`,
+        );
+      pairs.push([slot, src]);
     }
-    noGrad(() => {
-      for (const [p, src] of pairs) p.copy_(src);
-    });
+    if (assign) assignParameters(slots, pairs);
+    else
+      noGrad(() => {
+        for (const [{ value: p }, src] of pairs) p.copy_(src);
+      });
     return { missingKeys, unexpectedKeys };
   }
 
@@ -301,6 +296,59 @@ export class Module {
     const lines = children.map(([name, m]) => `  (${name}): ${String(m).replaceAll('\n', '\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;
   }
+}
+
+/** Where a parameter lives: its dotted name, the module holding it and the field. */
+interface ParameterSlot {
+  readonly name: string;
+  readonly module: Module;
+  readonly field: string;
+  readonly value: Tensor;
+}
+
+/**
+ * The parameters of `root` and (with `recurse`) its submodules, this module's first, in
+ * assignment order. A parameter or module met again (tied weights, a shared block) is
+ * skipped when `removeDuplicate`, as PyTorch's `named_parameters`.
+ */
+function parameterSlots(
+  root: Module,
+  prefix: string,
+  recurse: boolean,
+  removeDuplicate: boolean,
+): ParameterSlot[] {
+  const out: ParameterSlot[] = [];
+  const seen = new Set<Tensor>();
+  const modulesSeen = new Set<Module>();
+  const visit = (m: Module, at: string, ancestors: readonly Module[]) => {
+    // A module inside itself would recurse forever; a shared one is walked again only
+    // when duplicates are wanted.
+    if (ancestors.includes(m) || (removeDuplicate && modulesSeen.has(m))) return;
+    modulesSeen.add(m);
+    for (const [field, value] of Object.entries(m)) {
+      if (!isParameter(value) || (removeDuplicate && seen.has(value))) continue;
+      seen.add(value);
+      out.push({ name: at + field, module: m, field, value });
+    }
+    if (!recurse) return;
+    for (const [name, child] of m.namedChildren()) visit(child, `${at}${name}.`, [...ancestors, m]);
+  };
+  visit(root, prefix === '' ? '' : `${prefix}.`, []);
+  return out;
+}
+
+/**
+ * `loadStateDict(…, { assign: true })`: each slot's field becomes its state-dict tensor (a
+ * tensor given under two names stays one parameter), with the old parameter's
+ * `requiresGrad`; an old parameter no slot holds any more is disposed.
+ */
+function assignParameters(slots: ParameterSlot[], pairs: [ParameterSlot, Tensor][]): void {
+  const requiresGrad = new Map(pairs.map(([s, src]) => [src, s.value.requiresGrad]));
+  for (const [{ module, field }, src] of pairs)
+    (module as unknown as Record<string, Tensor>)[field] = parameter(src, requiresGrad.get(src));
+  const held = new Set(slots.map((s) => (s.module as unknown as Record<string, Tensor>)[s.field]));
+  for (const old of new Set(pairs.map(([s]) => s.value)))
+    if (!held.has(old) && !requiresGrad.has(old)) old.dispose();
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * `nn.utils`: gradient clipping, as `torch.nn.utils.clip_grad_norm_` and
  * `clip_grad_value_` (the step between `loss.backward()` and `opt.step()` in nanoGPT's
- * training loop). Gradients are scaled in place without recording.
+ * training loop; gradients are scaled in place without recording), and `skipInit`.
  */
 import {
   describeValue,
@@ -17,6 +17,8 @@ import { ArgumentError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { cat } from '../ops/combine.js';
 import { Tensor } from '../tensor.js';
+
+export { skipInit } from './skip-init.js';
 
 /** The gradients of `parameters` (a tensor or an iterable of them) that are set. */
 function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {

@@ -15,7 +15,7 @@ import { binaryOp } from './elementwise.js';
 
 /**
  * Zeroes elements of `x` with probability `p` and scales the rest by `1/(1 − p)` when
- * `training`; otherwise returns `x` itself, as torch. `p = 1` gives zeros; `p` outside
+ * `training`; otherwise, or with `p = 0`, returns `x` itself, as torch. `p = 1` gives zeros; `p` outside
  * [0, 1] is an `ArgumentError`.
  * @example manualSeed(0); dropout(ones(8), 0.5).sum().item() % 2 // → 0
  */
@@ -28,7 +28,8 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
     throw new ArgumentError(`${op}: probability p must be in [0, 1], got ${p}`);
   if (!isFloat(x.dtype))
     throw new DtypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
-  if (!training) return x;
+  // p = 0 is the identity, as torch (no mask drawn, the generator untouched)
+  if (!training || p === 0) return x;
   if (p === 1)
     return withGrad(op, [x], () => emptyTensor(x.shape, x.dtype, x.backend), { mask: 0 });
   const n = x.numel();
