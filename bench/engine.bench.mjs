@@ -4,7 +4,7 @@
 // case runs tensorlane (wasm, one thread), a Float32Array copy of the bytes the op must
 // move, and tfjs-backend-wasm's op, interleaved in one process; the note gives the op's
 // share of the copy's bandwidth and tfjs time ÷ tensorlane time.
-//   node bench/engine.bench.mjs [--quick]
+//   node bench/engine.bench.mjs [--quick] [--only=<regexp over case names>]
 import { loadTfjs } from './peers/tfjs.mjs';
 import { medians } from './runner/medians.mjs';
 import { randomData } from './runner/random-data.mjs';
@@ -154,7 +154,7 @@ function warmUp(tasks) {
  * 5×784×10 matmul and the same product as `einsum('ik,kj->ij')` (whose row also gives its
  * time ÷ the matmul's, measured in the same batch).
  */
-function smallCases(tf, opts) {
+function smallCases(tf, opts, only) {
   const rows = [];
   const small = [
     ['(784,1) * (784,10)', [784, 1], [784, 10], [784, 10], (a, b) => a.mul(b), 'mul'],
@@ -170,7 +170,7 @@ function smallCases(tf, opts) {
       null,
     ],
   ];
-  for (const [name, sa, sb, so, op, tfOp] of small) {
+  for (const [name, sa, sb, so, op, tfOp] of small.filter(([name]) => only.test(name))) {
     const [a, b] = [lib.randn(sa), lib.randn(sb)];
     const [ta, tb] = tf ? [tf.randomNormal(sa), tf.randomNormal(sb)] : [];
     const tasks = [['tensorlane', () => op(a, b).dispose()]];
@@ -204,6 +204,9 @@ function smallCases(tf, opts) {
   return rows;
 }
 
+const LESSON_CELL = 'lesson cell: (a[i,:,None]*b).sum(0), 5 rows';
+const READBACK = 'data() of a 4 MB tensor';
+
 /**
  * The lesson's broadcasting cell, `c[i] = (a[i,:,None] * b).sum(0)` for the 5 rows of a
  * (5×784) with b 784×10; tfjs builds the same rows and stacks them.
@@ -226,7 +229,7 @@ function lessonCellCases(tf, opts) {
   warmUp(tasks);
   const [tl, tfjs] = medians(tasks, opts);
   for (const z of [a, b, c, ta, tb]) z?.dispose();
-  const name = 'lesson cell: (a[i,:,None]*b).sum(0), 5 rows';
+  const name = LESSON_CELL;
   const bytes = 4 * 5 * (784 + 7840 + 10);
   const vsTf = tfjs === undefined ? undefined : `tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`;
   return [
@@ -257,7 +260,7 @@ function readbackCases(tf, opts) {
   const [tl, slice, tfjs] = medians(tasks, opts);
   x.dispose();
   t?.dispose();
-  const name = 'data() of a 4 MB tensor';
+  const name = READBACK;
   const rows = [
     {
       name,
@@ -283,16 +286,21 @@ function readbackCases(tf, opts) {
   return rows;
 }
 
-export async function run({ quick = false, budgetMs = 90_000, log = console.log } = {}) {
+export async function run({
+  quick = false,
+  budgetMs = 90_000,
+  log = console.log,
+  only = /./,
+} = {}) {
   const info = await lib.init({ threads: 1 });
   lib.manualSeed(0);
   const tf = await loadTfjs(log);
   const opts = { quick, budgetMs: budgetMs / (WORKLOADS.length + 4) };
   const cases = [
-    ...WORKLOADS.flatMap((w) => workloadCases(w, tf, opts)),
-    ...smallCases(tf, opts),
-    ...lessonCellCases(tf, opts),
-    ...readbackCases(tf, opts),
+    ...WORKLOADS.filter((w) => only.test(w.name)).flatMap((w) => workloadCases(w, tf, opts)),
+    ...smallCases(tf, opts, only),
+    ...(only.test(LESSON_CELL) ? lessonCellCases(tf, opts) : []),
+    ...(only.test(READBACK) ? readbackCases(tf, opts) : []),
   ];
   for (const c of cases)
     log(
@@ -302,5 +310,7 @@ export async function run({ quick = false, budgetMs = 90_000, log = console.log 
   return { cases, meta: { build: info.build } };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  await run({ quick: process.argv.includes('--quick') });
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  await run({ quick: process.argv.includes('--quick'), only: new RegExp(only ?? '.') });
+}
