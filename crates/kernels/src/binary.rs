@@ -206,7 +206,9 @@ pub unsafe fn arith_f32(
     }
 }
 
-/// Little-endian u32 whose byte i is bit i of the index: four bool bytes from a lane mask.
+/// Little-endian u32 whose byte i is bit i of the index: four bool bytes from a lane mask
+/// (the simd128 builds narrow the mask in the vector instead).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 const MASK_BYTES: [u32; 16] = {
     let mut t = [0u32; 16];
     let mut m = 0;
@@ -223,43 +225,90 @@ const MASK_BYTES: [u32; 16] = {
     t
 };
 
+/// One comparison as a type, so each op's rows are compiled with it inlined (no per-vector
+/// dispatch on the op).
+trait Compare2 {
+    fn apply(a: F32x4, b: F32x4) -> I32x4;
+}
+macro_rules! compare2 {
+    ($name:ident, $f:ident) => {
+        struct $name;
+        impl Compare2 for $name {
+            #[inline(always)]
+            fn apply(a: F32x4, b: F32x4) -> I32x4 {
+                x::$f(a, b)
+            }
+        }
+    };
+}
+compare2!(EqC, eq);
+compare2!(NeC, ne);
+compare2!(LtC, lt);
+compare2!(LeC, le);
+compare2!(GtC, gt);
+compare2!(GeC, ge);
+
+/// Four bool bytes (0/1) at `out` from a lane mask: narrowed to bytes in the vector and
+/// stored from lane 0 (no round trip through a scalar bitmask and a table).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn compare(op: CmpOp, a: F32x4, b: F32x4) -> I32x4 {
-    match op {
-        CmpOp::Eq => x::eq(a, b),
-        CmpOp::Ne => x::ne(a, b),
-        CmpOp::Lt => x::lt(a, b),
-        CmpOp::Le => x::le(a, b),
-        CmpOp::Gt => x::gt(a, b),
-        CmpOp::Ge => x::ge(a, b),
-    }
+unsafe fn store_mask(m: I32x4, out: *mut u8) {
+    use core::arch::wasm32::*;
+    let h = i16x8_narrow_i32x4(m.0, m.0);
+    let bytes = v128_and(i8x16_narrow_i16x8(h, h), u8x16_splat(1));
+    v128_store32_lane::<0>(bytes, out as *mut u32);
 }
 
 /// Four bool bytes (0/1) at `out` from a lane mask.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 unsafe fn store_mask(m: I32x4, out: *mut u8) {
     (out as *mut u32).write_unaligned(MASK_BYTES[m.bitmask() as usize].to_le());
 }
 
-/// A row of comparisons into contiguous bool bytes with each operand contiguous or a splat
-/// (`SPLAT_*`), as `row_fast`: rows of `n ≥ 4` end with one vector over the last four.
+/// Sixteen bool bytes at `out` from four lane masks: narrowed to bytes (all ones stays all
+/// ones under signed saturation) and masked to 0/1, one store.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-unsafe fn compare_row_fast<const SPLAT_A: bool, const SPLAT_B: bool>(
-    op: CmpOp,
+unsafe fn store_masks16(m: [I32x4; 4], out: *mut u8) {
+    use core::arch::wasm32::*;
+    let lo = i16x8_narrow_i32x4(m[0].0, m[1].0);
+    let hi = i16x8_narrow_i32x4(m[2].0, m[3].0);
+    let bytes = v128_and(i8x16_narrow_i16x8(lo, hi), u8x16_splat(1));
+    v128_store(out as *mut v128, bytes);
+}
+
+/// Sixteen bool bytes at `out` from four lane masks.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+unsafe fn store_masks16(m: [I32x4; 4], out: *mut u8) {
+    for (k, mk) in m.into_iter().enumerate() {
+        store_mask(mk, out.add(4 * k));
+    }
+}
+
+/// A row of comparisons into contiguous bool bytes with each operand contiguous or a splat
+/// (`SPLAT_*`), as `row_fast`: rows of `n ≥ 4` end with one vector over the last four,
+/// shorter ones go through `compare_row_strided`; 16 at a time, four masks become 16 bytes
+/// with one store.
+#[inline(always)]
+unsafe fn compare_row_fast<C: Compare2, const SPLAT_A: bool, const SPLAT_B: bool>(
     a: *const f32,
     b: *const f32,
     out: *mut u8,
     n: usize,
 ) {
+    if n < 4 {
+        let (sa, sb) = (!SPLAT_A as isize, !SPLAT_B as isize);
+        return compare_row_strided::<C>(a, sa, b, sb, out, 1, n);
+    }
     let (sa, sb) = (splat_of::<SPLAT_A>(a), splat_of::<SPLAT_B>(b));
-    let at = |i: usize| {
-        compare(
-            op,
-            lanes_at::<SPLAT_A>(a, sa, i),
-            lanes_at::<SPLAT_B>(b, sb, i),
-        )
-    };
+    let at = |i: usize| C::apply(lanes_at::<SPLAT_A>(a, sa, i), lanes_at::<SPLAT_B>(b, sb, i));
     let mut i = 0usize;
+    while i + 16 <= n {
+        store_masks16([at(i), at(i + 4), at(i + 8), at(i + 12)], out.add(i));
+        i += 16;
+    }
     while i + 4 <= n {
         store_mask(at(i), out.add(i));
         i += 4;
@@ -269,11 +318,9 @@ unsafe fn compare_row_fast<const SPLAT_A: bool, const SPLAT_B: bool>(
     }
 }
 
-/// Elements `from..n` of a comparison row with any strides, four lanes at a time.
+/// A comparison row with any strides, four lanes at a time.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn compare_row_strided(
-    op: CmpOp,
+unsafe fn compare_row_strided<C: Compare2>(
     a: *const f32,
     sa: isize,
     b: *const f32,
@@ -286,8 +333,7 @@ unsafe fn compare_row_strided(
     while i < n {
         let c = (n - i).min(4);
         let ii = i as isize;
-        let m = compare(
-            op,
+        let m = C::apply(
             gather(a.offset(ii * sa), sa, c),
             gather(b.offset(ii * sb), sb, c),
         );
@@ -303,6 +349,32 @@ unsafe fn compare_row_strided(
     }
 }
 
+/// Runs every row through the row kind its inner strides call for, chosen once (as
+/// `arith_nd`), so a broadcast of a column over short rows costs a few vector ops a row.
+unsafe fn compare_nd<C: Compare2>(
+    shape: &[isize],
+    strides: [&[isize]; 3],
+    a: *const f32,
+    b: *const f32,
+    out: *mut u8,
+) {
+    let [sa, sb, so] = inner_strides(strides);
+    match (sa, sb, so) {
+        (1, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            compare_row_fast::<C, false, false>(a.offset(oa), b.offset(ob), out.offset(oo), n)
+        }),
+        (1, 0, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            compare_row_fast::<C, false, true>(a.offset(oa), b.offset(ob), out.offset(oo), n)
+        }),
+        (0, 1, 1) => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            compare_row_fast::<C, true, false>(a.offset(oa), b.offset(ob), out.offset(oo), n)
+        }),
+        _ => for_each_row(shape, strides, |[oa, ob, oo], n| {
+            compare_row_strided::<C>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, n)
+        }),
+    }
+}
+
 /// `out = a op b` as bool bytes (0/1) over a coalesced n-d layout.
 ///
 /// # Safety
@@ -315,17 +387,14 @@ pub unsafe fn compare_f32(
     b: *const f32,
     out: *mut u8,
 ) {
-    let [sa, sb, so] = inner_strides(strides);
-    for_each_row(shape, strides, |[oa, ob, oo], n| {
-        let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-        match (sa, sb, so) {
-            _ if n < 4 => compare_row_strided(op, a, sa, b, sb, out, so, n),
-            (1, 1, 1) => compare_row_fast::<false, false>(op, a, b, out, n),
-            (1, 0, 1) => compare_row_fast::<false, true>(op, a, b, out, n),
-            (0, 1, 1) => compare_row_fast::<true, false>(op, a, b, out, n),
-            _ => compare_row_strided(op, a, sa, b, sb, out, so, n),
-        }
-    });
+    match op {
+        CmpOp::Eq => compare_nd::<EqC>(shape, strides, a, b, out),
+        CmpOp::Ne => compare_nd::<NeC>(shape, strides, a, b, out),
+        CmpOp::Lt => compare_nd::<LtC>(shape, strides, a, b, out),
+        CmpOp::Le => compare_nd::<LeC>(shape, strides, a, b, out),
+        CmpOp::Gt => compare_nd::<GtC>(shape, strides, a, b, out),
+        CmpOp::Ge => compare_nd::<GeC>(shape, strides, a, b, out),
+    }
 }
 
 /// Whether `arith_i32` has a kernel for `op` (int32 division and pow go to the js side).
