@@ -225,28 +225,94 @@ const MASK_BYTES: [u32; 16] = {
     t
 };
 
-/// One comparison as a type, so each op's rows are compiled with it inlined (no per-vector
-/// dispatch on the op).
+/// One comparison on one element type as a type, so each op's rows are compiled with it
+/// inlined (no per-vector dispatch on the op).
 trait Compare2 {
-    fn apply(a: F32x4, b: F32x4) -> I32x4;
+    type E: Copy;
+    type V: Copy;
+    /// Four lanes from `p` (`SPLAT`: `*p` in every lane).
+    unsafe fn lanes<const SPLAT: bool>(p: *const Self::E) -> Self::V;
+    fn apply(a: Self::V, b: Self::V) -> I32x4;
+    fn scalar(a: Self::E, b: Self::E) -> bool;
 }
 macro_rules! compare2 {
-    ($name:ident, $f:ident) => {
+    ($name:ident, $e:ty, $v:ty, $load:path, $splat:path, $f:path, $op:tt) => {
         struct $name;
         impl Compare2 for $name {
+            type E = $e;
+            type V = $v;
             #[inline(always)]
-            fn apply(a: F32x4, b: F32x4) -> I32x4 {
-                x::$f(a, b)
+            unsafe fn lanes<const SPLAT: bool>(p: *const $e) -> $v {
+                if SPLAT {
+                    $splat(*p)
+                } else {
+                    $load(p)
+                }
+            }
+            #[inline(always)]
+            fn apply(a: $v, b: $v) -> I32x4 {
+                $f(a, b)
+            }
+            #[inline(always)]
+            fn scalar(a: $e, b: $e) -> bool {
+                a $op b
             }
         }
     };
 }
-compare2!(EqC, eq);
-compare2!(NeC, ne);
-compare2!(LtC, lt);
-compare2!(LeC, le);
-compare2!(GtC, gt);
-compare2!(GeC, ge);
+compare2!(EqC, f32, F32x4, F32x4::load, F32x4::splat, x::eq, ==);
+compare2!(NeC, f32, F32x4, F32x4::load, F32x4::splat, x::ne, !=);
+compare2!(LtC, f32, F32x4, F32x4::load, F32x4::splat, x::lt, <);
+compare2!(LeC, f32, F32x4, F32x4::load, F32x4::splat, x::le, <=);
+compare2!(GtC, f32, F32x4, F32x4::load, F32x4::splat, x::gt, >);
+compare2!(GeC, f32, F32x4, F32x4::load, F32x4::splat, x::ge, >=);
+compare2!(EqI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::eq, ==);
+compare2!(NeI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::ne, !=);
+compare2!(LtI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::lt, <);
+compare2!(LeI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::le, <=);
+compare2!(GtI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::gt, >);
+compare2!(GeI, i32, I32x4, int_lanes::load, I32x4::splat, int_lanes::ge, >=);
+
+/// Loads and signed comparisons of i32 lanes, for the int32 comparison rows.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod int_lanes {
+    use crate::simd_ext::I32x4;
+    use core::arch::wasm32::*;
+
+    #[inline(always)]
+    pub unsafe fn load(p: *const i32) -> I32x4 {
+        I32x4(v128_load(p as *const v128))
+    }
+    macro_rules! cmp {
+        ($($name:ident => $f:ident),*) => {$(
+            #[inline(always)]
+            pub fn $name(a: I32x4, b: I32x4) -> I32x4 {
+                I32x4($f(a.0, b.0))
+            }
+        )*};
+    }
+    cmp!(eq => i32x4_eq, ne => i32x4_ne, lt => i32x4_lt, le => i32x4_le, gt => i32x4_gt, ge => i32x4_ge);
+}
+
+/// Loads and signed comparisons of i32 lanes (the portable four-lane form).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod int_lanes {
+    use crate::simd_ext::I32x4;
+
+    #[inline(always)]
+    pub unsafe fn load(p: *const i32) -> I32x4 {
+        I32x4(core::array::from_fn(|i| *p.add(i)))
+    }
+    macro_rules! cmp {
+        ($($name:ident => $op:tt),*) => {$(
+            #[inline(always)]
+            pub fn $name(a: I32x4, b: I32x4) -> I32x4 {
+                I32x4(core::array::from_fn(|i| -((a.0[i] $op b.0[i]) as i32)))
+            }
+        )*};
+    }
+    cmp!(eq => ==, ne => !=, lt => <, le => <=, gt => >, ge => >=);
+}
 
 /// Four bool bytes (0/1) at `out` from a lane mask: narrowed to bytes in the vector and
 /// stored from lane 0 (no round trip through a scalar bitmask and a table).
@@ -293,17 +359,30 @@ unsafe fn store_masks16(m: [I32x4; 4], out: *mut u8) {
 /// with one store.
 #[inline(always)]
 unsafe fn compare_row_fast<C: Compare2, const SPLAT_A: bool, const SPLAT_B: bool>(
-    a: *const f32,
-    b: *const f32,
+    a: *const C::E,
+    b: *const C::E,
     out: *mut u8,
     n: usize,
 ) {
     if n < 4 {
         let (sa, sb) = (!SPLAT_A as isize, !SPLAT_B as isize);
-        return compare_row_strided::<C>(a, sa, b, sb, out, 1, n);
+        return compare_row_scalar::<C>(a, sa, b, sb, out, 1, n);
     }
-    let (sa, sb) = (splat_of::<SPLAT_A>(a), splat_of::<SPLAT_B>(b));
-    let at = |i: usize| C::apply(lanes_at::<SPLAT_A>(a, sa, i), lanes_at::<SPLAT_B>(b, sb, i));
+    // A splat is made once per row (n ≥ 4, so the first four lanes are in the row either way).
+    let (first_a, first_b) = (C::lanes::<SPLAT_A>(a), C::lanes::<SPLAT_B>(b));
+    let at = |i: usize| {
+        let va = if SPLAT_A {
+            first_a
+        } else {
+            C::lanes::<false>(a.add(i))
+        };
+        let vb = if SPLAT_B {
+            first_b
+        } else {
+            C::lanes::<false>(b.add(i))
+        };
+        C::apply(va, vb)
+    };
     let mut i = 0usize;
     while i + 16 <= n {
         store_masks16([at(i), at(i + 4), at(i + 8), at(i + 12)], out.add(i));
@@ -318,9 +397,26 @@ unsafe fn compare_row_fast<C: Compare2, const SPLAT_A: bool, const SPLAT_B: bool
     }
 }
 
+/// A comparison row with any strides, element by element (int32 rows that are not
+/// contiguous or splats, and rows shorter than four).
+#[inline(always)]
+unsafe fn compare_row_scalar<C: Compare2>(
+    a: *const C::E,
+    sa: isize,
+    b: *const C::E,
+    sb: isize,
+    out: *mut u8,
+    so: isize,
+    n: usize,
+) {
+    for i in 0..n as isize {
+        *out.offset(i * so) = C::scalar(*a.offset(i * sa), *b.offset(i * sb)) as u8;
+    }
+}
+
 /// A comparison row with any strides, four lanes at a time.
 #[inline(always)]
-unsafe fn compare_row_strided<C: Compare2>(
+unsafe fn compare_row_strided<C: Compare2<E = f32, V = F32x4>>(
     a: *const f32,
     sa: isize,
     b: *const f32,
@@ -349,14 +445,19 @@ unsafe fn compare_row_strided<C: Compare2>(
     }
 }
 
+/// A comparison row of any strides: `(a, a's stride, b, b's stride, out, out's stride, n)`.
+type StridedCompareRow<E> = unsafe fn(*const E, isize, *const E, isize, *mut u8, isize, usize);
+
 /// Runs every row through the row kind its inner strides call for, chosen once (as
-/// `arith_nd`), so a broadcast of a column over short rows costs a few vector ops a row.
+/// `arith_nd`), so a broadcast of a column over short rows costs a few vector ops a row;
+/// `strided` does rows of any other strides.
 unsafe fn compare_nd<C: Compare2>(
     shape: &[isize],
     strides: [&[isize]; 3],
-    a: *const f32,
-    b: *const f32,
+    a: *const C::E,
+    b: *const C::E,
     out: *mut u8,
+    strided: StridedCompareRow<C::E>,
 ) {
     let [sa, sb, so] = inner_strides(strides);
     match (sa, sb, so) {
@@ -370,7 +471,7 @@ unsafe fn compare_nd<C: Compare2>(
             compare_row_fast::<C, true, false>(a.offset(oa), b.offset(ob), out.offset(oo), n)
         }),
         _ => for_each_row(shape, strides, |[oa, ob, oo], n| {
-            compare_row_strided::<C>(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, n)
+            strided(a.offset(oa), sa, b.offset(ob), sb, out.offset(oo), so, n)
         }),
     }
 }
@@ -388,12 +489,12 @@ pub unsafe fn compare_f32(
     out: *mut u8,
 ) {
     match op {
-        CmpOp::Eq => compare_nd::<EqC>(shape, strides, a, b, out),
-        CmpOp::Ne => compare_nd::<NeC>(shape, strides, a, b, out),
-        CmpOp::Lt => compare_nd::<LtC>(shape, strides, a, b, out),
-        CmpOp::Le => compare_nd::<LeC>(shape, strides, a, b, out),
-        CmpOp::Gt => compare_nd::<GtC>(shape, strides, a, b, out),
-        CmpOp::Ge => compare_nd::<GeC>(shape, strides, a, b, out),
+        CmpOp::Eq => compare_nd::<EqC>(shape, strides, a, b, out, compare_row_strided::<EqC>),
+        CmpOp::Ne => compare_nd::<NeC>(shape, strides, a, b, out, compare_row_strided::<NeC>),
+        CmpOp::Lt => compare_nd::<LtC>(shape, strides, a, b, out, compare_row_strided::<LtC>),
+        CmpOp::Le => compare_nd::<LeC>(shape, strides, a, b, out, compare_row_strided::<LeC>),
+        CmpOp::Gt => compare_nd::<GtC>(shape, strides, a, b, out, compare_row_strided::<GtC>),
+        CmpOp::Ge => compare_nd::<GeC>(shape, strides, a, b, out, compare_row_strided::<GeC>),
     }
 }
 
@@ -451,19 +552,12 @@ pub unsafe fn compare_i32(
     b: *const i32,
     out: *mut u8,
 ) {
-    let f: fn(i32, i32) -> bool = match op {
-        CmpOp::Eq => |p, q| p == q,
-        CmpOp::Ne => |p, q| p != q,
-        CmpOp::Lt => |p, q| p < q,
-        CmpOp::Le => |p, q| p <= q,
-        CmpOp::Gt => |p, q| p > q,
-        CmpOp::Ge => |p, q| p >= q,
-    };
-    let [sa, sb, so] = inner_strides(strides);
-    for_each_row(shape, strides, |[oa, ob, oo], n| {
-        let (a, b, out) = (a.offset(oa), b.offset(ob), out.offset(oo));
-        for i in 0..n as isize {
-            *out.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb)) as u8;
-        }
-    });
+    match op {
+        CmpOp::Eq => compare_nd::<EqI>(shape, strides, a, b, out, compare_row_scalar::<EqI>),
+        CmpOp::Ne => compare_nd::<NeI>(shape, strides, a, b, out, compare_row_scalar::<NeI>),
+        CmpOp::Lt => compare_nd::<LtI>(shape, strides, a, b, out, compare_row_scalar::<LtI>),
+        CmpOp::Le => compare_nd::<LeI>(shape, strides, a, b, out, compare_row_scalar::<LeI>),
+        CmpOp::Gt => compare_nd::<GtI>(shape, strides, a, b, out, compare_row_scalar::<GtI>),
+        CmpOp::Ge => compare_nd::<GeI>(shape, strides, a, b, out, compare_row_scalar::<GeI>),
+    }
 }
