@@ -4,7 +4,7 @@
 // case runs tensorlane (wasm, one thread), a Float32Array copy of the bytes the op must
 // move, and tfjs-backend-wasm's op, interleaved in one process; the note gives the op's
 // share of the copy's bandwidth and tfjs time ÷ tensorlane time.
-//   node bench/engine.bench.mjs [--quick]
+//   node bench/engine.bench.mjs [--quick] [--only=<regexp over case names>]
 import { loadTfjs } from './peers/tfjs.mjs';
 import { medians } from './runner/medians.mjs';
 import { randomData } from './runner/random-data.mjs';
@@ -150,14 +150,26 @@ function warmUp(tasks) {
 }
 
 /**
- * The lesson's broadcast row `(784,1) * (784,10)`, and fixed costs: a 10-element add, a
- * 5×784×10 matmul and the same product as `einsum('ik,kj->ij')` (whose row also gives its
- * time ÷ the matmul's, measured in the same batch).
+ * The lesson's broadcast row `(784,1) * (784,10)` and the same broadcast as a comparison
+ * and as a `where` over a column mask (the first operand is then a bool mask, `> 0` of
+ * random normals), and fixed costs: a 10-element add, a 5×784×10 matmul and the same
+ * product as `einsum('ik,kj->ij')` (whose row also gives its time ÷ the matmul's, measured in
+ * the same batch). A tfjs op is a method name of `tf` or `(tf, a, b) => tensor`.
  */
-function smallCases(tf, opts) {
+function smallCases(tf, opts, only) {
   const rows = [];
   const small = [
     ['(784,1) * (784,10)', [784, 1], [784, 10], [784, 10], (a, b) => a.mul(b), 'mul'],
+    ['(784,1) < (784,10)', [784, 1], [784, 10], [784, 10], (a, b) => a.lt(b), 'less'],
+    [
+      'where((784,1) mask, (784,10), 0)',
+      [784, 1],
+      [784, 10],
+      [784, 10],
+      (mask, b) => lib.where(mask, b, 0),
+      (tf, mask, b) => tf.tidy(() => tf.where(mask, b, tf.scalar(0))),
+      'mask',
+    ],
     ['add of 10 elements (fixed cost)', [10], [10], [10], (a, b) => a.add(b), 'add'],
     ['matmul 5×784×10 (fixed cost)', [5, 784], [784, 10], [5, 10], (a, b) => a.matmul(b), 'matMul'],
     // tfjs-backend-wasm registers no Einsum kernel: this row is against the matmul only.
@@ -170,17 +182,23 @@ function smallCases(tf, opts) {
       null,
     ],
   ];
-  for (const [name, sa, sb, so, op, tfOp] of small) {
-    const [a, b] = [lib.randn(sa), lib.randn(sb)];
-    const [ta, tb] = tf ? [tf.randomNormal(sa), tf.randomNormal(sb)] : [];
+  for (const [name, sa, sb, so, op, tfOp, mask] of small.filter(([name]) => only.test(name))) {
+    const [a, b] = [mask ? lib.tidy(() => lib.randn(sa).gt(0)) : lib.randn(sa), lib.randn(sb)];
+    const [ta, tb] = tf
+      ? [
+          mask ? tf.tidy(() => tf.greater(tf.randomNormal(sa), 0)) : tf.randomNormal(sa),
+          tf.randomNormal(sb),
+        ]
+      : [];
+    const tfRun = typeof tfOp === 'function' ? () => tfOp(tf, ta, tb) : () => tf[tfOp](ta, tb);
     const tasks = [['tensorlane', () => op(a, b).dispose()]];
     if (name.startsWith('einsum')) tasks.push(['matmul', () => a.matmul(b).dispose()]);
-    if (tf && tfOp) tasks.push(['tfjs', () => tf[tfOp](ta, tb).dispose()]);
+    if (tf && tfOp) tasks.push(['tfjs', () => tfRun().dispose()]);
     warmUp(tasks);
     const times = medians(tasks, opts);
     const tl = times[0];
     const tfjs = tf && tfOp ? times[times.length - 1] : undefined;
-    const bytes = 4 * (numel(sa) + numel(sb) + numel(so));
+    const bytes = (mask ? 1 : 4) * numel(sa) + 4 * (numel(sb) + numel(so));
     const notes = [];
     if (name.startsWith('einsum'))
       notes.push(`${(tl / times[1]).toFixed(2)}× matmul's time (run alongside)`);
@@ -204,6 +222,9 @@ function smallCases(tf, opts) {
   return rows;
 }
 
+const LESSON_CELL = 'lesson cell: (a[i,:,None]*b).sum(0), 5 rows';
+const READBACK = 'data() of a 4 MB tensor';
+
 /**
  * The lesson's broadcasting cell, `c[i] = (a[i,:,None] * b).sum(0)` for the 5 rows of a
  * (5×784) with b 784×10; tfjs builds the same rows and stacks them.
@@ -226,7 +247,7 @@ function lessonCellCases(tf, opts) {
   warmUp(tasks);
   const [tl, tfjs] = medians(tasks, opts);
   for (const z of [a, b, c, ta, tb]) z?.dispose();
-  const name = 'lesson cell: (a[i,:,None]*b).sum(0), 5 rows';
+  const name = LESSON_CELL;
   const bytes = 4 * 5 * (784 + 7840 + 10);
   const vsTf = tfjs === undefined ? undefined : `tfjs ÷ tensorlane ${(tfjs / tl).toFixed(2)}`;
   return [
@@ -243,6 +264,27 @@ function lessonCellCases(tf, opts) {
     }));
 }
 
+/**
+ * Median ms of each `[name, fn]` task over `calls` rounds in which every task runs once, in
+ * turn. For the readback row: each call allocates 4 MB, and in tinybench's blocks (one task
+ * for ~50 ms, then the next) the collections that this garbage triggers land on whichever
+ * task is running, so on the shared host one call took 4–13 ms in a block against 0.4–0.9
+ * ms alternated, and three identical copies (`data()`, `slice`, `dataSync`) came out 0.7–1.4×
+ * of one another between runs. Alternating single calls gives every task the same heap.
+ */
+function alternatingMedians(tasks, { quick }) {
+  const calls = quick ? 60 : 400;
+  for (const [, fn] of tasks) for (let i = 0; i < 30; i++) fn();
+  const times = tasks.map(() => []);
+  for (let r = 0; r < calls; r++)
+    tasks.forEach(([, fn], k) => {
+      const t0 = performance.now();
+      fn();
+      times[k].push(performance.now() - t0);
+    });
+  return times.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
+}
+
 /** `data()` of a 4 MB tensor against `Float32Array.prototype.slice` and tfjs `dataSync`. */
 function readbackCases(tf, opts) {
   const n = 2 ** 20;
@@ -254,17 +296,17 @@ function readbackCases(tf, opts) {
     ['slice', () => data.slice()],
   ];
   if (t) tasks.push(['tfjs dataSync', () => t.dataSync()]);
-  const [tl, slice, tfjs] = medians(tasks, opts);
+  const [tl, slice, tfjs] = alternatingMedians(tasks, opts);
   x.dispose();
   t?.dispose();
-  const name = 'data() of a 4 MB tensor';
+  const name = READBACK;
   const rows = [
     {
       name,
       contender: 'tensorlane wasm data()',
       medianMs: tl,
       gbps: (8 * n) / tl / 1e6,
-      note: `${(slice / tl).toFixed(2)}× Float32Array.prototype.slice`,
+      note: `${(tl / slice).toFixed(2)}× slice's time (alternating calls)`,
     },
     {
       name,
@@ -283,16 +325,21 @@ function readbackCases(tf, opts) {
   return rows;
 }
 
-export async function run({ quick = false, budgetMs = 90_000, log = console.log } = {}) {
+export async function run({
+  quick = false,
+  budgetMs = 90_000,
+  log = console.log,
+  only = /./,
+} = {}) {
   const info = await lib.init({ threads: 1 });
   lib.manualSeed(0);
   const tf = await loadTfjs(log);
   const opts = { quick, budgetMs: budgetMs / (WORKLOADS.length + 4) };
   const cases = [
-    ...WORKLOADS.flatMap((w) => workloadCases(w, tf, opts)),
-    ...smallCases(tf, opts),
-    ...lessonCellCases(tf, opts),
-    ...readbackCases(tf, opts),
+    ...WORKLOADS.filter((w) => only.test(w.name)).flatMap((w) => workloadCases(w, tf, opts)),
+    ...smallCases(tf, opts, only),
+    ...(only.test(LESSON_CELL) ? lessonCellCases(tf, opts) : []),
+    ...(only.test(READBACK) ? readbackCases(tf, opts) : []),
   ];
   for (const c of cases)
     log(
@@ -302,5 +349,7 @@ export async function run({ quick = false, budgetMs = 90_000, log = console.log 
   return { cases, meta: { build: info.build } };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  await run({ quick: process.argv.includes('--quick') });
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  await run({ quick: process.argv.includes('--quick'), only: new RegExp(only ?? '.') });
+}

@@ -44,10 +44,28 @@ pub unsafe fn where_select<T: Copy>(
     out: *mut T,
 ) {
     let [sc, sa, sb, so] = inner_strides(strides);
+    let unit_or_splat = |s: isize| s == 0 || s == 1;
+    if core::mem::size_of::<T>() == 4 && so == 1 && [sc, sa, sb].into_iter().all(unit_or_splat) {
+        // Contiguous rows, each of cond, a and b a row or one value repeated (a mask
+        // broadcast along the row, masked_fill's scalar, tril/triu): the row kind is chosen
+        // once, as the arithmetic kernels do, so a short row costs a few vector ops.
+        let (a, b, out) = (a as *const u32, b as *const u32, out as *mut u32);
+        let args = (shape, strides, cond, a, b, out);
+        return match (sc == 0, sa == 0, sb == 0) {
+            (false, false, false) => select_rows_u32::<false, false, false>(args),
+            (false, false, true) => select_rows_u32::<false, false, true>(args),
+            (false, true, false) => select_rows_u32::<false, true, false>(args),
+            (false, true, true) => select_rows_u32::<false, true, true>(args),
+            (true, false, false) => select_rows_u32::<true, false, false>(args),
+            (true, false, true) => select_rows_u32::<true, false, true>(args),
+            (true, true, false) => select_rows_u32::<true, true, false>(args),
+            (true, true, true) => select_rows_u32::<true, true, true>(args),
+        };
+    }
     for_each_row(shape, strides, |[oc, oa, ob, oo], n| {
         let (c, a, b, o) = (cond.offset(oc), a.offset(oa), b.offset(ob), out.offset(oo));
         if sc == 0 {
-            // One condition for the whole row (a mask broadcast along it): copy one side.
+            // One condition for the whole row: copy one side.
             let (src, ss) = if *c != 0 { (a, sa) } else { (b, sb) };
             if ss == 1 && so == 1 {
                 // memmove: `out` may be `src` itself.
@@ -56,17 +74,6 @@ pub unsafe fn where_select<T: Copy>(
                 for i in 0..n as isize {
                     *o.offset(i * so) = *src.offset(i * ss);
                 }
-            }
-        } else if sc == 1 && so == 1 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1) {
-            // Contiguous rows, either side possibly a scalar (masked_fill, tril/triu).
-            let done = select_row_simd(c, a, sa, b, sb, o, n);
-            for i in done..n {
-                let j = i as isize;
-                *o.add(i) = if *c.add(i) != 0 {
-                    *a.offset(j * sa)
-                } else {
-                    *b.offset(j * sb)
-                };
             }
         } else {
             for i in 0..n as isize {
@@ -80,72 +87,124 @@ pub unsafe fn where_select<T: Copy>(
     });
 }
 
-/// The 16-element blocks of a contiguous `where` row with 4-byte elements, in SIMD: the
-/// 16 condition bytes become four all-ones/all-zeros lane masks for `bitselect`. `sa`/`sb`
-/// are 1 (a row) or 0 (a scalar). Returns how many leading elements it wrote (the rest
-/// are the caller's).
+/// What `select_rows_u32` runs on: the shape and the strides of cond, a, b and out, then
+/// their first elements.
+type SelectRowsArgs<'a> = (
+    &'a [isize],
+    [&'a [isize]; 4],
+    *const u8,
+    *const u32,
+    *const u32,
+    *mut u32,
+);
+
+/// Every row of a 4-byte `where` whose out rows are contiguous and whose cond, a and b rows
+/// are contiguous or, where `SPLAT_*` is set, one value repeated.
+#[inline(never)]
+unsafe fn select_rows_u32<const SPLAT_C: bool, const SPLAT_A: bool, const SPLAT_B: bool>(
+    (shape, strides, cond, a, b, out): SelectRowsArgs,
+) {
+    for_each_row(shape, strides, |[oc, oa, ob, oo], n| {
+        let (c, a, b, o) = (cond.offset(oc), a.offset(oa), b.offset(ob), out.offset(oo));
+        if n < 4 {
+            select_row_scalar::<SPLAT_C, SPLAT_A, SPLAT_B>(c, a, b, o, n);
+        } else {
+            select_row_u32::<SPLAT_C, SPLAT_A, SPLAT_B>(c, a, b, o, n);
+        }
+    });
+}
+
+/// A `where` row of `n ≥ 4` 4-byte elements in SIMD: 16 condition bytes at a time become four
+/// all-ones/all-zeros lane masks for `bitselect` (a repeated condition: one mask for the
+/// row), then four at a time, and a row whose length is not a multiple of four ends with
+/// one block over its last four, computed before the row is stored (so `out` may be `a` or
+/// `b` itself).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-unsafe fn select_row_simd<T: Copy>(
+unsafe fn select_row_u32<const SPLAT_C: bool, const SPLAT_A: bool, const SPLAT_B: bool>(
     c: *const u8,
-    a: *const T,
-    sa: isize,
-    b: *const T,
-    sb: isize,
-    o: *mut T,
+    a: *const u32,
+    b: *const u32,
+    o: *mut u32,
     n: usize,
-) -> usize {
+) {
     use core::arch::wasm32::*;
-    if core::mem::size_of::<T>() != 4 {
-        return 0;
-    }
-    let (a, b, o) = (a as *const v128, b as *const v128, o as *mut v128);
-    let a_splat = v128_load32_splat(a as *const u32);
-    let b_splat = v128_load32_splat(b as *const u32);
+    debug_assert!(n >= 4);
+    let a_splat = v128_load32_splat(a);
+    let b_splat = v128_load32_splat(b);
     let zero = u8x16_splat(0);
+    let row_mask = i32x4_splat(-((*c != 0) as i32));
+    // Four lanes of `a` and `b` at element `i`, picked by `mask`.
+    let pick = |i: usize, mask: v128| {
+        let av = if SPLAT_A {
+            a_splat
+        } else {
+            v128_load(a.add(i) as *const v128)
+        };
+        let bv = if SPLAT_B {
+            b_splat
+        } else {
+            v128_load(b.add(i) as *const v128)
+        };
+        v128_bitselect(av, bv, mask)
+    };
+    let mask4 = |i: usize| {
+        if SPLAT_C {
+            return row_mask;
+        }
+        let m = i8x16_ne(v128_load32_zero(c.add(i) as *const u32), zero);
+        i32x4_extend_low_i16x8(i16x8_extend_low_i8x16(m))
+    };
+    let tail = pick(n - 4, mask4(n - 4));
     let mut i = 0;
     while i + 16 <= n {
-        let m = i8x16_ne(v128_load(c.add(i) as *const v128), zero);
-        let (lo, hi) = (i16x8_extend_low_i8x16(m), i16x8_extend_high_i8x16(m));
-        let masks = [
-            i32x4_extend_low_i16x8(lo),
-            i32x4_extend_high_i16x8(lo),
-            i32x4_extend_low_i16x8(hi),
-            i32x4_extend_high_i16x8(hi),
-        ];
+        let masks = if SPLAT_C {
+            [row_mask; 4]
+        } else {
+            let m = i8x16_ne(v128_load(c.add(i) as *const v128), zero);
+            let (lo, hi) = (i16x8_extend_low_i8x16(m), i16x8_extend_high_i8x16(m));
+            [
+                i32x4_extend_low_i16x8(lo),
+                i32x4_extend_high_i16x8(lo),
+                i32x4_extend_low_i16x8(hi),
+                i32x4_extend_high_i16x8(hi),
+            ]
+        };
         for (k, mask) in masks.into_iter().enumerate() {
-            // Element offset i + 4k, in v128 units of 4 elements.
-            let q = i / 4 + k;
-            let av = if sa == 0 {
-                a_splat
-            } else {
-                v128_load(a.add(q))
-            };
-            let bv = if sb == 0 {
-                b_splat
-            } else {
-                v128_load(b.add(q))
-            };
-            v128_store(o.add(q), v128_bitselect(av, bv, mask));
+            v128_store(o.add(i + 4 * k) as *mut v128, pick(i + 4 * k, mask));
         }
         i += 16;
     }
-    i
+    while i + 4 <= n {
+        v128_store(o.add(i) as *mut v128, pick(i, mask4(i)));
+        i += 4;
+    }
+    if i < n {
+        v128_store(o.add(n - 4) as *mut v128, tail);
+    }
 }
 
-/// Without simd128 the caller's scalar loop does the whole row.
+/// Builds without simd128 do every row element by element.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use select_row_scalar as select_row_u32;
+
+/// A `where` row of 4-byte elements, element by element (short rows; builds without simd128).
 #[inline(always)]
-unsafe fn select_row_simd<T: Copy>(
-    _c: *const u8,
-    _a: *const T,
-    _sa: isize,
-    _b: *const T,
-    _sb: isize,
-    _o: *mut T,
-    _n: usize,
-) -> usize {
-    0
+unsafe fn select_row_scalar<const SPLAT_C: bool, const SPLAT_A: bool, const SPLAT_B: bool>(
+    c: *const u8,
+    a: *const u32,
+    b: *const u32,
+    o: *mut u32,
+    n: usize,
+) {
+    let (sc, sa, sb) = (!SPLAT_C as usize, !SPLAT_A as usize, !SPLAT_B as usize);
+    for i in 0..n {
+        *o.add(i) = if *c.add(i * sc) != 0 {
+            *a.add(i * sa)
+        } else {
+            *b.add(i * sb)
+        };
+    }
 }
 
 /// `out[p] = a[p + index[p]·dim_stride]` over `shape`; `strides` are a's (0 along the

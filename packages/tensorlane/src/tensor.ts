@@ -16,7 +16,7 @@ import {
 } from './autograd/graph.js';
 import type { Backend, Storage, View } from './backend/backend.js';
 import { currentBackend } from './backend/current.js';
-import { ARRAY_OF, type DType, isFloat, type TypedArray } from './dtype.js';
+import { ARRAY_OF, type DType, isFloat, type TypedArray, uninitializedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DisposedError, fmtShape, ShapeError } from './errors.js';
 import { formatTensor } from './format/format-tensor.js';
 import type * as indexing from './indexing.js';
@@ -345,15 +345,8 @@ export class Tensor extends Scoped {
   }
   /** The elements in row-major (logical) order, as a new typed array. */
   data(): TypedArray {
-    const v = this.live('data').backendView;
-    const n = this.numel();
-    if (this.isContiguous()) return this.backend.array(v.storage).slice(v.offset, v.offset + n);
-    const tmp = this.clone();
-    try {
-      return this.backend.array(tmp.backendView.storage).slice(0, n);
-    } finally {
-      tmp.dispose();
-    }
+    this.live('data');
+    return this.#copyOut(uninitializedArray(this.dtype, this.numel()));
   }
   /**
    * Copies the elements in row-major order into `out` — a typed array of this dtype's kind
@@ -363,7 +356,7 @@ export class Tensor extends Scoped {
    * @example const buf = new Float32Array(3); tensor([1, 2, 3], { dtype: 'float32' }).dataInto(buf)[2] // → 3
    */
   dataInto<T extends TypedArray>(out: T): T {
-    const v = this.live('dataInto').backendView;
+    this.live('dataInto');
     const n = this.numel();
     const Ctor = ARRAY_OF[this.dtype];
     if (!(out instanceof Ctor))
@@ -374,10 +367,17 @@ export class Tensor extends Scoped {
       throw new ArgumentError(
         `dataInto: the tensor of shape ${fmtShape(this.shape)} has ${n} elements, the ${Ctor.name} only ${out.length}`,
       );
+    return this.#copyOut(out);
+  }
+  /** Copies the elements in row-major order into the front of `out` (checked by the caller). */
+  #copyOut<T extends TypedArray>(out: T): T {
+    const n = this.numel();
     if (this.isContiguous()) {
+      const v = this.backendView;
       out.set(this.backend.array(v.storage).subarray(v.offset, v.offset + n) as never);
       return out;
     }
+    // A strided view is gathered by the backend's copy kernel first; one set() then moves it.
     const tmp = noGrad(() => this.clone());
     try {
       out.set(this.backend.array(tmp.backendView.storage).subarray(0, n) as never);

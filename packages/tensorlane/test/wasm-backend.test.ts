@@ -225,6 +225,42 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
+    it('short broadcast rows (a column or a scalar over rows of 1 to 40) compare (float32, int32) and select exactly', () => {
+      // Every row length around the SIMD blocks (4 at a time, 16 at a time, one block over
+      // the last four), each operand a row, a column broadcast along it, or one value.
+      const column = { ...contiguous(2), expanded: [false, true] };
+      const scalar = { ...contiguous(2), expanded: [true, true] };
+      const layouts = [contiguous(2), column, scalar];
+      for (let n = 1; n <= 40; n++) {
+        const shape = [7, n];
+        for (const [la, lb] of layouts.flatMap((p) => layouts.map((q) => [p, q] as const))) {
+          const operands = (dtype: DType) =>
+            [la, lb].map((layout, k) => ({ dtype, layout, seed: n * 31 + k }));
+          const inputs = operands('float32');
+          for (const [op, dtype] of COMPARE.flatMap((op) =>
+            (['float32', 'int32'] as const).map((d) => [op, d] as const),
+          )) {
+            const out = { dtype: 'bool' as const, layout: contiguous(2) };
+            const f = (b: Backend) => (v: View[], o: View) => b.binary(op, v[0]!, v[1]!, o);
+            const what = `${dtype} ${op} rows of ${n} ${JSON.stringify([la.expanded, lb.expanded])}`;
+            const inputs = operands(dtype);
+            expectExact(
+              run(wasm, shape, inputs, out, f(wasm)),
+              run(js, shape, inputs, out, f(js)),
+              what,
+            );
+          }
+          for (const lc of layouts) {
+            const all = [{ dtype: 'bool' as const, layout: lc, seed: n }, ...inputs];
+            const out = { dtype: 'float32' as const, layout: contiguous(2) };
+            const f = (b: Backend) => (v: View[], o: View) => b.where(v[0]!, v[1]!, v[2]!, o);
+            const what = `where rows of ${n} ${JSON.stringify([lc, la, lb].map((l) => l.expanded))}`;
+            expectExact(run(wasm, shape, all, out, f(wasm)), run(js, shape, all, out, f(js)), what);
+          }
+        }
+      }
+    });
+
     it('binary int32 and bool ops wrap and saturate exactly as the js backend', () => {
       fc.assert(
         fc.property(
