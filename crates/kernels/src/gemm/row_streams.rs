@@ -30,10 +30,18 @@ pub unsafe fn row_streams(g: &GemmArgs, part: usize, parts: usize) {
     // registers than V8 has on x64.
     match g.n.div_ceil(4) {
         1 => tiles::<6, 1>(g, part, parts),
-        3 => tiles::<3, 3>(g, part, parts),
+        3 => tiles::<THREE_VECTOR_ROWS, 3>(g, part, parts),
         _ => tiles::<4, 2>(g, part, parts),
     }
 }
+
+/// Rows of the three-vector tile. A multiply and an add need a register for the product
+/// that a fused multiply-add does not: with 3 rows (9 accumulators) V8 then keeps one
+/// accumulator on the stack, a store and a load in its dependency chain every k step.
+#[cfg(target_feature = "relaxed-simd")]
+const THREE_VECTOR_ROWS: usize = 3;
+#[cfg(not(target_feature = "relaxed-simd"))]
+const THREE_VECTOR_ROWS: usize = 2;
 
 unsafe fn tiles<const MR: usize, const NV: usize>(g: &GemmArgs, part: usize, parts: usize) {
     let nr = 4 * NV;
