@@ -3,8 +3,11 @@
 // and a previous build kept as an artifact ("before", TL_WASM_DIR_BEFORE), interleaved
 // call batch by call batch, timed by this process's CPU time (the machine is shared), medians
 // compared. Each row gives GFLOP/s, the fraction of the in-process FMA peak (the after
-// build's `bench_peak_fma`, re-measured per row), the GB/s of A + B + C once each, and
-// the before/after time ratio.
+// build's `bench_peak_fma`, re-measured per row: one relaxed FMA per lane in the relaxed
+// build, a mul+add in simd128), the GB/s of A + B + C once each, and the before/after time
+// ratio. Rows of more than 16 rows also time a `sum` of A's bytes (the `reduce_f32` export,
+// in the same rounds): A is read once by the product, so that read is the floor of its
+// time, and `sum(A) share` says how much of the after time it would take alone.
 //
 // Matrix-vector rows cycle through several copies of B (≥ 64 MiB in all), so each call reads
 // B from beyond L2 as a decode step does, rather than a B left warm by the previous call.
@@ -83,6 +86,16 @@ function setup(w, [, m, k, n, bT]) {
   };
 }
 
+/** A thunk that sums `count` floats (fresh bytes) in one instance: the read alone. */
+function readAlone(w, count) {
+  const a = w.tl_alloc(count * 4);
+  fill(w, a, count, 3);
+  const dims = w.tl_alloc(8);
+  new Int32Array(w.memory.buffer, dims, 2).set([count, 1]);
+  const out = w.tl_alloc(4);
+  return () => w.reduce_f32(0, 0, 1, dims, a, out);
+}
+
 const flopsPerIter = (w) => w.bench_peak_flops_per_iter();
 function peak(w) {
   const iters = 2e5;
@@ -107,6 +120,7 @@ for (const [ci, c] of CASES.entries()) {
   if (only && !only.includes(ci)) continue;
   const [, m, k, n] = c;
   const runs = [setup(before, c), setup(after, c)];
+  if (m > 16) runs.push(readAlone(after, m * k));
   for (const r of runs) r();
   // Reps per sample: enough for ~15 ms of CPU time.
   let reps = 1;
@@ -116,7 +130,7 @@ for (const [ci, c] of CASES.entries()) {
     if (cpuMs() - t > 15) break;
     reps *= 2;
   }
-  const samples = [[], []];
+  const samples = runs.map(() => []);
   for (let r = 0; r < 9; r++)
     for (const [j, run] of runs.entries()) {
       const t = cpuMs();
@@ -124,12 +138,12 @@ for (const [ci, c] of CASES.entries()) {
       samples[j].push((cpuMs() - t) / reps);
     }
   const p = peak(after);
-  const [tb, ta] = samples.map(median);
+  const [tb, ta, tRead] = samples.map(median);
   const flops = 2 * m * n * k;
   const bytes = 4 * (m * k + k * n + m * n);
   const gf = (t) => flops / t / 1e6;
   const gb = (t) => bytes / t / 1e6;
   console.log(
-    `${c[0].padEnd(30)} ${tb.toFixed(3).padStart(10)} ${ta.toFixed(3).padStart(9)}  ${`${gf(tb).toFixed(1)}→${gf(ta).toFixed(1)}`.padStart(13)}  ${`${(gf(tb) / p).toFixed(2)}→${(gf(ta) / p).toFixed(2)}`.padStart(11)}  ${`${gb(tb).toFixed(1)}→${gb(ta).toFixed(1)}`.padStart(11)}  ${(tb / ta).toFixed(2)}×   (peak ${p.toFixed(1)} GFLOP/s)`,
+    `${c[0].padEnd(30)} ${tb.toFixed(3).padStart(10)} ${ta.toFixed(3).padStart(9)}  ${`${gf(tb).toFixed(1)}→${gf(ta).toFixed(1)}`.padStart(13)}  ${`${(gf(tb) / p).toFixed(2)}→${(gf(ta) / p).toFixed(2)}`.padStart(11)}  ${`${gb(tb).toFixed(1)}→${gb(ta).toFixed(1)}`.padStart(11)}  ${(tb / ta).toFixed(2)}×   (peak ${p.toFixed(1)} GFLOP/s${tRead ? `; sum(A) ${((4 * m * k) / tRead / 1e6).toFixed(1)} GB/s, share ${(tRead / ta).toFixed(2)}` : ''})`,
   );
 }

@@ -337,28 +337,75 @@ fn skinny_shapes_in_every_layout() {
     ];
     for (m, n) in shapes {
         for k in [1, 5, 9, 300] {
-            for la in INPUT_LAYOUTS {
-                for lb in INPUT_LAYOUTS {
-                    for lc in OUTPUT_LAYOUTS {
-                        let (alpha, beta) = if (m + k) % 2 == 0 {
-                            (1.0, 0.0)
-                        } else {
-                            (-0.5, 1.5)
-                        };
-                        check(
-                            &Case {
-                                m,
-                                n,
-                                k,
-                                alpha,
-                                beta,
-                                layouts: [la, lb, lc],
-                            },
-                            (m * 31 + n + k) as u32,
-                        );
-                    }
-                }
+            let alpha_beta = if (m + k) % 2 == 0 {
+                (1.0, 0.0)
+            } else {
+                (-0.5, 1.5)
+            };
+            check_layouts(m, n, k, alpha_beta, &INPUT_LAYOUTS, (m * 31 + n + k) as u32);
+        }
+    }
+}
+
+/// `check` with A in each of `a_layouts` and B and C in every layout.
+fn check_layouts(
+    m: usize,
+    n: usize,
+    k: usize,
+    (alpha, beta): (f32, f32),
+    a_layouts: &[Layout],
+    seed: u32,
+) {
+    for &la in a_layouts {
+        for lb in INPUT_LAYOUTS {
+            for lc in OUTPUT_LAYOUTS {
+                let layouts = [la, lb, lc];
+                check(
+                    &Case {
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        beta,
+                        layouts,
+                    },
+                    seed,
+                );
             }
+        }
+    }
+}
+
+/// Tall products with 2–16 columns and a row-major A (`row_streams`): every tile height
+/// (6, 4 and 3 rows) with and without rows past the last whole tile, k across the packed
+/// depth blocks (1024 deep), B and C in every layout.
+#[test]
+fn tall_row_streams_in_every_layout() {
+    let shapes = [
+        (23, 3),
+        (24, 4),
+        (47, 7),
+        (48, 8),
+        (101, 11),
+        (99, 12),
+        (53, 13),
+        (70, 16),
+    ];
+    for (m, n) in shapes {
+        for k in [4, 7, 1030] {
+            let alpha_beta = if (m + n + k) % 2 == 0 {
+                (1.0, 0.0)
+            } else {
+                (-0.5, 1.5)
+            };
+            check_layouts(
+                m,
+                n,
+                k,
+                alpha_beta,
+                &[Layout::Row],
+                (m * 7 + n * 3 + k) as u32,
+            );
         }
     }
 }

@@ -138,6 +138,11 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
             // 49 rows split 36 + 13: the 13-row block must keep the matrix's packed B and
             // depth blocks (a block of ≤ 16 rows once read B in place, 1024 deep).
             (1, 49, 40, 2200, false, false, 0.0),
+            // Tall with a row-major A, split by tiles: rows past the last whole tile, beta
+            // ≠ 0 with whole vectors (8, 12 columns), and two depth blocks.
+            (1, 4103, 8, 130, false, false, 0.5),
+            (1, 2051, 12, 1100, false, false, 1.0),
+            (2, 1001, 5, 900, false, true, 0.0),
         ];
         let mut rng = Rng::new(7);
         for (batch, m, n, k, transposed_a, transposed_b, beta) in problems {

@@ -14,6 +14,7 @@ mod pack_a;
 mod pack_b;
 pub(crate) mod peak;
 mod row_stream;
+mod row_streams;
 mod skinny;
 mod tile_split;
 
@@ -136,16 +137,25 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
     pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
 }
 
+impl GemmArgs {
+    /// Batch item `t` as a problem of its own.
+    ///
+    /// # Safety
+    /// `t < batch`.
+    unsafe fn item(&self, t: usize) -> GemmArgs {
+        let t = t as isize;
+        GemmArgs {
+            batch: 1,
+            a: self.a.offset(t * self.bsa),
+            b: self.b.offset(t * self.bsb),
+            c: self.c.offset(t * self.bsc),
+            ..*self
+        }
+    }
+}
+
 unsafe fn gemm_batch_item(kernel: Kernel, g: &GemmArgs, t: usize) {
-    let t = t as isize;
-    let one = GemmArgs {
-        batch: 1,
-        a: g.a.offset(t * g.bsa),
-        b: g.b.offset(t * g.bsb),
-        c: g.c.offset(t * g.bsc),
-        ..*g
-    };
-    gemm_one(kernel, &one);
+    gemm_one(kernel, &g.item(t));
 }
 
 unsafe fn gemm_one(kernel: Kernel, g: &GemmArgs) {

@@ -7,11 +7,14 @@
 //! - M ≤ 16, B's columns unit-stride along k (a `linear` weight read transposed):
 //!   `dot_tile`, B streamed once in place.
 //! - M ≤ 16, B row-major, N > 16: `row_stream`, B streamed once in place.
-//! - M > 16, 2 ≤ N ≤ 16: the blocked path with a register tile as wide as N
-//!   (`gemm_narrow`), B packed once per task (n·k floats).
+//! - M > 16, 2 ≤ N ≤ 16, A row-major: `row_streams`, the register tile as wide as N with its
+//!   rows from MR contiguous slices of A, B packed once per task.
+//! - M > 16, 2 ≤ N ≤ 16, A's columns strided: the blocked path with a register tile as wide
+//!   as N (`gemm_narrow`), B packed once per task (n·k floats).
 
 use super::dot_tile::{self, DotOperands, DotOut};
 use super::row_stream;
+use super::row_streams;
 use super::{gemm_narrow, tile_split, with_scratch, GemmArgs};
 use crate::pool::chunk;
 
@@ -35,6 +38,8 @@ enum Path {
     Dot,
     /// The blocked path with a register tile as wide as the columns (`gemm_narrow`).
     Narrow,
+    /// `row_streams` (A row-major, 2–16 columns).
+    RowStreams,
     /// `row_stream` (B row-major).
     RowStream,
 }
@@ -56,6 +61,8 @@ impl SkinnyPlan {
         }
         let path = if g.m <= FEW_M && g.rsb == 1 {
             Path::Dot
+        } else if g.m > FEW_M && (2..=NARROW_N).contains(&g.n) && g.csa == 1 {
+            Path::RowStreams
         } else if g.m > FEW_M && (2..=NARROW_N).contains(&g.n) {
             Path::Narrow
         } else if g.m <= FEW_M && g.csb == 1 && g.n > NARROW_N {
@@ -69,7 +76,7 @@ impl SkinnyPlan {
             .saturating_mul(g.n)
             .saturating_mul(g.k);
         let lines = if g.m > FEW_M { g.m } else { g.n };
-        let min_macs = if path == Path::Narrow {
+        let min_macs = if g.m > FEW_M {
             tile_split::PARALLEL_MIN_MACS
         } else {
             PARALLEL_MIN_MACS
@@ -96,6 +103,10 @@ impl SkinnyPlan {
     /// As for `gemm`.
     pub unsafe fn run(&self, g: &GemmArgs, task: usize) {
         let (t, part) = ((task / self.parts) as isize, task % self.parts);
+        if self.path == Path::RowStreams {
+            // Split by tiles, not by blocks of rows: each block would take its own slices.
+            return row_streams::row_streams(&g.item(t as usize), part, self.parts);
+        }
         let tall = g.m > FEW_M;
         let lines = chunk(if tall { g.m } else { g.n }, self.parts, ALIGN, part);
         if lines.is_empty() {
@@ -118,6 +129,7 @@ impl SkinnyPlan {
         match self.path {
             Path::Dot => dot(&sub),
             Path::Narrow => gemm_narrow(&sub),
+            Path::RowStreams => unreachable!("split by tiles above"),
             Path::RowStream => {
                 with_scratch(row_stream::scratch_len(sub.m), |scratch| {
                     row_stream::row_stream(&sub, scratch)
