@@ -387,9 +387,10 @@ unsafe fn arg_group<const MAX: bool, const V: usize>(
             } else {
                 x::lt(v[k], best[k])
             };
-            // The value follows the index (not `pick`): on a tie of -0 and +0 the relaxed
-            // build's max may return either zero, and `values` must be the indexed element.
-            best[k] = take.select(v[k], best[k]);
+            // One instruction where a select takes three. On a tie of -0 and +0 the relaxed
+            // build's max may keep either zero: the index is the same either way (the
+            // zeros compare equal), and `arg_columns` reads `values` back at the indices.
+            best[k] = pick::<MAX>(best[k], v[k]);
             // `here` exceeds every index taken so far: max() is the select, in two ops.
             idx[k] = idx[k].max(take.and(here));
         }
@@ -485,4 +486,23 @@ pub unsafe fn arg_columns<const MAX: bool>(
         );
         k0 += r as i32;
     }
+    if !values.is_null() {
+        // The running values may hold the other zero of a -0/+0 tie (see `arg_group`):
+        // the values are the elements the indices name.
+        for c in 0..n {
+            let o = row_offset(red_shape, red_strides, *out.add(c) as usize);
+            *values.add(c) = *a.offset(o + c as isize);
+        }
+    }
+}
+
+/// The element offset of reduced row `k` (row-major over `shape`).
+fn row_offset(shape: &[isize], strides: &[isize], mut k: usize) -> isize {
+    let mut o = 0;
+    for (&n, &s) in shape.iter().zip(strides).rev() {
+        let n = n as usize;
+        o += (k % n) as isize * s;
+        k /= n;
+    }
+    o
 }
