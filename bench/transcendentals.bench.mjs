@@ -49,6 +49,7 @@ const CASES = [
   ['softmax(0) 1024×1024', (_l, x) => x.softmax(0)],
   ['logSoftmax(-1) 1024×1024', (l, x) => l.logSoftmax(x, -1), (tf, t) => tf.logSoftmax(t)],
   ['logsumexp(-1) 1024×1024', (l, x) => l.logsumexp(x, -1), (tf, t) => tf.logSumExp(t, -1)],
+  ['logsumexp(0) 1024×1024', (l, x) => l.logsumexp(x, 0), (tf, t) => tf.logSumExp(t, 0)],
 ];
 
 export async function run({

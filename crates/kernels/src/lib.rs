@@ -22,11 +22,13 @@ pub(crate) mod cross_entropy;
 pub(crate) mod exp_shifted;
 pub(crate) mod gemm;
 pub(crate) mod lanes;
+pub(crate) mod logsumexp;
 pub(crate) mod memory;
 pub(crate) mod optim_step;
 pub(crate) mod pool;
 pub(crate) mod reduce;
 pub(crate) mod reduce_columns;
+pub(crate) mod reduce_typed;
 pub(crate) mod row_norm;
 pub(crate) mod scalar;
 pub(crate) mod scan;
@@ -62,6 +64,9 @@ pub mod testing {
     pub mod gemm {
         pub use crate::gemm::{gemm_with, GemmArgs, Kernel};
     }
+    pub mod logsumexp {
+        pub use crate::logsumexp::{logsumexp_columns, logsumexp_rows};
+    }
     pub mod pool {
         pub use crate::pool::{
             chunk, failed, parallel_for, set_threads, shutdown, stats, threads, worker_failed,
@@ -71,6 +76,7 @@ pub mod testing {
     pub mod reduce {
         pub use crate::reduce::{reduce_f32, reduce_f32_values, ReduceDims, ReduceOp, SUM_BLOCK};
         pub use crate::reduce_columns::ROW_BLOCK;
+        pub use crate::reduce_typed::reduce_kind;
     }
     pub mod scan {
         pub use crate::scan::{scan_f32, ScanBlock, ScanOp};
@@ -347,7 +353,8 @@ pub unsafe extern "C" fn unary_f32(
     1
 }
 
-/// Reduces float32 `a` (`op`: reduce::ReduceOp) into contiguous `out`. `dims` holds the kept
+/// Reduces float32 `a` (`op`: reduce::ReduceOp 0–5; 0 for all/any, which `reduce_kind`
+/// runs) into contiguous `out`. `dims` holds the kept
 /// shape and strides (`nkept` each), then the reduced shape and strides (`nred` each).
 ///
 /// # Safety
@@ -364,6 +371,9 @@ pub unsafe extern "C" fn reduce_f32(
     let Some(op) = reduce::ReduceOp::from_code(op) else {
         return 0;
     };
+    if matches!(op, reduce::ReduceOp::All | reduce::ReduceOp::Any) {
+        return 0;
+    }
     let dims = reduce_dims(dims, nkept, nred);
     reduce::reduce_f32_split(op, &dims, a, out, core::ptr::null_mut());
     1
@@ -909,4 +919,69 @@ unsafe fn reduce_dims<'a>(dims: *const isize, nkept: usize, nred: usize) -> redu
         red_shape,
         red_strides,
     }
+}
+
+/// Reduces `a` of any kind (`kind`: copy::Kind; `op`: reduce::ReduceOp, all eight) into
+/// contiguous `out`: `out_kind` values for sum/prod/max/min/all/any, i32 indices for
+/// argmax/argmin, whose extreme values also go to `values` (of `kind`) unless it is 0.
+/// `dims` as `reduce_f32`. Returns 0 for an unknown op or kind.
+///
+/// # Safety
+/// As `reduce_f32`; `out` (and `values`) hold one element per kept index.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn reduce_kind(
+    op: u32,
+    kind: u32,
+    out_kind: u32,
+    nkept: usize,
+    nred: usize,
+    dims: *const isize,
+    a: *const u8,
+    out: *mut u8,
+    values: *mut u8,
+) -> u32 {
+    let (Some(op), Some(kind), Some(out_kind)) = (
+        reduce::ReduceOp::from_code(op),
+        copy::Kind::from_code(kind),
+        copy::Kind::from_code(out_kind),
+    ) else {
+        return 0;
+    };
+    let dims = reduce_dims(dims, nkept, nred);
+    reduce_typed::reduce_kind(op, kind, &dims, a, out, out_kind, values);
+    1
+}
+
+/// `out[r·so] = log Σ exp` of each of `rows` contiguous float32 rows of `n`, `sx` floats apart
+/// (torch's rules: only −∞ gives −∞, a +∞ entry +∞, NaN NaN).
+///
+/// # Safety
+/// Rows of `x` readable for `n` floats; `out` writable at each `r·so`.
+#[no_mangle]
+pub unsafe extern "C" fn logsumexp_f32(
+    rows: usize,
+    n: usize,
+    x: *const f32,
+    sx: isize,
+    out: *mut f32,
+    so: isize,
+) {
+    logsumexp::logsumexp_rows(rows, n, x, sx, out, so)
+}
+
+/// `out[c] = log Σ_r exp(x[r·sx + c])` for `inner` contiguous float32 columns of `n` rows,
+/// `sx` floats apart, into contiguous `out`: one read of the input.
+///
+/// # Safety
+/// Rows of `x` readable for `inner` floats; `out` writable for `inner` floats.
+#[no_mangle]
+pub unsafe extern "C" fn logsumexp_columns_f32(
+    n: usize,
+    inner: usize,
+    x: *const f32,
+    sx: isize,
+    out: *mut f32,
+) {
+    logsumexp::logsumexp_columns(n, inner, x, sx, out)
 }

@@ -26,6 +26,8 @@ op_code_enum! {
         Min = 3,
         Argmax = 4,
         Argmin = 5,
+        All = 6,
+        Any = 7,
     }
 }
 
@@ -185,6 +187,7 @@ unsafe fn reduce_one(
         ReduceOp::Min => extreme::<false>(red_shape, red_strides, a, false),
         ReduceOp::Argmax => extreme::<true>(red_shape, red_strides, a, true),
         ReduceOp::Argmin => extreme::<false>(red_shape, red_strides, a, true),
+        ReduceOp::All | ReduceOp::Any => unreachable!("all/any run in reduce_typed"),
     }
 }
 
@@ -232,7 +235,7 @@ pub struct ReduceDims<'a> {
 }
 
 /// Writes one result per kept index, in row-major order of `kept_shape`, to contiguous `out`
-/// (f32 for sum/prod/max/min, i32 for argmax/argmin).
+/// (f32 for sum/prod/max/min, i32 for argmax/argmin); all/any are `reduce_typed`'s.
 ///
 /// # Safety
 /// Every element the layout addresses must be valid; `out` holds Π kept_shape 4-byte values.
@@ -283,6 +286,7 @@ pub unsafe fn reduce_f32_values(
                 ReduceOp::Argmax => columns::arg_columns::<true>(rs, rt, a, n, out, vals),
                 ReduceOp::Argmin => columns::arg_columns::<false>(rs, rt, a, n, out, vals),
                 ReduceOp::Prod => unreachable!("prod multiplies in f64 on the scalar path"),
+                ReduceOp::All | ReduceOp::Any => unreachable!("all/any run in reduce_typed"),
             }
             o += n;
             return;

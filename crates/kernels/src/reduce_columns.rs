@@ -387,9 +387,10 @@ unsafe fn arg_group<const MAX: bool, const V: usize>(
             } else {
                 x::lt(v[k], best[k])
             };
-            // The value follows the index (not `pick`): on a tie of -0 and +0 the relaxed
-            // build's max may return either zero, and `values` must be the indexed element.
-            best[k] = take.select(v[k], best[k]);
+            // One instruction where a select takes three. On a tie of -0 and +0 the relaxed
+            // build's max may keep either zero: the index is the same either way (the
+            // zeros compare equal), and `arg_columns` reads `values` back at the indices.
+            best[k] = pick::<MAX>(best[k], v[k]);
             // `here` exceeds every index taken so far: max() is the select, in two ops.
             idx[k] = idx[k].max(take.and(here));
         }
@@ -397,28 +398,107 @@ unsafe fn arg_group<const MAX: bool, const V: usize>(
         here = here.add(one);
     }
     if nan.any() {
-        // Redo the block with the exact rules: the first NaN wins and stays.
-        (best, idx) = (best0, idx0);
-        here = I32x4::splat(k0);
-        for &o in offs {
-            let p = a.offset(o);
-            for k in 0..V {
-                let v = F32x4::load(p.add(4 * k));
-                let more = if MAX {
-                    x::gt(v, best[k])
-                } else {
-                    x::lt(v, best[k])
-                };
-                let take = more.or(x::ne(v, v).and(x::eq(best[k], best[k])));
-                idx[k] = idx[k].max(take.and(here));
-                best[k] = take.select(v, best[k]);
-            }
-            here = here.add(one);
-        }
+        (best, idx) = arg_exact::<MAX, V>(a, offs, k0, best0, idx0);
     }
+    store_arg(best, idx, best_mem, idx_mem);
+}
+
+/// Writes a group's running values and indices back.
+#[inline(always)]
+unsafe fn store_arg<const V: usize>(
+    best: [F32x4; V],
+    idx: [I32x4; V],
+    best_mem: *mut f32,
+    idx_mem: *mut u32,
+) {
     for k in 0..V {
         best[k].store(best_mem.add(4 * k));
         x::from_bits(idx[k]).store(idx_mem.add(4 * k) as *mut f32);
+    }
+}
+
+/// A block of `arg_group` with the exact rules, from the running `best`/`idx` before it:
+/// the first NaN wins and stays.
+#[inline(never)]
+unsafe fn arg_exact<const MAX: bool, const V: usize>(
+    a: *const f32,
+    offs: &[isize],
+    k0: i32,
+    mut best: [F32x4; V],
+    mut idx: [I32x4; V],
+) -> ([F32x4; V], [I32x4; V]) {
+    let (one, mut here) = (I32x4::splat(1), I32x4::splat(k0));
+    for &o in offs {
+        let p = a.offset(o);
+        for k in 0..V {
+            let v = F32x4::load(p.add(4 * k));
+            let more = if MAX {
+                x::gt(v, best[k])
+            } else {
+                x::lt(v, best[k])
+            };
+            let take = more.or(x::ne(v, v).and(x::eq(best[k], best[k])));
+            idx[k] = idx[k].max(take.and(here));
+            best[k] = take.select(v, best[k]);
+        }
+        here = here.add(one);
+    }
+    (best, idx)
+}
+
+/// Rows of a block that `arg_group_lazy` takes the maximum of before it looks for an index.
+const SUB_BLOCK: usize = 16;
+
+/// `arg_group` for a block after the first: each `SUB_BLOCK` rows' column maxima first
+/// (`pmax`/`pmin` alone, as `extreme_group`, so a group can be as wide), and only the
+/// vectors whose maximum beats the running one are walked again, from L1, to find the index. Once the running maxima have seen a few blocks a new maximum is rare, so
+/// most rows cost a load and one instruction per vector instead of four. The running values
+/// and indices stay in memory; only the sub-block's maxima are held in registers.
+#[inline(always)]
+unsafe fn arg_group_lazy<const MAX: bool, const V: usize>(
+    a: *const f32,
+    offs: &[isize],
+    k0: i32,
+    best_mem: *mut f32,
+    idx_mem: *mut u32,
+) {
+    let load_best = |k: usize| F32x4::load(best_mem.add(4 * k));
+    let load_idx = |k: usize| x::to_bits(F32x4::load(idx_mem.add(4 * k) as *const f32));
+    let best0: [F32x4; V] = core::array::from_fn(load_best);
+    let idx0: [I32x4; V] = core::array::from_fn(load_idx);
+    let mut nan = any_nan(&best0);
+    let one = I32x4::splat(1);
+    for (s, sub) in offs.chunks(SUB_BLOCK).enumerate() {
+        let mut m: [F32x4; V] = core::array::from_fn(load_best);
+        for &o in sub {
+            let p = a.offset(o);
+            let v: [F32x4; V] = core::array::from_fn(|k| F32x4::load(p.add(4 * k)));
+            for k in 0..V {
+                m[k] = pick::<MAX>(m[k], v[k]);
+            }
+            nan = nan.or(nan_lanes(v));
+        }
+        for (k, &m) in m.iter().enumerate() {
+            let mut best = load_best(k);
+            let beats = if MAX { x::gt(m, best) } else { x::lt(m, best) };
+            if !beats.any() {
+                continue;
+            }
+            let mut idx = load_idx(k);
+            let mut here = I32x4::splat(k0 + (s * SUB_BLOCK) as i32);
+            for &o in sub {
+                let v = F32x4::load(a.offset(o).add(4 * k));
+                let take = if MAX { x::gt(v, best) } else { x::lt(v, best) };
+                best = pick::<MAX>(best, v);
+                idx = idx.max(take.and(here));
+                here = here.add(one);
+            }
+            store_arg([best], [idx], best_mem.add(4 * k), idx_mem.add(4 * k));
+        }
+    }
+    if nan.any() {
+        let (best, idx) = arg_exact::<MAX, V>(a, offs, k0, best0, idx0);
+        store_arg(best, idx, best_mem, idx_mem);
     }
 }
 
@@ -462,27 +542,58 @@ pub unsafe fn arg_columns<const MAX: bool>(
         }
         let offs = &offs[..r];
         let first = k0 == 0;
-        for_each_group::<ARG_GROUP>(
-            n,
-            |c| arg_group::<MAX, ARG_GROUP>(a.add(c), offs, k0, best.add(c), idx.add(c), first),
-            |c| arg_group::<MAX, 1>(a.add(c), offs, k0, best.add(c), idx.add(c), first),
-            |c| {
-                let col = a.add(c);
-                let (mut b, mut at) = if first {
-                    (*col.offset(offs[0]), 0i32)
-                } else {
-                    (*best.add(c), *out.add(c) as i32)
-                };
-                for (j, &o) in offs.iter().enumerate() {
-                    let v = *col.offset(o);
-                    if replaces::<MAX>(v, b) {
-                        (b, at) = (v, k0 + j as i32);
-                    }
+        let lane = |c: usize| {
+            let col = a.add(c);
+            let (mut b, mut at) = if first {
+                (*col.offset(offs[0]), 0i32)
+            } else {
+                (*best.add(c), *out.add(c) as i32)
+            };
+            for (j, &o) in offs.iter().enumerate() {
+                let v = *col.offset(o);
+                if replaces::<MAX>(v, b) {
+                    (b, at) = (v, k0 + j as i32);
                 }
-                *best.add(c) = b;
-                *out.add(c) = at as u32;
-            },
-        );
+            }
+            *best.add(c) = b;
+            *out.add(c) = at as u32;
+        };
+        if first {
+            for_each_group::<ARG_GROUP>(
+                n,
+                |c| arg_group::<MAX, ARG_GROUP>(a.add(c), offs, k0, best.add(c), idx.add(c), true),
+                |c| arg_group::<MAX, 1>(a.add(c), offs, k0, best.add(c), idx.add(c), true),
+                lane,
+            );
+        } else {
+            for_each_group::<GROUP>(
+                n,
+                |c| arg_group_lazy::<MAX, GROUP>(a.add(c), offs, k0, best.add(c), idx.add(c)),
+                |c| arg_group_lazy::<MAX, 1>(a.add(c), offs, k0, best.add(c), idx.add(c)),
+                lane,
+            );
+        }
         k0 += r as i32;
     }
+    if !values.is_null() {
+        // A running value may hold the other zero of a -0/+0 tie (see `arg_group`): zeros
+        // are read back at their indices, so the values are the elements the indices name.
+        for c in 0..n {
+            if *values.add(c) == 0.0 {
+                let o = row_offset(red_shape, red_strides, *out.add(c) as usize);
+                *values.add(c) = *a.offset(o + c as isize);
+            }
+        }
+    }
+}
+
+/// The element offset of reduced row `k` (row-major over `shape`).
+fn row_offset(shape: &[isize], strides: &[isize], mut k: usize) -> isize {
+    let mut o = 0;
+    for (&n, &s) in shape.iter().zip(strides).rev() {
+        let n = n as usize;
+        o += (k % n) as isize * s;
+        k /= n;
+    }
+    o
 }

@@ -29,7 +29,7 @@ fn op_codes_round_trip() {
     check(22, UnaryOp::from_code, |v| v as u32);
     check(2, ScanOp::from_code, |v| v as u32);
     check(2, ScatterMode::from_code, |v| v as u32);
-    check(6, ReduceOp::from_code, |v| v as u32);
+    check(8, ReduceOp::from_code, |v| v as u32);
     check(4, Kind::from_code, |v| v as u32);
     assert_eq!(ArithOp::from_code(4), Some(ArithOp::Pow));
     assert_eq!(UnaryOp::from_code(15), Some(UnaryOp::Clamp));

@@ -2,28 +2,11 @@
 //! layouts with odd sizes.
 
 mod common;
-use common::{layout, offsets, same, shape, Rng};
+use common::{layout, offsets, same, shape, split, Rng};
 use tensorlane_kernels::testing::copy::{copy_cast, Kind};
 use tensorlane_kernels::testing::reduce::{
     reduce_f32, reduce_f32_values, ReduceDims, ReduceOp, ROW_BLOCK, SUM_BLOCK,
 };
-
-/// Splits `shape`/`strides` into kept and reduced parts (reduced dims in their order).
-fn split(shape: &[isize], strides: &[isize], reduced: &[bool]) -> [Vec<isize>; 4] {
-    let pick = |want: bool, v: &[isize]| -> Vec<isize> {
-        v.iter()
-            .zip(reduced)
-            .filter(|(_, &r)| r == want)
-            .map(|(&x, _)| x)
-            .collect()
-    };
-    [
-        pick(false, shape),
-        pick(false, strides),
-        pick(true, shape),
-        pick(true, strides),
-    ]
-}
 
 /// The naive reduction of each kept index: (sum in f64, prod in f64, max, min, argmax, argmin)
 /// with torch's NaN rule (NaN wins; first extreme index).
@@ -146,6 +129,7 @@ fn reductions_over_any_axes_match_naive_loops() {
                     ),
                     ReduceOp::Argmax => assert_eq!(got_i, imx, "{ctx}"),
                     ReduceOp::Argmin => assert_eq!(got_i, imn, "{ctx}"),
+                    ReduceOp::All | ReduceOp::Any => unreachable!("not in the list above"),
                 }
             }
         }

@@ -167,6 +167,72 @@ describeBackends('reductions', (it) => {
     expect(tensor([1, 2]).logsumexp(0).dtype).toBe('float32');
   });
 
+  it('float64, int32 and bool reduce as torch: NaN wins, first index on ties, empty dims', () => {
+    const nan = Number.NaN;
+    const d = tensor(
+      [
+        [1, nan, 3],
+        [2, 2, -1],
+      ],
+      { dtype: 'float64' },
+    );
+    const mx = d.max(1);
+    expect(mx.values.toArray()).toEqual([nan, 2]);
+    expect(mx.indices.toArray()).toEqual([1, 0]);
+    expect(d.amin(0).toArray()).toEqual([1, nan, -1]);
+    expect(d.argmin(1).toArray()).toEqual([1, 2]);
+    expect(d.argmax(0).toArray()).toEqual([1, 0, 0]);
+    expect(d.sum(1).toArray()).toEqual([nan, 3]);
+    expect(d.sum(1).dtype).toBe('float64');
+    expect(d.prod(0).toArray()).toEqual([2, nan, -3]);
+    expect(d.ne(d).any(1).toArray()).toEqual([true, false]);
+    // float64 keeps its precision: 1 + 2^-40 is not a float32.
+    const fine = tensor([1, 2 ** -40, 0], { dtype: 'float64' });
+    expect(fine.sum().item()).toBe(1 + 2 ** -40);
+    expect(fine.max().item()).toBe(1);
+    expect(tensor([1, 2, 3, 4], { dtype: 'float64' }).var().item()).toBe(5 / 3);
+    expect(tensor([3, 4], { dtype: 'float64' }).norm().item()).toBe(5);
+
+    const i = tensor([
+      [5, 7, 7],
+      [7, 5, 5],
+    ]);
+    expect(i.argmax(1).toArray()).toEqual([1, 0]);
+    expect(i.argmin(0).toArray()).toEqual([0, 1, 1]);
+    const im = i.max(0);
+    expect(im.values.toArray()).toEqual([7, 7, 7]);
+    expect(im.values.dtype).toBe('int32');
+    expect(im.indices.toArray()).toEqual([1, 0, 0]);
+    expect(i.sum(0).toArray()).toEqual([12, 12, 12]);
+    expect(i.prod(1).toArray()).toEqual([245, 175]);
+    expect(i.amin().item()).toBe(5);
+    expect(() => tensor([2147483647, 1]).sum()).toThrow(DtypeError);
+    expect(tensor([-2147483648, 2147483647]).sum().item()).toBe(-1);
+
+    const b = tensor([
+      [true, false],
+      [true, true],
+    ]);
+    expect(b.all(0).toArray()).toEqual([true, false]);
+    expect(b.any(1).toArray()).toEqual([true, true]);
+    expect(b.sum(0).toArray()).toEqual([2, 1]);
+    expect(b.sum(0).dtype).toBe('int32');
+    expect(b.amax(1).toArray()).toEqual([true, true]);
+    expect(b.argmin(1).toArray()).toEqual([1, 0]);
+    expect(b.argmax(1).toArray()).toEqual([0, 0]);
+    expect(tensor([0, -0, Number.NaN], { dtype: 'float64' }).all().item()).toBe(false);
+    expect(tensor([-0, Number.NaN], { dtype: 'float64' }).any(0).item()).toBe(true);
+    expect(tensor([0, -0], { dtype: 'float64' }).any().item()).toBe(false);
+
+    expect(zeros([0, 3], { dtype: 'float64' }).sum(0).toArray()).toEqual([0, 0, 0]);
+    expect(zeros([0, 3], { dtype: 'float64' }).prod(0).toArray()).toEqual([1, 1, 1]);
+    expect(zeros([0, 2], { dtype: 'int32' }).all(0).toArray()).toEqual([true, true]);
+    expect(zeros([2, 0], { dtype: 'bool' }).any(1).toArray()).toEqual([false, false]);
+    expect(zeros([3, 0], { dtype: 'int32' }).sum(1).toArray()).toEqual([0, 0, 0]);
+    expect(zeros([0, 3], { dtype: 'float64' }).amax(1).shape).toEqual([0]);
+    expect(() => zeros([3, 0], { dtype: 'float64' }).amax(1)).toThrow(IndexError);
+  });
+
   it('dims are validated', () => {
     expect(() => m().sum(2)).toThrow(IndexError);
     expect(() => m().sum(2)).toThrow(

@@ -19,9 +19,11 @@ import {
 
 /** The output's bytes as 32-bit words (bool outputs padded), copied out of wasm memory. */
 export function bitsOf(t: Tensor): Uint32Array {
-  const data = t.data() as Float32Array | Int32Array | Uint8Array;
-  if (data.BYTES_PER_ELEMENT === 4)
-    return new Uint32Array(data.buffer, data.byteOffset, data.length).slice();
+  const data = t.data() as Float64Array | Float32Array | Int32Array | Uint8Array;
+  if (data.BYTES_PER_ELEMENT >= 4) {
+    const words = (data.length * data.BYTES_PER_ELEMENT) / 4;
+    return new Uint32Array(data.buffer, data.byteOffset, words).slice();
+  }
   return Uint32Array.from(data as Uint8Array);
 }
 
@@ -76,6 +78,16 @@ export const SPLIT_OPS: [string, () => Tensor][] = [
   ['sum over the last dim', () => rand([600, 400]).sum(-1)],
   ['max over the middle dim', () => rand([40, 300, 30]).max(1).values],
   ['argmax over the last dim', () => randn([500, 300]).argmax(-1)],
+  ['float64 sum down columns', () => randn([600, 400]).double().sum(0)],
+  ['int32 argmin down columns', () => randint(-50, 50, [600, 400]).argmin(0)],
+  ['any over the rows of a bool', () => randn([600, 400]).gt(2.5).any(-1)],
+  [
+    'logsumexp over rows and down columns',
+    () =>
+      randn([500, 300])
+        .logsumexp([0])
+        .add(randn([500, 300]).logsumexp(-1).sum()),
+  ],
   // Fused row kernels: rows split over the pool.
   ['layerNorm of 300×768', () => layerNorm(randn([300, 768]), [768], randn([768]), randn([768]))],
   ['rmsNorm of 300×768', () => rmsNorm(randn([300, 768]), [768], randn([768]))],

@@ -512,13 +512,13 @@ for (const build of BUILDS_UNDER_TEST) {
       }),
     );
 
-    it('prod, max, min, argmax, argmin, all, any reduce over any axes exactly', () => {
+    it('prod, max, min, argmax, argmin, all, any reduce over any axes exactly, every dtype', () => {
       const ops: ReduceOp[] = ['prod', 'max', 'min', 'argmax', 'argmin', 'all', 'any'];
       fc.assert(
         fc.property(
           reduceCaseArb,
           fc.constantFrom(...ops),
-          fc.constantFrom<DType>('float32', 'float32', 'int32'),
+          fc.constantFrom<DType>('float32', 'float32', 'int32', 'float64', 'bool'),
           (c, op, dtype) => {
             // max/min/argmax of an empty set is an error the tensor layer raises first.
             const reducedSize = c.axes.reduce((a, d) => a * c.shape[d]!, 1);
@@ -539,19 +539,83 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
-    it('sum agrees with the js backend within the float32 summation error bound', () => {
+    it('argmax/argmin with values give the indexed elements on every dtype, as one pass', () => {
       fc.assert(
         fc.property(
           reduceCaseArb,
-          fc.constantFrom<DType>('float32', 'float32', 'int32'),
+          fc.constantFrom<ReduceOp>('argmax', 'argmin'),
+          fc.constantFrom<DType>('float32', 'int32', 'float64', 'bool'),
+          (c, op, dtype) => {
+            if (c.axes.some((d) => c.shape[d] === 0)) return;
+            const both = (backend: Backend) => {
+              const a = makeView(backend, dtype, c.shape, c.layout, (i) =>
+                valueFor(dtype, false)(c.seed, i),
+              );
+              const kept = c.shape.filter((_, d) => !c.axes.includes(d));
+              const lay = contiguous(kept.length);
+              const out = makeView(backend, 'int32', kept, lay, () => 0);
+              const values = makeView(backend, dtype, kept, lay, () => 0);
+              backend.reduce(op, a, c.axes, out, values);
+              const r = [...readView(backend, out), ...readView(backend, values)];
+              for (const v of [a, out, values]) backend.free(v.storage);
+              return r;
+            };
+            expectExact(both(wasm), both(js), `${dtype} ${op} ${JSON.stringify(c)}`);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('logsumexp along the last axis of any view: float32 within (n + 8)·u + 2u·|x|, float64 exact', () => {
+      fc.assert(
+        fc.property(
+          reduceCaseArb.filter((c) => c.shape.length > 0),
+          fc.constantFrom<DType>('float32', 'float32', 'float64'),
+          ({ shape, layout, seed }, dtype) => {
+            const kept = shape.slice(0, -1);
+            const n = shape.at(-1)!;
+            const on = (backend: Backend) => {
+              const a = makeView(backend, dtype, shape, layout, (i) => arithValue(seed, i));
+              const out = makeView(backend, dtype, kept, contiguous(kept.length), () => 0);
+              backend.logsumexp(a, out);
+              const r = readView(backend, out);
+              for (const v of [a, out]) backend.free(v.storage);
+              return r;
+            };
+            const [got, want] = [on(wasm), on(js)];
+            if (dtype === 'float64') return expectExact(got, want, `float64 ${shape}`);
+            const u = 2 ** -24;
+            for (let i = 0; i < want.length; i++) {
+              const [g, w] = [got[i]!, want[i]!];
+              if (!Number.isFinite(w)) {
+                if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w)))
+                  expect.fail(`logsumexp ${shape} [${i}]: wasm ${g} vs js ${w}`);
+              } else if (!(Math.abs(g - w) <= (n + 8) * u + 2 * u * Math.abs(w)))
+                expect.fail(`logsumexp ${shape} [${i}] of ${n}: wasm ${g} vs js ${w}`);
+            }
+          },
+        ),
+        { numRuns: RUNS * 2 },
+      );
+    });
+
+    it('sum agrees with the js backend: float32 within its error bound, other dtypes exactly', () => {
+      fc.assert(
+        fc.property(
+          reduceCaseArb,
+          fc.constantFrom<DType>('float32', 'float32', 'int32', 'float64', 'bool'),
           (c, dtype) => {
             const args = ['sum', dtype, c.shape, c.layout, c.axes, c.seed] as const;
             const want = reduceOn(js, ...args);
             const got = reduceOn(wasm, ...args).result;
             expect(got.length).toBe(want.result.length);
-            if (dtype === 'int32') return expectExact(got, want.result, 'int32 sum');
+            // Both add in float64 in the same order (integers exactly), and store the result as
+            // a typed array would.
+            if (dtype !== 'float32') return expectExact(got, want.result, `${dtype} sum`);
             // Any order of n float32 additions is within n·u·Σ|x| of the exact sum (u = 2^-24);
             // both results are also rounded once more to float32 (≤ u·|sum| each).
+            const u = 2 ** -24;
             const n = c.axes.reduce((a, d) => a * c.shape[d]!, 1);
             const absSums = want.result.map(() => 0);
             const keptSize = want.result.length;
@@ -578,7 +642,7 @@ for (const build of BUILDS_UNDER_TEST) {
                   expect.fail(`sum [${o}]: wasm ${g} vs js ${w}`);
                 continue;
               }
-              const bound = (n + 2) * 2 ** -24 * absSums[o]!;
+              const bound = (n + 2) * u * absSums[o]!;
               if (!(Math.abs(g - w) <= bound))
                 expect.fail(`sum [${o}] of ${n} terms: wasm ${g} vs js ${w}, bound ${bound}`);
             }

@@ -177,3 +177,20 @@ pub fn worst_over_every_f32(
         .map(|h| h.join().unwrap())
         .fold((0, 0.0), |a, b| if b.0 > a.0 { b } else { a })
 }
+
+/// Splits `shape`/`strides` into kept and reduced parts (reduced dims in their order).
+pub fn split(shape: &[isize], strides: &[isize], reduced: &[bool]) -> [Vec<isize>; 4] {
+    let pick = |want: bool, v: &[isize]| -> Vec<isize> {
+        v.iter()
+            .zip(reduced)
+            .filter(|(_, &r)| r == want)
+            .map(|(&x, _)| x)
+            .collect()
+    };
+    [
+        pick(false, shape),
+        pick(false, strides),
+        pick(true, shape),
+        pick(true, strides),
+    ]
+}

@@ -141,6 +141,12 @@ export interface Backend {
    */
   softmax(a: View, out: View, log: boolean): void;
   /**
+   * `log Σ exp` along the last axis of `a` (a float dtype, any strides) into `out` (`a`'s
+   * shape without that axis, the same dtype), max-subtracted, with torch's rules: a row of
+   * only −Infinity (or no elements) gives −Infinity, a +Infinity entry +Infinity, NaN NaN.
+   */
+  logsumexp(a: View, out: View): void;
+  /**
    * `out = softmax(scale·q·kᵀ + mask) · v` per batch item, with `q` `[B, L, E]`, `k` `[B, S, E]`,
    * `v` `[B, S, Ev]`, `out` `[B, L, Ev]`, all of one float dtype.
    */

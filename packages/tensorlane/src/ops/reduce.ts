@@ -19,10 +19,11 @@ import type { ReduceOp } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError, fmtShape, IndexError } from '../errors.js';
 import { normDim } from '../shape/views.js';
-import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
+import { outputTensor, type Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { binaryOp, unaryOp } from './elementwise.js';
 import { inplaceBinary } from './inplace.js';
+import { asTensor, disposeAll } from './operands.js';
 
 /** A reduction's `dim`: one dim, a list, or null/undefined for all dims. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -135,17 +136,6 @@ function contiguous(shape: readonly number[]): number[] {
     acc *= shape[d]!;
   }
   return s;
-}
-
-/** Runs `fn` on `t` cast to `dtype`, disposing the cast copy afterwards. */
-function withDtype<T>(t: Tensor, dtype: DType, fn: (x: Tensor) => T): T {
-  if (t.dtype === dtype) return fn(t);
-  const x = castTo(t, dtype);
-  try {
-    return fn(x);
-  } finally {
-    x.dispose();
-  }
 }
 
 function requireFloat(op: string, t: Tensor): void {
@@ -394,8 +384,9 @@ function pNorm(t: Tensor, p: 'fro' | number, axes: number[], keepdim: boolean): 
 }
 
 /**
- * `log(Σ exp(x))` over `dim`, computed stably by subtracting the max (infinite maxima are
- * replaced by 0 so that all -inf rows give -inf, as torch).
+ * `log(Σ exp(x))` over `dim`, computed stably as `max + log Σ exp(x − max)` in one kernel
+ * (an infinite max is taken as 0, so rows of −inf give −inf and a +inf entry +inf, as torch).
+ * @example tensor([[0, Math.log(3)]], { dtype: 'float32' }).logsumexp(1) // → tensor([1.3863])
  */
 export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
   input('logsumexp', t, keepdim);
@@ -407,31 +398,36 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
   });
 }
 
+/**
+ * The backend reduces the last axis of a view: one reduced dim goes last as a permuted view
+ * of the contiguous input (no copy), several are copied last and merged into one.
+ */
 function stableLogSumExp(t: Tensor, dtype: DType, axes: number[], keepdim: boolean): Tensor {
-  return withDtype(t, dtype, (x) => {
-    if (countOver(x, axes) === 0) {
-      const out = emptyTensor(reducedShape(x.shape, axes, keepdim), dtype, x.backend);
-      return inplaceBinary('add', out, -Infinity);
+  const temps: Tensor[] = [];
+  try {
+    let x = asTensor(t, dtype, t.backend, temps);
+    if (!x.isContiguous()) {
+      x = x.contiguous();
+      temps.push(x);
     }
-    const m = reduceRaw('max', x, axes, true, dtype);
-    const ma = x.backend.array(m.backendView.storage);
-    for (let i = 0; i < ma.length; i++) if (!Number.isFinite(ma[i]!)) ma[i] = 0;
-    const shifted = binaryOp('sub', x, m);
-    const e = unaryOp('exp', shifted);
-    shifted.dispose();
-    const s = reduceRaw('sum', e, axes, true, dtype);
-    e.dispose();
-    const l = unaryOp('log', s);
-    s.dispose();
-    inplaceBinary('add', l, m);
-    m.dispose();
-    if (keepdim) return l;
-    const squeezed = l.withLayout(
-      reducedShape(x.shape, axes, false),
-      contiguous(reducedShape(x.shape, axes, false)),
-      0,
-    );
-    l.dispose();
-    return squeezed;
-  });
+    const keptAxes = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const flat = reducedShape(x.shape, axes, false);
+    let rows = x.permute([...keptAxes, ...axes]);
+    temps.push(rows);
+    if (axes.length !== 1) {
+      const merged = rows.contiguous();
+      temps.push(merged);
+      rows = merged.reshape([...flat, countOver(x, axes)]);
+      temps.push(rows);
+    }
+    const out = outputTensor(reducedShape(x.shape, axes, keepdim), dtype, x.backend);
+    x.backend.logsumexp(rows.backendView, {
+      ...out.backendView,
+      shape: flat,
+      strides: contiguous(flat),
+    });
+    return out;
+  } finally {
+    disposeAll(temps);
+  }
 }

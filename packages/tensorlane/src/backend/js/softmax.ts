@@ -47,3 +47,46 @@ export function arraySoftmax(array: (s: Storage) => TypedArray): SoftmaxFn {
     });
   };
 }
+
+/** `Backend.logsumexp` over typed arrays. */
+export type LogSumExpFn = (a: View, out: View) => void;
+
+/**
+ * A `logsumexp` that reads storages through `array`: `m + log Σ exp(x − m)` per row, with
+ * `m` the row maximum, or 0 when that is infinite (as torch), so −Infinity rows give
+ * −Infinity and a +Infinity entry +Infinity; NaN gives NaN.
+ * @example // not run: x and out are backend views (no public constructor)
+ * arrayLogSumExp((s) => s.handle as TypedArray)(x, out)
+ */
+export function arrayLogSumExp(array: (s: Storage) => TypedArray): LogSumExpFn {
+  return (a, out) => {
+    const xa = array(a.storage);
+    const xo = array(out.storage);
+    const nd = a.shape.length;
+    const n = a.shape[nd - 1] ?? 1;
+    const ia = a.strides[nd - 1] ?? 0;
+    // One row per output element: the outer dims, with a leading 1 so rank 0 is one row.
+    const shape = [1, ...a.shape.slice(0, -1)];
+    const strides = [
+      [0, ...a.strides.slice(0, -1)],
+      [0, ...out.strides],
+    ];
+    forEachRow(shape, strides, [a.offset, out.offset], (offs, rows) => {
+      const [sa, so] = [strides[0]!.at(-1)!, strides[1]!.at(-1)!];
+      for (let r = 0; r < rows; r++) {
+        const p0 = offs[0]! + r * sa;
+        let max = -Infinity;
+        let nan = false;
+        for (let j = 0; j < n; j++) {
+          const x = xa[p0 + j * ia]!;
+          if (x > max) max = x;
+          else if (Number.isNaN(x)) nan = true;
+        }
+        const m = Number.isFinite(max) ? max : 0;
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += Math.exp(xa[p0 + j * ia]! - m);
+        xo[offs[1]! + r * so] = nan ? Number.NaN : m + Math.log(sum);
+      }
+    });
+  };
+}

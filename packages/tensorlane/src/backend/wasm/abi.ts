@@ -47,6 +47,22 @@ export interface KernelExports {
     hi: number,
   ): number;
   reduce_f32(op: number, nkept: number, nred: number, dims: number, a: number, out: number): number;
+  /**
+   * `op` of any reduce::ReduceOp over `a` of copy::Kind `kind` as `reduce_f32`: `outKind`
+   * values, or int32 indices for argmax/argmin whose extreme values (of `kind`) also go to
+   * `values` unless it is 0.
+   */
+  reduce_kind(
+    op: number,
+    kind: number,
+    outKind: number,
+    nkept: number,
+    nred: number,
+    dims: number,
+    a: number,
+    out: number,
+    values: number,
+  ): number;
   copy_cast(from: number, to: number, ndim: number, dims: number, a: number, out: number): number;
   /** `dims`: the outer shape and both outer strides; then `n` steps of `inner` elements. */
   scan_f32(
@@ -222,6 +238,10 @@ export interface KernelExports {
     eps: number,
     maximize: number,
   ): void;
+  /** `out[r·so] = log Σ exp` of `rows` contiguous rows of `n` floats, `sx` apart. */
+  logsumexp_f32(rows: number, n: number, x: number, sx: number, out: number, so: number): void;
+  /** `out[c] = log Σ_r exp(x[r·sx + c])` for `inner` contiguous columns of `n` rows. */
+  logsumexp_columns_f32(n: number, inner: number, x: number, sx: number, out: number): void;
   /** argmax/argmin (`op` 4/5) as `reduce_f32`, the extreme values also written to `values`. */
   reduce_arg_values_f32(
     op: number,
@@ -307,14 +327,16 @@ export const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
 /** `scan::ScanOp`. */
 export const SCAN_CODE: Record<ScanOp, number> = { sum: 0, prod: 1 };
 
-/** `reduce::ReduceOp` (float32 only; all/any and other dtypes use the js kernels). */
-export const REDUCE_CODE: Partial<Record<ReduceOp, number>> = {
+/** `reduce::ReduceOp` (`reduce_f32` takes 0–5, `reduce_kind` all eight). */
+export const REDUCE_CODE: Record<ReduceOp, number> = {
   sum: 0,
   prod: 1,
   max: 2,
   min: 3,
   argmax: 4,
   argmin: 5,
+  all: 6,
+  any: 7,
 };
 
 /** `select::ScatterMode`. */
@@ -371,6 +393,9 @@ const ARITY: { [K in FunctionName<ThreadedKernelExports>]: number } = {
   sgd_step_f32: 9,
   adamw_step_f32: 15,
   reduce_arg_values_f32: 7,
+  reduce_kind: 9,
+  logsumexp_f32: 6,
+  logsumexp_columns_f32: 5,
   __wasm_init_tls: 1,
 };
 

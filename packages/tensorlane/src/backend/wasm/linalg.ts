@@ -1,17 +1,18 @@
-/** The wasm backend's matrix product, softmax and attention, with reference fallbacks. */
+/** The wasm backend's matrix product, softmax, logsumexp and attention, with reference fallbacks. */
 import type { TypedArray } from '../../dtype.js';
 import type { Storage } from '../backend.js';
 import { arrayAttention } from '../js/attention.js';
 import { arrayGemm } from '../js/gemm.js';
 import type { LinalgKernels } from '../js/linalg.js';
-import { arraySoftmax } from '../js/softmax.js';
+import { arrayLogSumExp, arraySoftmax } from '../js/softmax.js';
 import type { KernelExports } from './abi.js';
 import { wasmAttention } from './attention.js';
 import { wasmGemm } from './gemm.js';
+import { wasmLogSumExp } from './logsumexp.js';
 import { wasmSoftmax } from './softmax.js';
 
 /**
- * `gemm`, `softmax` and `attention` for the wasm backend (`array` views wasm memory).
+ * `gemm`, `softmax`, `logsumexp` and `attention` for the wasm backend (`array` views wasm memory).
  * @example // not run: needs the loaded module's exports
  * const k = wasmLinalgKernels(loadedKernels().exports, array);
  */
@@ -22,6 +23,7 @@ export function wasmLinalgKernels(
   return {
     gemm: wasmGemm(exports, arrayGemm(array)),
     softmax: wasmSoftmax(exports, arraySoftmax(array)),
+    logsumexp: wasmLogSumExp(exports, arrayLogSumExp(array)),
     attention: wasmAttention(exports, arrayAttention(array)),
   };
 }

@@ -2,9 +2,10 @@
  * The wasm backend: storage lives in the kernel module's linear memory (the handle is a byte
  * pointer from `tl_alloc`), and ops call the exports of `crates/kernels/src/lib.rs` by the
  * same names. Before each call the dims are coalesced (PyTorch TensorIterator-style) so the
- * kernels loop over as few, as long, rows as possible. Ops without a kernel (float64, bool,
- * int32 unary/reductions, all/any) run the js backend's reference kernels over typed-array
- * views of wasm memory, so every op works on this backend.
+ * kernels loop over as few, as long, rows as possible. Ops without a kernel (float64 and bool
+ * elementwise ops, int32 unary ops, sort) run the js backend's reference kernels over
+ * typed-array views of wasm memory, so every op works on this backend; every reduction
+ * runs in wasm.
  */
 import { ARRAY_OF, BYTES_OF, type DType, type TypedArray } from '../../dtype.js';
 import { coalesceDims } from '../../shape/coalesce-dims.js';
@@ -95,10 +96,7 @@ export function createWasmBackend(): Backend {
 
   function reduce(op: ReduceOp, a: View, axes: readonly number[], out: View, values?: View): void {
     const code = REDUCE_CODE[op];
-    if (a.storage.dtype !== 'float32' || code === undefined) {
-      fallback.reduce(op, a, axes, out, values);
-      return;
-    }
+    const dtype = a.storage.dtype;
     const keptAxes = a.shape.map((_, d) => d).filter((d) => !axes.includes(d));
     // Each group is coalesced on its own: that keeps the kept dims in `out`'s order and (for
     // prod and the arg ops) the reduced dims in row-major order, which argmax's index needs.
@@ -106,9 +104,13 @@ export function createWasmBackend(): Backend {
       keptAxes.map((d) => a.shape[d]!),
       [keptAxes.map((d) => a.strides[d]!)],
     );
-    // sum/max/min do not depend on the order of the reduced elements (beyond rounding), so
+    // sum/max/min/all/any do not depend on the order of the reduced elements (beyond float32
+    // rounding; float64 keeps the reference's order, so its sums are the js backend's), so
     // the smallest stride goes innermost, where the kernel runs SIMD over contiguous data.
-    const orderFree = op === 'sum' || op === 'max' || op === 'min';
+    const orderFree =
+      op === 'all' ||
+      op === 'any' ||
+      (dtype !== 'float64' && op !== 'prod' && op !== 'argmax' && op !== 'argmin');
     const redAxes = orderFree ? [...axes].sort((x, y) => a.strides[y]! - a.strides[x]!) : axes;
     const red = coalesceDims(
       redAxes.map((d) => a.shape[d]!),
@@ -133,8 +135,15 @@ export function createWasmBackend(): Backend {
       address(a),
       address(out),
     ] as const;
-    if (values) exports.reduce_arg_values_f32(...args, address(values));
-    else exports.reduce_f32(...args);
+    // float32's SIMD kernels, except all/any; `reduce_kind` reads every other dtype as f64.
+    if (dtype === 'float32' && op !== 'all' && op !== 'any') {
+      if (values) exports.reduce_arg_values_f32(...args, address(values));
+      else exports.reduce_f32(...args);
+      return;
+    }
+    const kinds = [KIND_CODE[dtype], KIND_CODE[out.storage.dtype]] as const;
+    const [, ...layout] = args;
+    exports.reduce_kind(code, ...kinds, ...layout, values ? address(values) : 0);
   }
 
   /**
