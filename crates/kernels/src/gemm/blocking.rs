@@ -12,3 +12,16 @@ pub const MC: usize = 72;
 pub const NC: usize = 1024;
 /// At most this many rows of A: a row-major B is read in place instead of packed.
 pub const SMALL_M: usize = 16;
+/// At most this many floats of a row-major A (rows padded to MR): packed whole, once per
+/// matrix, when B is packed too (2 MiB, this machine's L2 per core, which then holds all
+/// of A for every block of B).
+pub const A_PACKED_WHOLE_MAX: usize = 1 << 19;
+/// Whether a row-major A may be packed whole (see `A_PACKED_WHOLE_MAX`). Not in the simd128
+/// build: its separate multiply and add keep the floating-point ports busy whichever way A
+/// is read, and the packed loop measured a few percent slower there; the fused
+/// (relaxed) loop is limited by its issue slots instead, which the packed A frees.
+pub const PACK_A_WHOLE: bool = !cfg!(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    not(target_feature = "relaxed-simd")
+));

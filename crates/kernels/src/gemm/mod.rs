@@ -20,7 +20,7 @@ mod tile_split;
 
 use crate::pool;
 use crate::scratch::{self, Scratch};
-use blocking::{KC, MC, NC, SMALL_M};
+use blocking::{A_PACKED_WHOLE_MAX, KC, MC, NC, PACK_A_WHOLE, SMALL_M};
 use core::sync::atomic::{AtomicU8, Ordering};
 use microkernel::{add_last_k_step, f32_gemm_tile_at, APanel, TileStore};
 use tile_split::TileSplit;
@@ -280,13 +280,29 @@ enum BPanels {
 unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: BPanels) {
     let nr = 4 * NV;
     // A row-major A is read where it lies (XNNPACK and MLAS never pack it): each row is a
-    // contiguous stream, and packing would cost as much as the product when n is small.
-    let read_a_in_place = g.csa == 1;
+    // contiguous stream, and packing would cost as much as the product when n is small;
+    // unless it is packed whole, below.
+    let row_major_a = g.csa == 1;
     // With a few rows, each packed B element would be read only a few times: a row-major
     // B is then read where it lies, its last columns too (which needs rows at least 3
     // floats apart; see the tile loop).
     let read_b_in_place = g.csb == 1 && g.rsb >= 3 && panels == BPanels::ByRows { few_rows: true };
     let narrow = panels == BPanels::Narrow;
+    // With B packed and more than a few rows, a row-major A small enough for L2 is packed
+    // whole, once: the microkernel then steps one pointer instead of one per row of A
+    // (the same multiply-adds in the same order, so the same results).
+    let a_rows_padded = g.m.div_ceil(MR) * MR;
+    let pack_a_whole = PACK_A_WHOLE
+        && row_major_a
+        && !read_b_in_place
+        && !narrow
+        && panels == BPanels::ByRows { few_rows: false }
+        && a_rows_padded * g.k <= A_PACKED_WHOLE_MAX;
+    let read_a_in_place = row_major_a && !pack_a_whole;
+    debug_assert!(
+        MC.is_multiple_of(MR),
+        "row blocks must start on panel edges"
+    );
     // Nothing packed means nothing to keep in cache per depth block: longer blocks then save
     // the C round trips and per-block calls of small products (5×784×10: one block). A
     // narrow packed B panel is small enough for long blocks too, and A then streams in
@@ -309,13 +325,18 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: B
     } else {
         nc_block.min(g.n).div_ceil(nr) * nr
     };
-    let mc_max = if read_a_in_place {
+    let mc_max = if read_a_in_place || pack_a_whole {
         0
     } else {
         MC.min(g.m).div_ceil(MR) * MR
     };
-    with_scratch(kc_max * (nc_max + mc_max), |scratch| {
-        let (packed_b, packed_a) = scratch.split_at_mut(kc_max * nc_max);
+    let a_whole_len = if pack_a_whole { a_rows_padded * g.k } else { 0 };
+    with_scratch(kc_max * (nc_max + mc_max) + a_whole_len, |scratch| {
+        let (packed_b, rest) = scratch.split_at_mut(kc_max * nc_max);
+        let (packed_a, packed_a_whole) = rest.split_at_mut(kc_max * mc_max);
+        if pack_a_whole {
+            pack_a::pack_a_rows_whole::<MR>(g.m, g.k, g.a, g.rsa, packed_a_whole);
+        }
         for jc in (0..g.n).step_by(nc_block) {
             let nc = nc_block.min(g.n - jc);
             for pc in (0..g.k).step_by(kc_block) {
@@ -329,7 +350,7 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: B
                 for ic in (0..g.m).step_by(MC) {
                     let mc = MC.min(g.m - ic);
                     let a = g.a.offset(ic as isize * g.rsa + pc as isize * g.csa);
-                    if !read_a_in_place {
+                    if !read_a_in_place && !pack_a_whole {
                         pack_a::pack_a_panels::<MR>(mc, kc, a, g.rsa, g.csa, packed_a);
                     }
                     let c = g.c.offset(ic as isize * g.rsc + jc as isize * g.csc);
@@ -345,6 +366,14 @@ unsafe fn gemm_blocked<const MR: usize, const NV: usize>(g: &GemmArgs, panels: B
                                     ptr: a.offset(ir as isize * g.rsa),
                                     rs: g.rsa,
                                     cs: 1,
+                                }
+                            } else if pack_a_whole {
+                                // Panel (ic + ir) / MR, depth block pc.. of it.
+                                let panel = (ic + ir) * g.k;
+                                APanel {
+                                    ptr: packed_a_whole.as_ptr().add(panel + pc * MR),
+                                    rs: 1,
+                                    cs: MR as isize,
                                 }
                             } else {
                                 APanel {

@@ -108,7 +108,7 @@ unsafe fn pack_columns_panel(nr: usize, kc: usize, b: *const f32, csb: isize, ou
 /// The transpose of the 4×4 matrix whose columns are `c0..c3`: its four rows.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn transpose4(c0: F32x4, c1: F32x4, c2: F32x4, c3: F32x4) -> [F32x4; 4] {
+pub(super) fn transpose4(c0: F32x4, c1: F32x4, c2: F32x4, c3: F32x4) -> [F32x4; 4] {
     use core::arch::wasm32::i32x4_shuffle;
     // Interleave pairs of columns, then take the halves of the pairs that make each row.
     let lo01 = i32x4_shuffle::<0, 4, 1, 5>(c0.0, c1.0);
@@ -126,7 +126,7 @@ fn transpose4(c0: F32x4, c1: F32x4, c2: F32x4, c3: F32x4) -> [F32x4; 4] {
 /// The transpose of the 4×4 matrix whose columns are `c0..c3`: its four rows.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn transpose4(c0: F32x4, c1: F32x4, c2: F32x4, c3: F32x4) -> [F32x4; 4] {
+pub(super) fn transpose4(c0: F32x4, c1: F32x4, c2: F32x4, c3: F32x4) -> [F32x4; 4] {
     let cols = [c0.to_array(), c1.to_array(), c2.to_array(), c3.to_array()];
     core::array::from_fn(|r| F32x4(core::array::from_fn(|c| cols[c][r])))
 }
