@@ -126,7 +126,7 @@ const EXACT_UNARY: UnaryOp[] = [
   'sign',
   'leakyRelu',
 ];
-const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid'];
+const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'expm1', 'log1p'];
 /**
  * Documented accuracy of the SIMD approximations (crates/kernels/src/simd_math.rs): the worst
  * case over every float32 input of the native sweeps (docs/testing.md, "Kernel accuracy").
@@ -145,6 +145,8 @@ const TRANSCENDENTAL_ULPS: Partial<Record<UnaryOp, number>> = {
   cos: 2,
   tanh: 2,
   sigmoid: 2,
+  expm1: 2,
+  log1p: 1,
 };
 
 /** A shape and, for `n` operands, a layout each; the out layout never broadcasts. */
@@ -266,7 +268,7 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
-    it('exp and log are within 1 float32 ulp, sin/cos/tanh/sigmoid within 2', () => {
+    it('exp, log and log1p are within 1 float32 ulp, sin/cos/tanh/sigmoid/expm1 within 2', () => {
       fc.assert(
         fc.property(caseArb(1), fc.constantFrom(...TRANSCENDENTAL), (c, op) => {
           const inputs = [
@@ -317,6 +319,11 @@ for (const build of BUILDS_UNDER_TEST) {
         1e-30,
         -1e-30,
         1.2e-38,
+        1e-8,
+        -1e-8,
+        -0.99999994,
+        -2,
+        3e38,
         86.9,
         87.1,
         88.7,
