@@ -3,7 +3,9 @@
 // TL_WASM_DIR_BEFORE), alternated sample by sample and timed by this process's CPU time, so
 // that other work on the shared machine counts less than in bench/transcendentals.bench.mjs
 // (wall time, op-level, against tfjs). Each sample repeats one call for about 20 ms of CPU
-// time; medians of 15 samples. Inputs uniform in [-4, 4) (|x| for log), 1024 columns.
+// time; medians of 15 samples. Inputs uniform in [-4, 4) (|x| for log, log1p and pow's
+// base), 1024 columns. A case whose op had no kernel in the previous build (expm1, log1p)
+// times, as "before", the js backend's loop over the same wasm memory (Math.expm1/log1p).
 //
 // usage: TL_WASM_DIR_BEFORE=/path/to/old/wasm/ node bench/transcendentals-ab.mjs [relaxed|simd128]
 //   [--only=<regexp over case names>]   (Node 22, or Node 20 with the simd128 build)
@@ -41,13 +43,28 @@ function buffers(e, rows, transform) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     data[i] = transform(((s / 2 ** 32) * 2 - 1) * 4);
   }
-  new Int32Array(e.memory.buffer, dims, 3).set([n, 1, 1]);
-  return { x, out, dims };
+  // 1-d dims: [n, strides a, out] for unary; [n, strides a, b, out] for binary, and a
+  // second block with b's stride 0 for a scalar exponent held at `scalar`.
+  new Int32Array(e.memory.buffer, dims, 4).set([n, 1, 1, 1]);
+  const [dimsScalar, scalar] = [e.tl_alloc(64), e.tl_alloc(16)];
+  new Int32Array(e.memory.buffer, dimsScalar, 4).set([n, 1, 0, 1]);
+  new Float32Array(e.memory.buffer, scalar, 1)[0] = 1.5;
+  return { x, out, dims, dimsScalar, scalar, n };
 }
 
 const softmax = (rows, log) => (e, b) => e.softmax_f32(rows, 1024, b.x, 1024, b.out, 1024, log);
 const unary = (code) => (e, b) => e.unary_f32(code, 1, b.dims, b.x, b.out, 0, 0);
-/** [name, rows of 1024, call, input transform]; unary codes as crates/kernels/src/unary.rs. */
+const pow = (e, b) => e.binary_f32(4, 1, b.dims, b.x, b.x, b.out);
+const powScalar = (e, b) => e.binary_f32(4, 1, b.dimsScalar, b.x, b.scalar, b.out);
+/** The js backend's kernel for a unary op, run over a build's memory. */
+const jsUnary = (f) => (e, b) => {
+  const [x, out] = [b.x, b.out].map((p) => new Float32Array(e.memory.buffer, p, b.n));
+  for (let i = 0; i < b.n; i++) out[i] = f(x[i]);
+};
+/**
+ * [name, rows of 1024, call, input transform, "before" call if not the same export]; unary
+ * codes as crates/kernels/src/unary.rs, binary as binary::ArithOp.
+ */
 const CASES = [
   ['softmax(-1) 1024×1024', 1024, softmax(1024, 0)],
   ['softmax(-1) 128×1024', 128, softmax(128, 0)],
@@ -67,25 +84,30 @@ const CASES = [
   ['erf', 1024, unary(16)],
   ['gelu', 1024, unary(17)],
   ['silu', 1024, unary(19)],
+  ['expm1', 1024, unary(22), undefined, jsUnary(Math.expm1)],
+  ['log1p(|x|)', 1024, unary(23), Math.abs, jsUnary(Math.log1p)],
+  ['pow(|x|, x) tensor-tensor', 1024, pow, Math.abs],
+  ['pow(|x|, 1.5) tensor-scalar', 1024, powScalar, Math.abs],
 ];
 
 console.log(
   `${build} build; G elements/s, after${builds.length > 1 ? ', before, after ÷ before' : ''}`,
 );
-for (const [name, rows, call, transform = (v) => v] of CASES) {
+for (const [name, rows, after, transform = (v) => v, before = after] of CASES) {
   if (!only.test(name)) continue;
   const bufs = builds.map((e) => buffers(e, rows, transform));
-  for (let w = 0; w < 5; w++) for (const [i, e] of builds.entries()) call(e, bufs[i]);
+  const calls = builds.map((_, i) => (i === 0 ? after : before));
+  for (let w = 0; w < 5; w++) for (const [i, e] of builds.entries()) calls[i](e, bufs[i]);
   const samples = builds.map(() => []);
   for (let r = 0; r < 15; r++) {
     builds.forEach((e, i) => {
       const t = cpuMs();
-      let calls = 0;
+      let n = 0;
       do {
-        call(e, bufs[i]);
-        calls++;
+        calls[i](e, bufs[i]);
+        n++;
       } while (cpuMs() - t < 20);
-      samples[i].push((cpuMs() - t) / calls);
+      samples[i].push((cpuMs() - t) / n);
     });
   }
   const ms = samples.map((s) => s.sort((a, b) => a - b)[7]);

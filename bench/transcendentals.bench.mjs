@@ -6,7 +6,7 @@
 //   TENSORLANE_BEFORE=/tmp/before/dist/index.js node bench/transcendentals.bench.mjs [--quick]
 //   [--only=<regexp over case names>] [--budget=<seconds, default 120>]
 // Inputs are uniform in [-4, 4) (both branches of erf, tanh's saturation not reached), |x|
-// for log.
+// for log, log1p and pow's base.
 import { pathToFileURL } from 'node:url';
 import { loadTfjs } from './peers/tfjs.mjs';
 import { medians } from './runner/medians.mjs';
@@ -37,6 +37,10 @@ const CASES = [
   ['silu', (l, x) => l.silu(x)],
   ['sin', (_l, x) => x.sin(), (tf, t) => tf.sin(t)],
   ['cos', (_l, x) => x.cos(), (tf, t) => tf.cos(t)],
+  ['expm1', (_l, x) => x.expm1(), (tf, t) => tf.expm1(t)],
+  ['log1p(|x|)', (_l, x) => x.log1p(), (tf, t) => tf.log1p(t), Math.abs],
+  ['pow(|x|, x) tensor-tensor', (_l, x) => x.pow(x), (tf, t) => tf.pow(t, t), Math.abs],
+  ['pow(|x|, 1.5) tensor-scalar', (_l, x) => x.pow(1.5), (tf, t) => tf.pow(t, 1.5), Math.abs],
   ['neg (memory-bound reference)', (_l, x) => x.neg(), (tf, t) => tf.neg(t)],
   ['softmax(-1) 1024×1024', (_l, x) => x.softmax(-1), (tf, t) => tf.softmax(t)],
   [

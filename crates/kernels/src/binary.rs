@@ -4,6 +4,7 @@
 //! contiguous, so it takes the contiguous path).
 
 use crate::lanes::{gather, scatter};
+use crate::pow;
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
 use crate::strided::{for_each_row, inner_strides};
@@ -33,16 +34,6 @@ op_code_enum! {
     }
 }
 
-/// JavaScript's `x ** y` on f32 inputs, rounded to f32: C's `pow` except that a NaN exponent
-/// always gives NaN and `(±1) ** ±Infinity` is NaN.
-#[inline(always)]
-pub fn pow_js(a: f32, b: f32) -> f32 {
-    if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
-        return f32::NAN;
-    }
-    (a as f64).powf(b as f64) as f32
-}
-
 trait Lanes2 {
     fn apply(a: F32x4, b: F32x4) -> F32x4;
 }
@@ -63,17 +54,7 @@ lanes2!(MulL, |a, b| a.mul(b));
 lanes2!(DivL, |a, b| a.div(b));
 lanes2!(MaxL, |a, b| x::max_nan(a, b));
 lanes2!(MinL, |a, b| x::min_nan(a, b));
-lanes2!(PowL, |a, b| {
-    let (a, b) = (a.to_array(), b.to_array());
-    let r = [
-        pow_js(a[0], b[0]),
-        pow_js(a[1], b[1]),
-        pow_js(a[2], b[2]),
-        pow_js(a[3], b[3]),
-    ];
-    // SAFETY: `r` holds four floats.
-    unsafe { F32x4::load(r.as_ptr()) }
-});
+lanes2!(PowL, |a, b| pow::pow(a, b));
 
 /// Floats per unrolled step of the fast rows: four vectors in flight hide the latency of
 /// each load/op/store chain, as the contiguous row has always done.

@@ -20,12 +20,14 @@ pub(crate) mod binary;
 pub(crate) mod copy;
 pub(crate) mod cross_entropy;
 pub(crate) mod exp_shifted;
+pub(crate) mod expm1_log1p;
 pub(crate) mod gemm;
 pub(crate) mod lanes;
 pub(crate) mod logsumexp;
 pub(crate) mod memory;
 pub(crate) mod optim_step;
 pub(crate) mod pool;
+pub(crate) mod pow;
 pub(crate) mod reduce;
 pub(crate) mod reduce_columns;
 pub(crate) mod reduce_typed;
@@ -61,6 +63,9 @@ pub mod testing {
     pub mod exp_shifted {
         pub use crate::exp_shifted::{exp_nonpositive, exp_nonpositive_normal};
     }
+    pub mod expm1_log1p {
+        pub use crate::expm1_log1p::{expm1, log1p};
+    }
     pub mod gemm {
         pub use crate::gemm::{gemm_with, GemmArgs, Kernel};
     }
@@ -72,6 +77,9 @@ pub mod testing {
             chunk, failed, parallel_for, set_threads, shutdown, stats, threads, worker_failed,
             worker_loop, Stat,
         };
+    }
+    pub mod pow {
+        pub use crate::pow::{pow, pow_scalar};
     }
     pub mod reduce {
         pub use crate::reduce::{reduce_f32, reduce_f32_values, ReduceDims, ReduceOp, SUM_BLOCK};

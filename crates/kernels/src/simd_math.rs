@@ -108,7 +108,7 @@ fn exp_far(v: F32x4, f: F32x4, far: I32x4) -> F32x4 {
 /// 1+f in [√½, √2), highest degree first (times z).
 const LOG_R: [f32; 3] = [2.987_120_7e-1, 3.997_756_5e-1, 6.666_677_6e-1];
 /// The bits of √½: `bits(x) − bits(√½)` has the exponent k with x/2^k in [√½, √2).
-const SQRT_HALF_BITS: i32 = 0x3f35_04f3;
+pub(crate) const SQRT_HALF_BITS: i32 = 0x3f35_04f3;
 
 /// ln x for normal positive lanes, `bias` subtracted from their exponents (the cold path
 /// passes subnormals scaled by 2^23 with bias 23).
@@ -121,7 +121,13 @@ fn log_normal(v: F32x4, bias: I32x4) -> F32x4 {
             .add(I32x4::splat(SQRT_HALF_BITS)),
     );
     // m − 1 is exact (Sterbenz); so is k·LN2_HI.
-    let f = m.sub(splat(1.0));
+    log_of_parts(k, m.sub(splat(1.0)))
+}
+
+/// `k·ln2 + log1p f` for f in [√½ − 1, √2 − 1] (log1p passes an f that carries the rounding
+/// error of 1 + x, so it need not be a float minus 1).
+#[inline(always)]
+pub(crate) fn log_of_parts(k: F32x4, f: F32x4) -> F32x4 {
     let s = f.div(f.add(splat(2.0)));
     let z = s.mul(s);
     let r = horner(z, &LOG_R).mul(z);
@@ -239,6 +245,16 @@ const EXPM1_P: [f32; 5] = [
     1.666_654_3e-1,
     4.999_999_7e-1,
 ];
+/// e^z − 1 as `(2^n − 1) + 2^n·expm1 t` (n = round(z/ln2), t = z − n·ln2), which keeps its
+/// relative accuracy at n = 0, where t = z exactly; for z in [-25, 87] (2^n normal).
+#[inline(always)]
+pub(crate) fn expm1_normal(z: F32x4) -> F32x4 {
+    let (_, s, t) = exp_reduce(z);
+    let tp = horner(t, &EXPM1_P).mul(t);
+    let ts = t.mul(s);
+    ts.mul_add(tp, ts).add(s.sub(splat(1.0)))
+}
+
 /// tanh's argument `-2|x|` is clamped here: below -18.03 tanh rounds to ±1 already, and the
 /// clamp keeps 2^n normal.
 const TANH_CUTOFF: f32 = -18.5;
@@ -251,10 +267,7 @@ pub fn tanh(v: F32x4) -> F32x4 {
     // build may turn into an x86 max that drops it.
     let z = x::abs(v).mul(splat(-2.0));
     let z = x::lt(z, splat(TANH_CUTOFF)).select(splat(TANH_CUTOFF), z);
-    let (_, s, t) = exp_reduce(z);
-    let tp = horner(t, &EXPM1_P).mul(t);
-    let ts = t.mul(s);
-    let em1 = ts.mul_add(tp, ts).add(s.sub(splat(1.0)));
+    let em1 = expm1_normal(z);
     let y = em1.div(em1.add(splat(2.0)));
     // |y| with x's sign: tanh(±0) = ±0.
     x::from_bits(

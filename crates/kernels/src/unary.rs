@@ -3,6 +3,7 @@
 //! `lanes::gather`/`scatter`, so each element gets the same arithmetic wherever it sits.
 
 use crate::activation_math;
+use crate::expm1_log1p;
 use crate::lanes::{gather, scatter};
 use crate::simd::F32x4;
 use crate::simd_ext as x;
@@ -34,6 +35,8 @@ op_code_enum! {
         Silu = 19,
         Sign = 20,
         LeakyRelu = 21,
+        Expm1 = 22,
+        Log1p = 23,
     }
 }
 
@@ -81,6 +84,8 @@ lanes1!(SignL, |v, lo, hi| x::gt(v, F32x4::splat(0.0)).select(
 // `lo` is the negative slope; NaN·slope keeps NaN and -0·slope keeps -0, as torch.
 lanes1!(LeakyReluL, |v, lo, hi| x::gt(v, F32x4::splat(0.0))
     .select(v, v.mul(lo)));
+lanes1!(Expm1L, |v, lo, hi| expm1_log1p::expm1(v));
+lanes1!(Log1pL, |v, lo, hi| expm1_log1p::log1p(v));
 
 unsafe fn unary_nd<L: Lanes1>(
     shape: &[isize],
@@ -153,6 +158,8 @@ pub unsafe fn unary_f32(
         Silu => unary_nd::<SiluL>,
         Sign => unary_nd::<SignL>,
         LeakyRelu => unary_nd::<LeakyReluL>,
+        Expm1 => unary_nd::<Expm1L>,
+        Log1p => unary_nd::<Log1pL>,
     };
     f(shape, strides, a, out, lo, hi)
 }

@@ -26,7 +26,7 @@ fn check<T: Copy + std::fmt::Debug>(
 fn op_codes_round_trip() {
     check(7, ArithOp::from_code, |v| v as u32);
     check(6, CmpOp::from_code, |v| v as u32);
-    check(22, UnaryOp::from_code, |v| v as u32);
+    check(24, UnaryOp::from_code, |v| v as u32);
     check(2, ScanOp::from_code, |v| v as u32);
     check(2, ScatterMode::from_code, |v| v as u32);
     check(8, ReduceOp::from_code, |v| v as u32);

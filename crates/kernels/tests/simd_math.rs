@@ -2,7 +2,7 @@
 //! over a sweep of bit patterns that covers every binade (negative, subnormal, huge).
 
 use tensorlane_kernels::testing::simd::F32x4;
-use tensorlane_kernels::testing::simd_math;
+use tensorlane_kernels::testing::{expm1_log1p, simd_math};
 
 mod common;
 use common::{ulps, worst_over_every_f32};
@@ -194,4 +194,65 @@ fn signed_zeros_and_infinities_are_exact() {
     assert!(l[3].is_nan());
     let l = simd_math::log(F32x4::splat(-1.0)).to_array();
     assert!(l.iter().all(|v| v.is_nan()));
+}
+
+#[test]
+fn expm1_within_2_ulps() {
+    check("expm1", expm1_log1p::expm1, f64::exp_m1, 2);
+}
+
+#[test]
+fn log1p_within_2_ulps() {
+    check("log1p", expm1_log1p::log1p, f64::ln_1p, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn expm1_within_2_ulps_for_every_f32() {
+    check_every_f32("expm1", expm1_log1p::expm1, f64::exp_m1, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn log1p_within_2_ulps_for_every_f32() {
+    check_every_f32("log1p", expm1_log1p::log1p, f64::ln_1p, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn sin_within_2_ulps_for_every_f32() {
+    check_every_f32("sin", simd_math::sin, f64::sin, 2);
+}
+
+#[test]
+#[ignore = "every f32 bit pattern: run with --release -- --ignored"]
+fn cos_within_2_ulps_for_every_f32() {
+    check_every_f32("cos", simd_math::cos, f64::cos, 2);
+}
+
+#[test]
+fn expm1_and_log1p_keep_signed_zeros_and_edges() {
+    let lanes = [0.0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY];
+    let v = unsafe { F32x4::load(lanes.as_ptr()) };
+    let bits = |v: F32x4| v.to_array().map(f32::to_bits);
+    let want = |a: [f32; 4]| a.map(f32::to_bits);
+    assert_eq!(
+        bits(expm1_log1p::expm1(v)),
+        want([0.0, -0.0, f32::INFINITY, -1.0])
+    );
+    let l = expm1_log1p::log1p(v).to_array();
+    assert_eq!(
+        l[..3].iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        [0.0f32, -0.0, f32::INFINITY].map(f32::to_bits)
+    );
+    assert!(l[3].is_nan());
+    let edges = [-1.0f32, -1.5, f32::NAN, 88.8];
+    let v = unsafe { F32x4::load(edges.as_ptr()) };
+    let l = expm1_log1p::log1p(v).to_array();
+    assert_eq!(l[0], f32::NEG_INFINITY);
+    assert!(l[1].is_nan() && l[2].is_nan());
+    let e = expm1_log1p::expm1(v).to_array();
+    assert_eq!(e[0].to_bits(), (-0.632_120_56f32).to_bits());
+    assert!(e[2].is_nan());
+    assert_eq!(e[3], f32::INFINITY);
 }

@@ -126,18 +126,21 @@ const EXACT_UNARY: UnaryOp[] = [
   'sign',
   'leakyRelu',
 ];
-const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid'];
-/**
- * Documented accuracy of the SIMD approximations (crates/kernels/src/simd_math.rs): the worst
- * case over every float32 input of the native sweeps (docs/testing.md, "Kernel accuracy").
- */
-/** The same for the activations (crates/kernels/src/activation_math.rs). */
+const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'expm1', 'log1p'];
+/** pow's bound (crates/kernels/tests/pow.rs measures 1 on random pairs). */
+const POW_ULPS = 2;
+/** The activations' bounds (crates/kernels/src/activation_math.rs, its dense sweeps). */
 const ACTIVATION_ULPS: Partial<Record<UnaryOp, number>> = {
   erf: 1,
   gelu: 7,
   geluTanh: 6,
   silu: 4,
 };
+/**
+ * Documented accuracy of the SIMD approximations (crates/kernels/src/simd_math.rs,
+ * expm1_log1p.rs): the worst case over every float32 input of the native sweeps
+ * (docs/testing.md, "Kernel accuracy").
+ */
 const TRANSCENDENTAL_ULPS: Partial<Record<UnaryOp, number>> = {
   exp: 1,
   log: 1,
@@ -145,6 +148,8 @@ const TRANSCENDENTAL_ULPS: Partial<Record<UnaryOp, number>> = {
   cos: 2,
   tanh: 2,
   sigmoid: 2,
+  expm1: 2,
+  log1p: 1,
 };
 
 /** A shape and, for `n` operands, a layout each; the out layout never broadcasts. */
@@ -188,7 +193,7 @@ for (const build of BUILDS_UNDER_TEST) {
       wasm = createWasmBackend();
     });
 
-    it('binary float32 arithmetic is bit-identical, with broadcasting and strided views', () => {
+    it('binary float32 arithmetic is bit-identical (pow within 2 ulps), with broadcasting and strided views', () => {
       fc.assert(
         fc.property(caseArb(2), fc.constantFrom(...ARITH), (c, op) => {
           const inputs = c.layouts.map((layout, k) => ({
@@ -200,9 +205,32 @@ for (const build of BUILDS_UNDER_TEST) {
           const f = (b: Backend) => (v: View[], o: View) => b.binary(op, v[0]!, v[1]!, o);
           const want = run(js, c.shape, inputs, out, f(js));
           const got = run(wasm, c.shape, inputs, out, f(wasm));
-          expectExact(got, want, `${op} ${JSON.stringify(c.shape)}`);
+          // pow is a polynomial kernel (crates/kernels/src/pow.rs), held to 2 ulps.
+          if (op === 'pow') expectUlps(got, want, POW_ULPS, `pow ${JSON.stringify(c.shape)}`);
+          else expectExact(got, want, `${op} ${JSON.stringify(c.shape)}`);
         }),
         { numRuns: RUNS * 2, examples: [[EMPTY_EXPANDED_CASE, 'add']] },
+      );
+    });
+
+    it('pow of wide bases (1e-40 .. 1e5, both signs, specials) to exponents in [-10, 10] is within 2 ulps', () => {
+      // Results from subnormal through overflow, negative bases to integer and non-integer
+      // powers; the js backend's `**` (C's special cases) is the float64 reference.
+      fc.assert(
+        fc.property(caseArb(2), (c) => {
+          const inputs = c.layouts.map((layout, k) => ({
+            dtype: 'float32' as const,
+            layout,
+            seed: c.seed + k * 7919,
+            wide: k === 0,
+          }));
+          const out = { dtype: 'float32' as const, layout: c.outLayout };
+          const f = (b: Backend) => (v: View[], o: View) => b.binary('pow', v[0]!, v[1]!, o);
+          const want = run(js, c.shape, inputs, out, f(js));
+          const got = run(wasm, c.shape, inputs, out, f(wasm));
+          expectUlps(got, want, POW_ULPS, `pow ${JSON.stringify(c.shape)}`);
+        }),
+        { numRuns: RUNS * 2 },
       );
     });
 
@@ -302,7 +330,7 @@ for (const build of BUILDS_UNDER_TEST) {
       );
     });
 
-    it('exp and log are within 1 float32 ulp, sin/cos/tanh/sigmoid within 2', () => {
+    it('exp, log and log1p are within 1 float32 ulp, sin/cos/tanh/sigmoid/expm1 within 2', () => {
       fc.assert(
         fc.property(caseArb(1), fc.constantFrom(...TRANSCENDENTAL), (c, op) => {
           const inputs = [
@@ -353,6 +381,11 @@ for (const build of BUILDS_UNDER_TEST) {
         1e-30,
         -1e-30,
         1.2e-38,
+        1e-8,
+        -1e-8,
+        -0.99999994,
+        -2,
+        3e38,
         86.9,
         87.1,
         88.7,

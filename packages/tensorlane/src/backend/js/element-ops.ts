@@ -20,13 +20,21 @@ const comparisons = {
   ge: (x: number, y: number) => x >= y,
 };
 
+/**
+ * C's pow, which torch.pow follows: JS `**` except that 1 to any power (NaN included) and
+ * -1 to ±Infinity are 1, where `**` gives NaN.
+ */
+function cPow(x: number, y: number): number {
+  return x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : x ** y;
+}
+
 // Math.max/min propagate NaN, as torch.maximum/minimum do.
 const floatBinary: Record<BinaryOp, BinaryFn> = {
   add: (x, y) => x + y,
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  pow: (x, y) => x ** y,
+  pow: cPow,
   maximum: Math.max,
   minimum: Math.min,
   ...comparisons,

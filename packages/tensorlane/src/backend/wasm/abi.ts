@@ -298,7 +298,7 @@ export const COMPARE_CODE: Partial<Record<BinaryOp, number>> = {
   ge: 5,
 };
 
-/** `unary::UnaryOp` (softplus, log1p and expm1 use the js kernels). */
+/** `unary::UnaryOp` (softplus uses the js kernel). */
 export const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
   neg: 0,
   abs: 1,
@@ -322,6 +322,8 @@ export const UNARY_CODE: Partial<Record<UnaryOp, number>> = {
   silu: 19,
   sign: 20,
   leakyRelu: 21,
+  expm1: 22,
+  log1p: 23,
 };
 
 /** `scan::ScanOp`. */
