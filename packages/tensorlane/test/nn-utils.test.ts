@@ -57,7 +57,10 @@ describeBackends('nn.utils gradient clipping vs torch 1.13', (it) => {
     p.grad = tensor([3, 4, Number.NaN], { dtype: 'float32' });
     const bad: [() => unknown, RegExp][] = [
       [() => nn.utils.clipGradNorm_([p], 1, 3), /normType must be 1, 2 or Infinity, got 3/],
-      [() => nn.utils.clipGradNorm_(5 as never, 1), /parameters must be an iterable of Tensors \(or one Tensor\)/],
+      [
+        () => nn.utils.clipGradNorm_(5 as never, 1),
+        /parameters must be an iterable of Tensors \(or one Tensor\)/,
+      ],
       [() => nn.utils.clipGradNorm_([p, 'w'] as never, 1), /parameters\[1\] must be a Tensor/],
       [() => nn.utils.clipGradNorm_([p], '1' as never), /maxNorm must be a number/],
       [
