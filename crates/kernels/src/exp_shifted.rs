@@ -15,7 +15,7 @@ pub(crate) const FLUSH_BELOW: f32 = -87.33;
 
 /// `(e^r − 1)/r`'s minimax fit on |r| ≤ ln2/2 for the relative error of e^r, highest degree
 /// first (`crates/kernels/fits/minimax.py`).
-const EXP_P5: [f32; 5] = [
+pub(crate) const EXP_P5: [f32; 5] = [
     8.290_306e-3,
     4.189_797_5e-2,
     1.666_763_7e-1,

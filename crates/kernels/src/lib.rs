@@ -40,6 +40,8 @@ pub(crate) mod simd;
 pub(crate) mod simd_ext;
 pub(crate) mod simd_math;
 pub(crate) mod softmax;
+#[cfg(feature = "pass-probes")]
+mod softmax_probes;
 pub(crate) mod strided;
 pub(crate) mod transpose;
 pub(crate) mod unary;

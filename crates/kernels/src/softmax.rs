@@ -92,7 +92,7 @@ pub(crate) unsafe fn row_max(x: *const f32, n: usize) -> f32 {
 
 /// The row maximum and minimum (NaN need not show in either, as for `row_max`).
 #[inline(always)]
-unsafe fn row_max_min(x: *const f32, n: usize) -> (f32, f32) {
+pub(crate) unsafe fn row_max_min(x: *const f32, n: usize) -> (f32, f32) {
     // Four accumulators each: independent chains, and one loop step per 16 floats.
     let mut hi = [F32x4::splat(f32::NEG_INFINITY); 4];
     let mut lo = [F32x4::splat(f32::INFINITY); 4];
@@ -131,7 +131,7 @@ pub(crate) unsafe fn exp_sum(x: *const f32, n: usize, max: f32, store: Option<*m
 
 /// `Σ exp(x − max)` with the given exp of non-positive lanes, optionally storing each term.
 #[inline(always)]
-unsafe fn exp_sum_with(
+pub(crate) unsafe fn exp_sum_with(
     x: *const f32,
     n: usize,
     max: f32,
@@ -175,7 +175,7 @@ unsafe fn exp_sum_with(
 
 /// `out[j] = f(src[j])`, four lanes at a time (the tail through a padded vector).
 #[inline(always)]
-unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) -> F32x4) {
+pub(crate) unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl Fn(F32x4) -> F32x4) {
     let mut j = 0;
     while j + 16 <= n {
         let v: [F32x4; 4] = core::array::from_fn(|k| F32x4::load(src.add(j + 4 * k)));

@@ -8,7 +8,7 @@ import { withGrad } from '../autograd/graph.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DtypeError } from '../errors.js';
 import { normDim } from '../shape/views.js';
-import { emptyTensor, type Tensor } from '../tensor.js';
+import { outputTensor, type Tensor } from '../tensor.js';
 import { asTensor, disposeAll } from './operands.js';
 
 function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: DType): Tensor {
@@ -24,7 +24,8 @@ function softmaxAlong(op: string, t: Tensor, dim: number, log: boolean, dtype?: 
   const temps: Tensor[] = [];
   try {
     let src = asTensor(t, compute, backend, temps);
-    const out = emptyTensor(t.shape, compute, backend);
+    // Every path below writes every element: no zero fill (a whole extra pass).
+    const out = outputTensor(t.shape, compute, backend);
     const last = t.ndim - 1;
     if (t.ndim === 0 || (d === last && (t.shape[last] === 1 || src.stride(last) === 1))) {
       backend.softmax(src.backendView, out.backendView, log);
