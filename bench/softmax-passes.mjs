@@ -8,10 +8,13 @@
 // given in cycles per 4-float vector. Inputs uniform in [-4, 4), rows of 1024 floats.
 //
 //   node bench/softmax-passes.mjs <probe wasm> [--rows=128] [--rounds=15] [--only=<regexp>]
-// Build the probe wasm (simd128 or relaxed target features, as scripts/build-wasm.mjs):
+// Build the probe wasm as scripts/build-wasm.mjs builds a single-thread flavour, with the
+// feature added and its own target dir (plus that script's -Zbuild-std flags where the
+// toolchain has no prebuilt wasm32 std):
 //   cargo rustc --release -p tensorlane-kernels --features pass-probes
-//     --target wasm32-unknown-unknown --lib -- -C target-feature=+simd128[,+relaxed-simd]
-//     -C llvm-args=-disable-lsr
+//     --target wasm32-unknown-unknown --lib --target-dir target/wasm-probes
+//     -- -C target-feature=+simd128[,+relaxed-simd] -C llvm-args=-disable-lsr
+//   (the wasm is target/wasm-probes/wasm32-unknown-unknown/release/tensorlane_kernels.wasm)
 // Run it on Node 22 for the relaxed build, Node 20 for simd128 (the package picks its build
 // by feature detection, so its op and the probe build should match).
 import { readFileSync } from 'node:fs';
@@ -91,6 +94,15 @@ const CASES = [
   ['package softmax_f32, out ≡ in+2K', () => pkg.softmax_f32(ROWS, N, px, N, poutFar, N, 0)],
   ['package softmax_f32, out ≡ in+16', () => pkg.softmax_f32(ROWS, N, px, N, poutNear, N, 0)],
   ['package softmax_f32, out ≡ in+64', () => pkg.softmax_f32(ROWS, N, px, N, poutNear + 48, N, 0)],
+  [
+    'package softmax(0) kernel, out ≡ in+2K',
+    () => pkg.softmax_columns_f32(ROWS, N, px, N, poutFar, N, 0),
+  ],
+  [
+    'package softmax(0) kernel, out ≡ in+16',
+    () => pkg.softmax_columns_f32(ROWS, N, px, N, poutNear, N, 0),
+  ],
+  ['tensorlane softmax(0) op', () => tl.softmax(0).dispose()],
   ['tensorlane softmax(-1) op', () => tl.softmax(-1).dispose()],
   ...(tt ? [['tfjs-backend-wasm softmax', () => tf.tidy(() => tf.softmax(tt)).dispose()]] : []),
 ].filter(([name]) => name === 'clock' || only.test(name));
