@@ -200,8 +200,11 @@ pub(crate) unsafe fn map_row(src: *const f32, out: *mut f32, n: usize, f: impl F
 /// where every access is a miss and, at power-of-two strides, the lines conflict in cache.
 const COLUMN_BLOCK: usize = 1024;
 
-/// Floats of one chunk of rows (16 KB): read twice in a row, the second time from L1.
-const CHUNK_FLOATS: usize = 4096;
+/// Floats of one chunk of rows (32 KB): read twice in a row, the second time mostly from
+/// L1. Twice the 16 KB that fits L1 beside the chunk's output measured faster on both
+/// builds: the per-chunk work (the maxima check, the chunk maxima, the final factors) is
+/// paid half as often.
+const CHUNK_FLOATS: usize = 8192;
 
 thread_local! {
     /// The running column maxima at the end of each chunk, for the final scaling.

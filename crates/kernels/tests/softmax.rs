@@ -223,7 +223,7 @@ fn columns_match_the_row_reference_for_every_block_width() {
 
 #[test]
 fn columns_rescale_when_a_later_chunk_raises_the_maximum() {
-    // 1024 columns: chunks of 4 rows. Column 0 starts with −∞ rows, column 1 is all −∞,
+    // 1024 columns: chunks of 8 rows. Column 0 starts with −∞ rows, column 1 is all −∞,
     // column 2 rises row by row (its maximum moves in every chunk), column 3 falls, the rest
     // are random with a spike late.
     let (n, inner) = (21, 1024);
