@@ -169,6 +169,8 @@ describeBackends('gpt training vs PyTorch', (it) => {
       expect(named.length).toBe(want.stateDictKeys.length - 1);
       expect(model.getNumParams(false)).toBe(want.numParams);
       expect(model.getNumParams()).toBe(want.numNonEmbeddingParams);
+      const { fwdbwdPerIter, dt, value } = want.mfu;
+      expect(model.estimateMfu(fwdbwdPerIter, dt) / value).toBeCloseTo(1, 12);
       const names = new Map(named.map(([n, p]) => [p, n]));
       const [decay, nodecay] = model.configureOptimizers(0.1, 1e-3, [0.9, 0.95]).paramGroups;
       expect(decay!.params.map((p) => names.get(p))).toEqual(want.decay);

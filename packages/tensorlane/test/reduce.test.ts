@@ -250,7 +250,7 @@ describeBackends('reductions', (it) => {
           fc.subarray(shape.map((_, i) => i)),
           fc.boolean(),
           fc.boolean(),
-          fc.constantFrom('sum', 'max', 'min', 'argmax', 'prod'),
+          fc.constantFrom('sum', 'max', 'min', 'argmax', 'prod', 'logsumexp'),
         ),
       );
     fc.assert(
@@ -274,12 +274,16 @@ describeBackends('reductions', (it) => {
         const allDims = dims.length === 0 ? refShape.map((_, i) => i) : dims;
         const arg = op === 'argmax' && dims.length !== 1 ? undefined : dims;
         if (op === 'argmax' && arg === undefined && dims.length > 0) return;
+        if (op === 'logsumexp' && dims.length === 0) return;
         let got: Tensor;
         let want: number[];
         if (op === 'argmax') {
           const d = arg === undefined ? refShape.map((_, i) => i) : allDims;
           got = t.argmax(arg === undefined ? undefined : arg[0], keepdim);
           want = refReduceArg(refValues, refShape, d);
+        } else if (op === 'logsumexp') {
+          got = t.logsumexp(dims, keepdim);
+          want = refReduce(refValues, refShape, dims, 0, (a, x) => a + Math.exp(x)).map(Math.log);
         } else {
           const init = { sum: 0, prod: 1, max: -Infinity, min: Infinity }[op]!;
           const f = {
@@ -300,7 +304,7 @@ describeBackends('reductions', (it) => {
         );
         expect(got.shape).toEqual(expectShape);
         const g = Array.from(got.data());
-        if (op === 'sum' || op === 'prod')
+        if (op === 'sum' || op === 'prod' || op === 'logsumexp')
           g.forEach((x, i) => {
             // A product can overflow float32: ±Infinity must then match exactly (∞ − ∞ is NaN).
             if (!Number.isFinite(want[i]!)) expect(x).toBe(want[i]);

@@ -400,13 +400,14 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
 
 /**
  * The backend reduces the last axis of a view: one reduced dim goes last as a permuted view
- * of the contiguous input (no copy), several are copied last and merged into one.
+ * of the contiguous input (no copy), several are copied last and merged into one (that copy
+ * also serves a strided input, which is not made contiguous first).
  */
 function stableLogSumExp(t: Tensor, dtype: DType, axes: number[], keepdim: boolean): Tensor {
   const temps: Tensor[] = [];
   try {
     let x = asTensor(t, dtype, t.backend, temps);
-    if (!x.isContiguous()) {
+    if (axes.length === 1 && !x.isContiguous()) {
       x = x.contiguous();
       temps.push(x);
     }
