@@ -19,6 +19,8 @@
 //! the output is written in long runs rather than 256-byte pieces of 64 rows; the 64×64
 //! tiles remain for the rows left over.
 
+use crate::row_blocks::copy_bytes;
+
 /// Tile edge in elements for 8-byte and 1-byte elements: a tile of `a` and one of `out`
 /// (2 × 32 × 32 × 8 bytes) sit in L1 together.
 const TILE: usize = 32;
@@ -116,7 +118,7 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
 /// Rows `0..rows` (a multiple of `STRIP_ROWS`) of a 4-byte `copy_transposed`, in strips of
 /// `STRIP_ROWS` output rows × at most `STRIP_COLS` output columns.
 unsafe fn copy_strips(p: &TransposedCopy, rows: usize, a: *const u32, out: *mut u32) {
-    debug_assert!(rows % STRIP_ROWS == 0 && rows <= p.rows);
+    debug_assert!(rows.is_multiple_of(STRIP_ROWS) && rows <= p.rows);
     // Only the columns `turn_strip` writes are read back, so the buffer needs no clearing.
     let mut stage = core::mem::MaybeUninit::<[u32; STRIP_ROWS * STRIP_PITCH]>::uninit();
     let stage = stage.as_mut_ptr() as *mut u32;
@@ -133,7 +135,7 @@ unsafe fn copy_strips(p: &TransposedCopy, rows: usize, a: *const u32, out: *mut 
             );
             let out_strip = out.offset(i0 as isize * p.out_row_stride + j0 as isize);
             for r in 0..STRIP_ROWS {
-                block4x4::copy_run(
+                copy_run(
                     stage.add(r * STRIP_PITCH),
                     out_strip.offset(r as isize * p.out_row_stride),
                     tj,
@@ -229,8 +231,14 @@ unsafe fn stage_rows(ti: usize, tj: usize, a: *const u32, a_col_stride: isize, s
     for j in 0..tj {
         let src = a.offset(j as isize * a_col_stride);
         let dst = stage.add(j * STAGE_PITCH);
-        block4x4::copy_run(src, dst, ti);
+        copy_run(src, dst, ti);
     }
+}
+
+/// `dst[0..n] = src[0..n]` for 4-byte elements.
+#[inline(always)]
+unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
+    copy_bytes(src as *const u8, dst as *mut u8, n * 4);
 }
 
 /// One tile of any element type, element by element (still within L1).
@@ -299,34 +307,6 @@ unsafe fn tile_4byte(
 mod block4x4 {
     use core::arch::wasm32::*;
 
-    /// `dst[0..n] = src[0..n]`, four elements per vector.
-    #[inline(always)]
-    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
-        let mut k = 0;
-        while k + 16 <= n {
-            let v0 = v128_load(src.add(k) as *const v128);
-            let v1 = v128_load(src.add(k + 4) as *const v128);
-            let v2 = v128_load(src.add(k + 8) as *const v128);
-            let v3 = v128_load(src.add(k + 12) as *const v128);
-            v128_store(dst.add(k) as *mut v128, v0);
-            v128_store(dst.add(k + 4) as *mut v128, v1);
-            v128_store(dst.add(k + 8) as *mut v128, v2);
-            v128_store(dst.add(k + 12) as *mut v128, v3);
-            k += 16;
-        }
-        while k + 4 <= n {
-            v128_store(
-                dst.add(k) as *mut v128,
-                v128_load(src.add(k) as *const v128),
-            );
-            k += 4;
-        }
-        while k < n {
-            *dst.add(k) = *src.add(k);
-            k += 1;
-        }
-    }
-
     /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
     #[inline(always)]
     pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
@@ -365,12 +345,6 @@ mod block4x4 {
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 mod block4x4 {
-    /// `dst[0..n] = src[0..n]`.
-    #[inline(always)]
-    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
-        core::ptr::copy_nonoverlapping(src, dst, n);
-    }
-
     /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
     #[inline(always)]
     pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
