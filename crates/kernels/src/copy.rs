@@ -141,7 +141,9 @@ unsafe fn copy_tiled<T: Copy>(
 }
 
 /// A same-type copy of whole rows gathered from a permuted layout (`row_blocks.rs`): at
-/// least three dims, short contiguous rows on both sides, no overlap; false when not done.
+/// least three dims, short contiguous rows on both sides, the source's rows further apart
+/// along the output's second-to-last dim than along the one above it (a plain slice walks
+/// its source in order already), no overlap; false when not done.
 unsafe fn copy_gathered_rows<T: Copy>(
     shape: &[isize],
     strides: [&[isize]; 2],
@@ -151,6 +153,9 @@ unsafe fn copy_gathered_rows<T: Copy>(
     let size = core::mem::size_of::<T>();
     let nd = shape.len();
     if nd < 3 || shape[nd - 1] as usize * size > MAX_ROW_BYTES {
+        return false;
+    }
+    if strides[0][nd - 2].abs() <= strides[0][nd - 3].abs() {
         return false;
     }
     if byte_ranges_overlap(shape, strides, a as usize, out as usize, size) {
