@@ -11,7 +11,7 @@
 //! spreads its rows over the sets, and the 4×4 blocks are turned from there, each output
 //! row written whole before the next.
 //!
-//! Once there are at least 32 rows, 4-byte elements go through strips instead: 32 output
+//! Once there are at least 64 rows and columns, 4-byte elements go through strips instead: 32 output
 //! rows × up to 256 output columns are turned from the source (each group of four source
 //! rows gives 32 contiguous elements, two whole lines, turned at once with constant
 //! offsets) into a staging buffer that holds the strip's output rows, and each of those is
@@ -45,6 +45,10 @@ const STRIP_ROWS: usize = 32;
 /// Output columns per strip, at most: each output row of a strip is written as one run of
 /// this many elements, and the strip's staging buffer (32 rows) stays within L1.
 const STRIP_COLS: usize = 256;
+
+/// Fewest rows and columns a 4-byte copy needs to go through strips: a narrower one (40
+/// rows or 40 columns of a thousand) ran faster in the 64×64 tiles.
+const STRIP_MIN_EXTENT: usize = 64;
 
 /// Pitch of the strip staging buffer in elements: one 16-byte vector of padding, so its
 /// rows do not all start in the same L1 set.
@@ -96,7 +100,7 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
     let tile = if four_bytes { TILE_4BYTE } else { TILE };
     // Whole strips first; the rows left over (fewer than a strip) take the tiles.
     let mut ib = 0;
-    if four_bytes && p.rows >= STRIP_ROWS {
+    if four_bytes && p.rows >= STRIP_MIN_EXTENT && p.cols >= STRIP_MIN_EXTENT {
         ib = p.rows - p.rows % STRIP_ROWS;
         copy_strips(p, ib, a as *const u32, out as *mut u32);
     }
