@@ -3,6 +3,7 @@
 //! to f32 rounds to nearest, to i32 is `ToInt32` (truncate, wrap mod 2^32, NaN → 0), to bool
 //! is `x != 0` (NaN → true).
 
+use crate::row_blocks::{copy_row_blocks, MAX_ROW_BYTES};
 use crate::scalar::to_int32;
 use crate::strided::{for_each_row, inner_strides};
 use crate::transpose::{copy_transposed, plan_transposed};
@@ -77,6 +78,9 @@ unsafe fn copy_typed<S: Elem, D: Elem>(
         return;
     }
     let [sa, so] = inner_strides(strides);
+    if same && sa == 1 && so == 1 && copy_gathered_rows(shape, strides, a, out as *mut S) {
+        return;
+    }
     for_each_row(shape, strides, |[oa, oo], n| {
         let (a, out) = (a.offset(oa), out.offset(oo));
         if same && sa == 1 && so == 1 {
@@ -133,6 +137,31 @@ unsafe fn copy_tiled<T: Copy>(
     for_each_row(&outer, [&sa, &so], |[oa, oo], _| {
         copy_transposed(&plan, a.offset(oa), out.offset(oo))
     });
+    true
+}
+
+/// A same-type copy of whole rows gathered from a permuted layout (`row_blocks.rs`): at
+/// least three dims, short contiguous rows on both sides, the source's rows further apart
+/// along the output's second-to-last dim than along the one above it (a plain slice walks
+/// its source in order already), no overlap; false when not done.
+unsafe fn copy_gathered_rows<T: Copy>(
+    shape: &[isize],
+    strides: [&[isize]; 2],
+    a: *const T,
+    out: *mut T,
+) -> bool {
+    let size = core::mem::size_of::<T>();
+    let nd = shape.len();
+    if nd < 3 || shape[nd - 1] as usize * size > MAX_ROW_BYTES {
+        return false;
+    }
+    if strides[0][nd - 2].abs() <= strides[0][nd - 3].abs() {
+        return false;
+    }
+    if byte_ranges_overlap(shape, strides, a as usize, out as usize, size) {
+        return false;
+    }
+    copy_row_blocks(shape, strides, size, a as *const u8, out as *mut u8);
     true
 }
 

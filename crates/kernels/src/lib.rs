@@ -31,6 +31,7 @@ pub(crate) mod pow;
 pub(crate) mod reduce;
 pub(crate) mod reduce_columns;
 pub(crate) mod reduce_typed;
+pub(crate) mod row_blocks;
 pub(crate) mod row_norm;
 pub(crate) mod scalar;
 pub(crate) mod scan;

@@ -10,6 +10,16 @@
 //! copied whole (contiguous reads, every line used once) into a buffer whose padded pitch
 //! spreads its rows over the sets, and the 4×4 blocks are turned from there, each output
 //! row written whole before the next.
+//!
+//! Once there are at least 64 rows and columns, 4-byte elements go through strips instead: 32 output
+//! rows × up to 256 output columns are turned from the source (each group of four source
+//! rows gives 32 contiguous elements, two whole lines, turned at once with constant
+//! offsets) into a staging buffer that holds the strip's output rows, and each of those is
+//! then written out as one 1 KiB run. The source lines are used whole as they arrive and
+//! the output is written in long runs rather than 256-byte pieces of 64 rows; the 64×64
+//! tiles remain for the rows left over.
+
+use crate::row_blocks::copy_bytes;
 
 /// Tile edge in elements for 8-byte and 1-byte elements: a tile of `a` and one of `out`
 /// (2 × 32 × 32 × 8 bytes) sit in L1 together.
@@ -27,6 +37,22 @@ const BLOCK: usize = 256;
 /// Pitch of the staging buffer in elements: a tile row plus one 16-byte vector, so rows
 /// 272 bytes apart land in different L1 sets while each stays 16-byte aligned.
 const STAGE_PITCH: usize = TILE_4BYTE + 4;
+
+/// Output rows per strip (4-byte elements): the turns of four source rows cover two whole
+/// 64-byte lines of each.
+const STRIP_ROWS: usize = 32;
+
+/// Output columns per strip, at most: each output row of a strip is written as one run of
+/// this many elements, and the strip's staging buffer (32 rows) stays within L1.
+const STRIP_COLS: usize = 256;
+
+/// Fewest rows and columns a 4-byte copy needs to go through strips: a narrower one (40
+/// rows or 40 columns of a thousand) ran faster in the 64×64 tiles.
+const STRIP_MIN_EXTENT: usize = 64;
+
+/// Pitch of the strip staging buffer in elements: one 16-byte vector of padding, so its
+/// rows do not all start in the same L1 set.
+const STRIP_PITCH: usize = STRIP_COLS + 4;
 
 /// A plan for `copy_transposed`: which dim of `a` has unit stride, and the layout of the
 /// remaining (outer) dims, iterated one element at a time.
@@ -70,15 +96,17 @@ pub(crate) fn plan_transposed(
 pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, out: *mut T) {
     debug_assert!(p.rows >= 1 && p.cols >= 1);
     debug_assert!(p.out_row_stride != 0 && p.a_col_stride != 0);
-    let tile = if core::mem::size_of::<T>() == 4 {
-        TILE_4BYTE
-    } else {
-        TILE
-    };
+    let four_bytes = core::mem::size_of::<T>() == 4;
+    let tile = if four_bytes { TILE_4BYTE } else { TILE };
+    // Whole strips first; the rows left over (fewer than a strip) take the tiles.
+    let mut ib = 0;
+    if four_bytes && p.rows >= STRIP_MIN_EXTENT && p.cols >= STRIP_MIN_EXTENT {
+        ib = p.rows - p.rows % STRIP_ROWS;
+        copy_strips(p, ib, a as *const u32, out as *mut u32);
+    }
     // Only the part `stage_rows` writes is read back, so the buffer needs no clearing.
     let mut stage = core::mem::MaybeUninit::<[u32; TILE_4BYTE * STAGE_PITCH]>::uninit();
     let stage = stage.as_mut_ptr() as *mut u32;
-    let mut ib = 0;
     while ib < p.rows {
         let ie = (ib + BLOCK).min(p.rows);
         let mut jb = 0;
@@ -88,6 +116,76 @@ pub(crate) unsafe fn copy_transposed<T: Copy>(p: &TransposedCopy, a: *const T, o
             jb = je;
         }
         ib = ie;
+    }
+}
+
+/// Rows `0..rows` (a multiple of `STRIP_ROWS`) of a 4-byte `copy_transposed`, in strips of
+/// `STRIP_ROWS` output rows × at most `STRIP_COLS` output columns.
+unsafe fn copy_strips(p: &TransposedCopy, rows: usize, a: *const u32, out: *mut u32) {
+    debug_assert!(rows.is_multiple_of(STRIP_ROWS) && rows <= p.rows);
+    // Only the columns `turn_strip` writes are read back, so the buffer needs no clearing.
+    let mut stage = core::mem::MaybeUninit::<[u32; STRIP_ROWS * STRIP_PITCH]>::uninit();
+    let stage = stage.as_mut_ptr() as *mut u32;
+    let mut i0 = 0;
+    while i0 < rows {
+        let mut j0 = 0;
+        while j0 < p.cols {
+            let tj = STRIP_COLS.min(p.cols - j0);
+            turn_strip(
+                tj,
+                a.offset(i0 as isize + j0 as isize * p.a_col_stride),
+                p.a_col_stride,
+                stage,
+            );
+            let out_strip = out.offset(i0 as isize * p.out_row_stride + j0 as isize);
+            for r in 0..STRIP_ROWS {
+                copy_run(
+                    stage.add(r * STRIP_PITCH),
+                    out_strip.offset(r as isize * p.out_row_stride),
+                    tj,
+                );
+            }
+            j0 += tj;
+        }
+        i0 += STRIP_ROWS;
+    }
+}
+
+/// `stage[i·STRIP_PITCH + j] = a[i + j·a_col_stride]` for `i < STRIP_ROWS`, `j < tj`.
+#[inline(always)]
+unsafe fn turn_strip(tj: usize, a: *const u32, a_col_stride: isize, stage: *mut u32) {
+    debug_assert!(tj <= STRIP_COLS);
+    let bj = tj & !3;
+    let mut j = 0;
+    while j < bj {
+        let r0 = a.offset(j as isize * a_col_stride);
+        let rows = [
+            r0,
+            r0.offset(a_col_stride),
+            r0.offset(2 * a_col_stride),
+            r0.offset(3 * a_col_stride),
+        ];
+        let (dst, pitch) = (stage.add(j), STRIP_PITCH as isize);
+        // Spelled out so that every load and store has a constant offset from `rows` / `dst`.
+        block4x4::turn_rows(rows, 0, dst, pitch);
+        block4x4::turn_rows(rows, 4, dst, pitch);
+        block4x4::turn_rows(rows, 8, dst, pitch);
+        block4x4::turn_rows(rows, 12, dst, pitch);
+        block4x4::turn_rows(rows, 16, dst, pitch);
+        block4x4::turn_rows(rows, 20, dst, pitch);
+        block4x4::turn_rows(rows, 24, dst, pitch);
+        block4x4::turn_rows(rows, 28, dst, pitch);
+        j += 4;
+    }
+    if bj < tj {
+        tile_scalar(
+            STRIP_ROWS,
+            tj - bj,
+            a.offset(bj as isize * a_col_stride),
+            a_col_stride,
+            stage.add(bj),
+            STRIP_PITCH as isize,
+        );
     }
 }
 
@@ -137,8 +235,14 @@ unsafe fn stage_rows(ti: usize, tj: usize, a: *const u32, a_col_stride: isize, s
     for j in 0..tj {
         let src = a.offset(j as isize * a_col_stride);
         let dst = stage.add(j * STAGE_PITCH);
-        block4x4::copy_run(src, dst, ti);
+        copy_run(src, dst, ti);
     }
+}
+
+/// `dst[0..n] = src[0..n]` for 4-byte elements.
+#[inline(always)]
+unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
+    copy_bytes(src as *const u8, dst as *mut u8, n * 4);
 }
 
 /// One tile of any element type, element by element (still within L1).
@@ -207,31 +311,22 @@ unsafe fn tile_4byte(
 mod block4x4 {
     use core::arch::wasm32::*;
 
-    /// `dst[0..n] = src[0..n]`, four elements per vector.
-    #[inline(always)]
-    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
-        let mut k = 0;
-        while k + 4 <= n {
-            v128_store(
-                dst.add(k) as *mut v128,
-                v128_load(src.add(k) as *const v128),
-            );
-            k += 4;
-        }
-        while k < n {
-            *dst.add(k) = *src.add(k);
-            k += 1;
-        }
-    }
-
-    /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements: four column loads,
-    /// two rounds of interleaving shuffles, four row stores.
+    /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
     #[inline(always)]
     pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
-        let c0 = v128_load(src as *const v128);
-        let c1 = v128_load(src.offset(ss) as *const v128);
-        let c2 = v128_load(src.offset(2 * ss) as *const v128);
-        let c3 = v128_load(src.offset(3 * ss) as *const v128);
+        let rows = [src, src.offset(ss), src.offset(2 * ss), src.offset(3 * ss)];
+        turn_rows(rows, 0, dst, ds);
+    }
+
+    /// `dst[(k + r)·ds + c] = rows[c][k + r]` for r, c < 4: four column loads, two rounds of
+    /// interleaving shuffles, four row stores.
+    #[inline(always)]
+    pub unsafe fn turn_rows(rows: [*const u32; 4], k: usize, dst: *mut u32, ds: isize) {
+        let c0 = v128_load(rows[0].add(k) as *const v128);
+        let c1 = v128_load(rows[1].add(k) as *const v128);
+        let c2 = v128_load(rows[2].add(k) as *const v128);
+        let c3 = v128_load(rows[3].add(k) as *const v128);
+        let dst = dst.offset(k as isize * ds);
         let t0 = i32x4_shuffle::<0, 4, 1, 5>(c0, c1);
         let t1 = i32x4_shuffle::<2, 6, 3, 7>(c0, c1);
         let t2 = i32x4_shuffle::<0, 4, 1, 5>(c2, c3);
@@ -254,18 +349,22 @@ mod block4x4 {
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 mod block4x4 {
-    /// `dst[0..n] = src[0..n]`.
-    #[inline(always)]
-    pub unsafe fn copy_run(src: *const u32, dst: *mut u32, n: usize) {
-        core::ptr::copy_nonoverlapping(src, dst, n);
-    }
-
     /// `dst[r·ds + c] = src[r + c·ss]` for a 4×4 block of 4-byte elements.
     #[inline(always)]
     pub unsafe fn turn(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
         for c in 0..4isize {
             for r in 0..4isize {
                 *dst.offset(r * ds + c) = *src.offset(r + c * ss);
+            }
+        }
+    }
+
+    /// `dst[(k + r)·ds + c] = rows[c][k + r]` for r, c < 4.
+    #[inline(always)]
+    pub unsafe fn turn_rows(rows: [*const u32; 4], k: usize, dst: *mut u32, ds: isize) {
+        for (c, row) in rows.iter().enumerate() {
+            for r in k..k + 4 {
+                *dst.offset(r as isize * ds + c as isize) = *row.add(r);
             }
         }
     }

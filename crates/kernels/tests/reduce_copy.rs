@@ -451,8 +451,11 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 fn permuted_copies_are_bit_exact_for_every_kind() {
     // Sizes around the 4×4 register blocks, the 32×32 tiles (8- and 1-byte kinds), the
     // staged 64×64 tiles (4-byte kinds) and the 256×256 blocks, so every edge path runs; same-kind copies must move
-    // bits unchanged (NaN payloads included).
-    let shapes: [&[isize]; 10] = [
+    // bits unchanged (NaN payloads included). 4-byte copies at least 64 wide both ways go
+    // through strips (32 rows × up to 256 columns): `[300, 260]`, `[130, 67]` and
+    // `[2, 70, 299]` reach them with rows left for the tiles and column counts that are not
+    // a multiple of 4 or of 256; `[33, 517]` and `[97, 35]` stay below the width that takes them.
+    let shapes: [&[isize]; 13] = [
         &[37, 70],
         &[130, 67],
         &[64, 128],
@@ -463,6 +466,9 @@ fn permuted_copies_are_bit_exact_for_every_kind() {
         &[5, 33, 9],
         &[3, 40, 36],
         &[2, 4, 5, 6],
+        &[33, 517],
+        &[97, 35],
+        &[2, 70, 299],
     ];
     let kinds = [
         (Kind::F32, 4usize),

@@ -470,8 +470,9 @@ for (const build of BUILDS_UNDER_TEST) {
     });
 
     it('permuted same-dtype copies (the cache-tiled transposes) match for every dtype', () => {
-      // Sizes around the 4×4 register blocks and the 32- and 64-element tiles, size-0 and
-      // size-1 dims, any permutation, sliced and stepped source views.
+      // Sizes around the 4×4 register blocks, the 32- and 64-element tiles and the strips of
+      // 32 rows × 256 columns, size-0 and size-1 dims, any permutation (rank 3 and up also
+      // gathers whole rows in blocks), sliced and stepped source views.
       const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
       const shapeArb2 = fc.array(
         fc.constantFrom<number>(0, 1, 3, 4, 5, 31, 33, 63, 64, 65, 130, 257),
