@@ -23,7 +23,7 @@ import { broadcastAll, broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
 import { forEachRow } from '../shape/strided-rows.js';
 import { contiguousStrides } from '../shape/strides.js';
-import { emptyTensor, type Tensor } from '../tensor.js';
+import { emptyTensor, outputTensor, type Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
 import { asTensor, disposeAll } from './operands.js';
 import { where } from './selection.js';
@@ -108,8 +108,9 @@ export function scaledDotProductAttention(
       Tensor,
     ];
     const tm = mask ? additiveMask(mask, dtype, backend, temps) : undefined;
-    const out = emptyTensor([...batch, L, Ev], dtype, backend);
-    if (out.numel() === 0 || S === 0) return out; // no keys: an empty weighted sum, zeros
+    // The kernel writes every element; only an empty weighted sum (no keys) needs the zeros.
+    const out = (S === 0 ? emptyTensor : outputTensor)([...batch, L, Ev], dtype, backend);
+    if (out.numel() === 0 || S === 0) return out;
     const nb = batch.length;
     const full = [...batch, L, S];
     const views = [tq, tk, tv].map((t) => t.backendView);
@@ -170,7 +171,7 @@ export function scaledDotProductAttention(
 function additiveMask(mask: Tensor, dtype: DType, backend: Backend, temps: Tensor[]): Tensor {
   if (mask.dtype !== 'bool') return asTensor(mask, dtype, backend, temps);
   const keep = mask.data();
-  const scores = emptyTensor(mask.shape, dtype, backend);
+  const scores = outputTensor(mask.shape, dtype, backend);
   temps.push(scores);
   const dst = backend.array(scores.backendView.storage);
   for (let i = 0; i < keep.length; i++) dst[i] = keep[i] ? 0 : -Infinity;

@@ -7,7 +7,7 @@ import type { Backend, View } from '../backend/backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastStrides } from '../shape/broadcast.js';
 import { coalesceDims } from '../shape/coalesce-dims.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, outputTensor, Tensor } from '../tensor.js';
 
 /** A tensor or a JS number/boolean standing for a 0-d tensor. */
 export type Operand = Tensor | number | boolean;
@@ -37,13 +37,13 @@ export function asTensor(x: Operand, dtype: DType, backend: Backend, temps: Tens
   let t = x;
   if (t.backend !== backend) {
     // Crossing backends copies through JS; rare (tensors made before a setBackend).
-    const moved = emptyTensor(t.shape, t.dtype, backend);
+    const moved = outputTensor(t.shape, t.dtype, backend);
     backend.array(moved.backendView.storage).set(t.data() as any);
     temps.push(moved);
     t = moved;
   }
   if (t.dtype !== dtype) {
-    const cast = emptyTensor(t.shape, dtype, backend);
+    const cast = outputTensor(t.shape, dtype, backend);
     backend.copy(t.backendView, cast.backendView);
     temps.push(cast);
     t = cast;
