@@ -235,9 +235,10 @@ const TILE: usize = 1024;
 const ROWS: usize = 8;
 
 /// The running max (min): `acc < v ? v : acc` (`v < acc ? v : acc`). A NaN in `v` is
-/// ignored; a NaN in `acc` stays (wasm's definition). The fast steps add up the rows they
-/// read, and a step whose sum is NaN in some lane (a NaN, or inf + -inf) is redone with
-/// the exact rules.
+/// ignored; a NaN in `acc` is kept by the simd128 instructions but was seen dropped by the
+/// relaxed builds. So the fast steps add up the rows they read, and a step whose sum is NaN
+/// in some lane (a NaN, or inf + -inf) is redone with the exact rules; once a running value
+/// may be NaN, the steps after it keep the lanes whose running value is NaN (`GUARD`).
 #[inline(always)]
 fn pick<const MAX: bool>(acc: F32x4, v: F32x4) -> F32x4 {
     if MAX {
@@ -336,9 +337,10 @@ unsafe fn for_each_step(
 }
 
 /// max (min) of `from[c]` (or of row `p[0]` when `first`) and the `R` rows at `p`, into
-/// `to`, for the `w` columns; returns whether the rows' sum is NaN in some lane.
+/// `to`, for the `w` columns; returns whether the rows' sum is NaN in some lane. `GUARD`
+/// keeps a NaN running value.
 #[inline(always)]
-unsafe fn extreme_rows<const MAX: bool, const R: usize>(
+unsafe fn extreme_rows<const MAX: bool, const R: usize, const GUARD: bool>(
     p: &[*const f32; R],
     w: usize,
     from: *const f32,
@@ -350,9 +352,11 @@ unsafe fn extreme_rows<const MAX: bool, const R: usize>(
     let mut c = 0;
     while c + 4 <= w {
         let v: [F32x4; R] = core::array::from_fn(|r| F32x4::load(p[r].add(c)));
-        let b = v
-            .iter()
-            .fold(F32x4::load(from.add(c)), |b, &v| pick::<MAX>(b, v));
+        let b0 = F32x4::load(from.add(c));
+        let mut b = v.iter().fold(b0, |b, &v| pick::<MAX>(b, v));
+        if GUARD {
+            b = x::ne(b0, b0).select(b0, b);
+        }
         sum = sum.add(lane_sum(&v));
         b.store(to.add(c));
         c += 4;
@@ -431,14 +435,19 @@ pub unsafe fn extreme_columns<const MAX: bool>(
             idx: [idx, idx],
             cur: 0,
         };
+        // Whether a running value may be NaN: a step was redone.
+        let mut guard = false;
         for_each_step(red_shape, red_strides, a, |p, k| {
             run.step(|from, _, to, _| {
-                let nan = match <&[*const f32; ROWS]>::try_from(p) {
-                    Ok(p) => extreme_rows::<MAX, ROWS>(p, w, from, to, k == 0),
-                    Err(_) => extreme_rows::<MAX, 1>(&[p[0]], w, from, to, k == 0),
+                let first = k == 0;
+                let nan = match (<&[*const f32; ROWS]>::try_from(p), guard) {
+                    (Ok(p), false) => extreme_rows::<MAX, ROWS, false>(p, w, from, to, first),
+                    (Ok(p), true) => extreme_rows::<MAX, ROWS, true>(p, w, from, to, first),
+                    (Err(_), _) => extreme_rows::<MAX, 1, true>(&[p[0]], w, from, to, first),
                 };
                 if nan {
-                    extreme_rows_exact::<MAX>(p, w, from, to, k == 0);
+                    extreme_rows_exact::<MAX>(p, w, from, to, first);
+                    guard = true;
                 }
             })
         });
@@ -448,12 +457,12 @@ pub unsafe fn extreme_columns<const MAX: bool>(
 
 /// argmax (argmin) of the running `from_best`/`from_idx` (or of row `p[0]` at index `k` when
 /// `first`) and the `R` rows at `p` (flat indices `k`, `k + 1`, …), into `to_best`/`to_idx`,
-/// for the `w` columns; returns whether the rows' sum is NaN in some lane. Rows go in
-/// pairs: the pair's extreme and which of the two (`here - second`, as `second` is -1 where
+/// for the `w` columns; returns whether the rows' sum is NaN in some lane (`GUARD`: keeps
+/// the lanes whose running value is NaN as they are). Rows go in pairs: the pair's extreme and which of the two (`here - second`, as `second` is -1 where
 /// the later row wins), then one compare with the running best: 3.5 vector ops a row
 /// instead of 4.
 #[inline(always)]
-unsafe fn arg_rows<const MAX: bool, const R: usize>(
+unsafe fn arg_rows<const MAX: bool, const R: usize, const GUARD: bool>(
     p: &[*const f32; R],
     k: i32,
     w: usize,
@@ -465,12 +474,13 @@ unsafe fn arg_rows<const MAX: bool, const R: usize>(
     let mut sum = F32x4::splat(0.0);
     let mut c = 0;
     while c + 4 <= w {
-        let (mut b, mut i) = if first {
+        let (b0, i0) = if first {
             (F32x4::load(p[0].add(c)), I32x4::splat(k))
         } else {
             let i = F32x4::load(from_idx.add(c) as *const f32);
             (F32x4::load(from_best.add(c)), x::to_bits(i))
         };
+        let (mut b, mut i) = (b0, i0);
         let v: [F32x4; R] = core::array::from_fn(|r| F32x4::load(p[r].add(c)));
         let mut r = 0;
         while r + 2 <= R {
@@ -485,6 +495,11 @@ unsafe fn arg_rows<const MAX: bool, const R: usize>(
         if r < R {
             i = i.max(beats::<MAX>(v[r], b).and(here[r]));
             b = pick::<MAX>(b, v[r]);
+        }
+        if GUARD {
+            let nan = x::ne(b0, b0);
+            b = nan.select(b0, b);
+            i = x::to_bits(nan.select(x::from_bits(i0), x::from_bits(i)));
         }
         sum = sum.add(lane_sum(&v));
         b.store(to_best.add(c));
@@ -599,15 +614,19 @@ pub unsafe fn arg_columns<const MAX: bool>(
             idx: [out.add(c0), idx1.as_mut_ptr() as *mut u32],
             cur: 0,
         };
+        // Whether a running value may be NaN: a step was redone.
+        let mut guard = false;
         for_each_step(red_shape, red_strides, a, |p, k| {
             run.step(|from_best, from_idx, to_best, to_idx| {
-                let (from, to) = ((from_best, from_idx), (to_best, to_idx));
-                let nan = match <&[*const f32; ROWS]>::try_from(p) {
-                    Ok(p) => arg_rows::<MAX, ROWS>(p, k, w, from, to, k == 0),
-                    Err(_) => arg_rows::<MAX, 1>(&[p[0]], k, w, from, to, k == 0),
+                let (from, to, first) = ((from_best, from_idx), (to_best, to_idx), k == 0);
+                let nan = match (<&[*const f32; ROWS]>::try_from(p), guard) {
+                    (Ok(p), false) => arg_rows::<MAX, ROWS, false>(p, k, w, from, to, first),
+                    (Ok(p), true) => arg_rows::<MAX, ROWS, true>(p, k, w, from, to, first),
+                    (Err(_), _) => arg_rows::<MAX, 1, true>(&[p[0]], k, w, from, to, first),
                 };
                 if nan {
-                    arg_rows_exact::<MAX>(p, k, w, from, to, k == 0);
+                    arg_rows_exact::<MAX>(p, k, w, from, to, first);
+                    guard = true;
                 }
             })
         });
