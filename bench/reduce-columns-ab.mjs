@@ -43,11 +43,13 @@ function fill(data, cols, kind) {
 /** A rows×cols float32 input in build `e`, outputs and the dims blocks of sum(1) and of dim 0. */
 function buffers(e, rows, cols, kind) {
   const n = rows * cols;
-  const x = e.tl_alloc(4 * n);
-  // Outputs 1 and 2 KB past a 4 KB boundary, away from the input's L1 sets.
+  // The input at a 4 KB boundary and the outputs 1 and 2 KB past one, in both builds alike
+  // (the heap's layout differs between builds, and with it the input's alignment).
+  const page = (bytes) => (e.tl_alloc(bytes + 4096) + 4095) & ~4095;
+  const x = page(4 * n);
   const outLength = 4 * Math.max(rows, cols);
-  const out = e.tl_alloc(outLength + 8192) + 1024;
-  const values = e.tl_alloc(outLength + 8192) + 2048;
+  const out = page(outLength + 4096) + 1024;
+  const values = page(outLength + 4096) + 2048;
   fill(new Float32Array(e.memory.buffer, x, n), cols, kind);
   const dims = (a) => {
     const p = e.tl_alloc(4 * a.length);

@@ -414,6 +414,7 @@ unsafe fn extreme_rows_exact<const MAX: bool>(
 ///
 /// # Safety
 /// As `sum_columns`, and there is at least one reduced row.
+#[inline(never)]
 pub unsafe fn extreme_columns<const MAX: bool>(
     red_shape: &[isize],
     red_strides: &[isize],
@@ -582,6 +583,7 @@ unsafe fn arg_rows_exact<const MAX: bool>(
 /// # Safety
 /// As `extreme_columns`; the reduced rows number less than 2³¹; `out` (and `values` if not
 /// null) hold `n`.
+#[inline(never)]
 pub unsafe fn arg_columns<const MAX: bool>(
     red_shape: &[isize],
     red_strides: &[isize],
