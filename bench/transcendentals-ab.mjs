@@ -11,6 +11,7 @@
 //   [--only=<regexp over case names>]   (Node 22, or Node 20 with the simd128 build)
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { cpuMedians } from './runner/cpu-medians.mjs';
 
 const build = process.argv[2]?.startsWith('--') ? 'relaxed' : (process.argv[2] ?? 'relaxed');
 const only = new RegExp(
@@ -25,11 +26,6 @@ const builds = dirs.map((dir) => {
   const bytes = readFileSync(new URL(`tensorlane-${build}.wasm`, dir));
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
 });
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /** Input and output blocks of `rows`×1024 floats and a 1-d dims block, in one build. */
 function buffers(e, rows, transform) {
@@ -97,20 +93,10 @@ for (const [name, rows, after, transform = (v) => v, before = after] of CASES) {
   if (!only.test(name)) continue;
   const bufs = builds.map((e) => buffers(e, rows, transform));
   const calls = builds.map((_, i) => (i === 0 ? after : before));
-  for (let w = 0; w < 5; w++) for (const [i, e] of builds.entries()) calls[i](e, bufs[i]);
-  const samples = builds.map(() => []);
-  for (let r = 0; r < 15; r++) {
-    builds.forEach((e, i) => {
-      const t = cpuMs();
-      let n = 0;
-      do {
-        calls[i](e, bufs[i]);
-        n++;
-      } while (cpuMs() - t < 20);
-      samples[i].push((cpuMs() - t) / n);
-    });
-  }
-  const ms = samples.map((s) => s.sort((a, b) => a - b)[7]);
+  const ms = cpuMedians(
+    builds.map((e, i) => () => calls[i](e, bufs[i])),
+    { warmup: 5 },
+  );
   const rate = (m) => ((rows * 1024) / m / 1e6).toFixed(2);
   console.log(
     `${name.padEnd(30)} ${rate(ms[0]).padStart(5)}` +

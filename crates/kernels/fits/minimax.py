@@ -65,6 +65,15 @@ c, c32, e, e32, _ = lawson(
 )
 report("log R(z), z = s² (powers of s shown)", [2 * p for p in powers], c, c32, e, e32)
 
+# log without a division (simd_math::log_poly): log1p(f) = f − f²/2 + f³·P(f) for 1+f in
+# [√½, √2), P of degree 7, in relative error of log1p(f).
+powers = list(range(3, 11))
+c, c32, e, e32, _ = lawson(
+    lambda f: np.log1p(f) - f + f * f / 2, lambda f: 1 / np.abs(np.log1p(f)),
+    (np.sqrt(0.5) - 1) * 1.0002, (np.sqrt(2) - 1) * 1.0002, powers, iters=300, points=4000
+)
+report("log P(f) (log1p f = f − f²/2 + f³·P(f); powers of f shown)", powers, c, c32, e, e32)
+
 # erf's tail for 1 ≤ |x| ≤ 4 (beyond, erf rounds to ±1): erfc(a) = P(a − 5/2), P of degree
 # 14, in absolute error (erf = 1 − erfc needs erfc to about 3e-8 absolutely, not relatively).
 import math

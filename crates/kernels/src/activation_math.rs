@@ -18,7 +18,7 @@
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
-use crate::simd_math::{exp, exp_normal, horner};
+use crate::simd_math::{estrin, exp, exp_normal, horner};
 
 #[inline(always)]
 fn splat(v: f32) -> F32x4 {
@@ -43,6 +43,13 @@ const ERF_SMALL: [f32; 7] = [
 #[inline(always)]
 fn erf_small(v: F32x4) -> F32x4 {
     v.mul(horner(v.mul(v), &ERF_SMALL)).add(v)
+}
+
+/// `erf_small` with the polynomial by Estrin's scheme, for `erf`, which evaluates it beside
+/// the tail: short chains let the two overlap.
+#[inline(always)]
+fn erf_small_estrin(v: F32x4) -> F32x4 {
+    v.mul(estrin(v.mul(v), &ERF_SMALL)).add(v)
 }
 /// erfc(a)·e^{a²} = P(a)/Q(a) on [0.5, 10.5], highest degree first; Q's constant is 1.
 const ERFCX_P: [f32; 5] = [
@@ -124,17 +131,18 @@ const ERFC_MID: [f32; 15] = [
 #[inline(always)]
 pub fn erf(v: F32x4) -> F32x4 {
     let a = x::abs(v);
-    let small = erf_small(v);
+    let small = erf_small_estrin(v);
     // The tail is skipped when no lane needs it (NaN lanes are NaN either way).
     let tail = x::ge(a, splat(1.0));
     if !tail.any() {
         return small;
     }
     // Past 4, erfc(4) = 1.5e-8 is below half an ulp of 1, as is every erfc beyond:
-    // the cap gives ±1. `a − 5/2` is exact for a in [1, 4].
-    let u = x::min_nan(a, splat(4.0)).sub(splat(2.5));
-    let large = with_sign_of(splat(1.0).sub(horner(u, &ERFC_MID)), v);
-    tail.select(large, small)
+    // the cap gives ±1. `a − 5/2` is exact for a in [1, 4]. pmin keeps a NaN `a` (one
+    // instruction; `min_nan` takes several for its NaN rules).
+    let u = x::pmin(a, splat(4.0)).sub(splat(2.5));
+    let large = with_sign_of(splat(1.0).sub(estrin(u, &ERFC_MID)), v);
+    tail.blend(large, small)
 }
 
 /// GELU, exact form: `x·Φ(x)` with `Φ(x) = ½(1 + erf(x/√2))`; for x/√2 < −0.5, `x·½·erfc(|x|/√2)`

@@ -65,6 +65,11 @@ mod imp {
         pub fn max(self, o: Self) -> Self {
             I32x4(i32x4_max(self.0, o.0))
         }
+        /// Signed `self > o` per lane, as a mask.
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> Self {
+            I32x4(i32x4_gt(self.0, o.0))
+        }
         /// One bit per lane (bit i = sign of lane i), for masks.
         #[inline(always)]
         pub fn bitmask(self) -> u32 {
@@ -78,6 +83,20 @@ mod imp {
         #[inline(always)]
         pub fn select(self, a: F32x4, b: F32x4) -> F32x4 {
             F32x4(v128_bitselect(a.0, b.0, self.0))
+        }
+        /// `mask ? a : b` per lane for a mask whose lanes are all ones or all zeros (a
+        /// comparison's result): one blend instruction in the relaxed build (where
+        /// `bitselect` takes three), `select` otherwise.
+        #[inline(always)]
+        pub fn blend(self, a: F32x4, b: F32x4) -> F32x4 {
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(i32x4_relaxed_laneselect(a.0, b.0, self.0))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                self.select(a, b)
+            }
         }
     }
 
@@ -241,6 +260,11 @@ mod imp {
         pub fn max(self, o: Self) -> Self {
             self.zip(o, i32::max)
         }
+        /// Signed `self > o` per lane, as a mask.
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> Self {
+            self.zip(o, |a, b| -((a > b) as i32))
+        }
         /// One bit per lane (bit i = sign of lane i), for masks.
         #[inline(always)]
         pub fn bitmask(self) -> u32 {
@@ -257,6 +281,12 @@ mod imp {
                 let m = self.0[i] as u32;
                 f32::from_bits((a.0[i].to_bits() & m) | (b.0[i].to_bits() & !m))
             }))
+        }
+        /// `mask ? a : b` for a comparison's mask (all ones or all zeros per lane).
+        #[inline(always)]
+        pub fn blend(self, a: F32x4, b: F32x4) -> F32x4 {
+            debug_assert!(self.0.iter().all(|&m| m == 0 || m == -1));
+            self.select(a, b)
         }
     }
 

@@ -31,6 +31,45 @@ pub(crate) fn horner(t: F32x4, p: &[f32]) -> F32x4 {
     acc
 }
 
+/// The same polynomial as `horner` by Estrin's scheme: pairs `c_2j + c_2j+1·t` combined
+/// with t², t⁴, …, so that the longest chain of dependent steps is about log2 of the degree
+/// (Horner's is the degree): more operations, but independent ones, which the out-of-order
+/// core overlaps.
+#[inline(always)]
+pub(crate) fn estrin(t: F32x4, p: &[f32]) -> F32x4 {
+    let n = p.len();
+    debug_assert!((1..=16).contains(&n));
+    // Ascending coefficient j is p[n - 1 - j].
+    let mut terms = [splat(0.0); 8];
+    let mut m = 0;
+    while 2 * m < n {
+        let j = 2 * m;
+        terms[m] = if j + 1 < n {
+            splat(p[n - 2 - j]).mul_add(t, splat(p[n - 1 - j]))
+        } else {
+            splat(p[n - 1 - j])
+        };
+        m += 1;
+    }
+    let mut power = t.mul(t);
+    while m > 1 {
+        let mut k = 0;
+        while 2 * k < m {
+            terms[k] = if 2 * k + 1 < m {
+                terms[2 * k + 1].mul_add(power, terms[2 * k])
+            } else {
+                terms[2 * k]
+            };
+            k += 1;
+        }
+        m = k;
+        if m > 1 {
+            power = power.mul(power);
+        }
+    }
+    terms[0]
+}
+
 /// 2^n for integer lanes n in [-126, 127].
 #[inline(always)]
 fn pow2i(n: I32x4) -> F32x4 {
@@ -121,7 +160,31 @@ fn log_normal(v: F32x4, bias: I32x4) -> F32x4 {
             .add(I32x4::splat(SQRT_HALF_BITS)),
     );
     // m − 1 is exact (Sterbenz); so is k·LN2_HI.
-    log_of_parts(k, m.sub(splat(1.0)))
+    log_poly(k, m.sub(splat(1.0)))
+}
+
+/// `(log1p f − f + f²/2)/f³`'s minimax fit for 1+f in [√½, √2), highest degree first
+/// (`crates/kernels/fits/minimax.py`), in relative error of log1p f.
+const LOG_P: [f32; 8] = [
+    -7.634_474e-2,
+    1.276_234_7e-1,
+    -1.316_054_6e-1,
+    1.420_168e-1,
+    -1.662_331_5e-1,
+    2.000_122_8e-1,
+    -2.500_082_3e-1,
+    3.333_333e-1,
+];
+
+/// `k·ln2 + log1p f` for f = m − 1 in [√½ − 1, √2 − 1] as `f − f²/2 + f³·P(f)`: no division
+/// (`log_of_parts`' `f/(2+f)` is the slowest step of its chain), P by Estrin's scheme.
+#[inline(always)]
+fn log_poly(k: F32x4, f: F32x4) -> F32x4 {
+    let f2 = f.mul(f);
+    let p = estrin(f, &LOG_P);
+    let t = f2.mul(f).mul_add(p, k.mul(splat(LN2_LO)));
+    let hfsq = f2.mul(splat(0.5));
+    k.mul_add(splat(LN2_HI), f.sub(hfsq.sub(t)))
 }
 
 /// `k·ln2 + log1p f` for f in [√½ − 1, √2 − 1] (log1p passes an f that carries the rounding
@@ -140,8 +203,13 @@ pub(crate) fn log_of_parts(k: F32x4, f: F32x4) -> F32x4 {
 #[inline(always)]
 pub fn log(v: F32x4) -> F32x4 {
     let y = log_normal(v, I32x4::splat(0));
-    let normal = x::ge(v, splat(f32::MIN_POSITIVE)).and(x::le(v, splat(f32::MAX)));
-    if normal.bitmask() != 0b1111 {
+    // Positive normal bits [0x0080_0000, 0x7f7f_ffff] move to [i32::MIN, -0x0100_0001] by
+    // this wrapping add, and every other pattern (zero, subnormal, inf, NaN, negative) lands
+    // above: one compare finds the lanes for the cold path.
+    let special = x::to_bits(v)
+        .add(I32x4::splat(0x7f80_0000))
+        .gt(I32x4::splat(-0x0100_0001));
+    if special.any() {
         return log_special(v);
     }
     y
@@ -266,7 +334,7 @@ pub fn tanh(v: F32x4) -> F32x4 {
     // A compare and select, false for NaN, which stays NaN: not pmax, which the relaxed
     // build may turn into an x86 max that drops it.
     let z = x::abs(v).mul(splat(-2.0));
-    let z = x::lt(z, splat(TANH_CUTOFF)).select(splat(TANH_CUTOFF), z);
+    let z = x::lt(z, splat(TANH_CUTOFF)).blend(splat(TANH_CUTOFF), z);
     let em1 = expm1_normal(z);
     let y = em1.div(em1.add(splat(2.0)));
     // |y| with x's sign: tanh(±0) = ±0.
@@ -282,6 +350,6 @@ pub fn tanh(v: F32x4) -> F32x4 {
 #[inline(always)]
 pub fn sigmoid(v: F32x4) -> F32x4 {
     let e = exp(x::from_bits(x::to_bits(v).or(I32x4::splat(SIGN))));
-    let num = x::lt(v, splat(0.0)).select(e, splat(1.0));
+    let num = x::lt(v, splat(0.0)).blend(e, splat(1.0));
     num.div(e.add(splat(1.0)))
 }
