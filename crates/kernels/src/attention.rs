@@ -82,7 +82,7 @@ pub unsafe fn attention(g: &AttentionArgs) {
     // does not depend on which thread runs it.
     let rows = query_tile_rows(g);
     let tiles = g.l.div_ceil(rows);
-    pool::parallel_for(g.batch * tiles, |task| {
+    pool::parallel_for_if(pooled(g), g.batch * tiles, |task| {
         let (t, i0) = (task / tiles, task % tiles * rows);
         let tile = QueryTile {
             t,
@@ -107,6 +107,21 @@ fn query_tile_rows(g: &AttentionArgs) -> usize {
 
 /// Tasks below which `query_tile_rows` cuts smaller tiles.
 const MIN_TASKS: usize = 4;
+
+/// Below this many multiply-adds (scores and weighted values) attention stays on the
+/// calling thread, as a GEMM of that size does (`gemm::tile_split::PARALLEL_MIN_MACS`).
+pub const PARALLEL_MIN_MACS: usize = 1 << 22;
+
+/// Whether the query tiles go to the pool: only when the whole problem is large enough to
+/// pay for waking the workers. The tiles and their results are the same either way.
+pub fn pooled(g: &AttentionArgs) -> bool {
+    let per_query_key = g.e.saturating_add(g.ev);
+    g.batch
+        .saturating_mul(g.l)
+        .saturating_mul(g.s)
+        .saturating_mul(per_query_key)
+        >= PARALLEL_MIN_MACS
+}
 
 /// The whole online-softmax pass for one tile of queries.
 unsafe fn query_tile(g: &AttentionArgs, tile: &QueryTile) {
@@ -303,5 +318,48 @@ unsafe fn write_rows(g: &AttentionArgs, tile: &QueryTile, row_sum: &[f32; BR], a
         for (c, &x) in acc[r * g.ev..(r + 1) * g.ev].iter().enumerate() {
             *o.offset(c as isize * g.cso) = x * inv;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(batch: usize, l: usize, s: usize, e: usize) -> AttentionArgs {
+        let none = Strided3 {
+            ptr: core::ptr::null(),
+            bs: 0,
+            rs: 0,
+            cs: 0,
+        };
+        AttentionArgs {
+            batch,
+            l,
+            s,
+            e,
+            ev: e,
+            scale: 1.0,
+            causal: false,
+            q: none,
+            k: none,
+            v: none,
+            mask: None,
+            out: core::ptr::null_mut(),
+            bso: 0,
+            rso: 0,
+            cso: 0,
+        }
+    }
+
+    #[test]
+    fn only_large_problems_go_to_the_pool() {
+        // Test-sized problems (2 heads of 5 queries) stay on the caller.
+        assert!(!pooled(&args(2, 5, 7, 4)));
+        assert!(!pooled(&args(4, 64, 64, 16)));
+        // 2²² multiply-adds exactly, and a GPT-2 layer's 12 heads × 256 × 256 × 64.
+        assert!(pooled(&args(1, 128, 128, 128)));
+        assert!(pooled(&args(12, 256, 256, 64)));
+        // No overflow on absurd sizes.
+        assert!(pooled(&args(usize::MAX, 2, 2, 2)));
     }
 }

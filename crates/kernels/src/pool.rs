@@ -171,6 +171,18 @@ pub fn parallel_for(tasks: usize, f: impl Fn(usize) + Sync) {
     }
 }
 
+/// `parallel_for` when `pooled`, else the same tasks in order on the calling thread (the
+/// same results either way). Callers pass whether the work pays for a fork-join: for a
+/// small op, waking the workers and their idle spin after the job (on the vCPU the caller
+/// or another process needs) cost more than the share of the work they take.
+pub fn parallel_for_if(pooled: bool, tasks: usize, f: impl Fn(usize) + Sync) {
+    if pooled {
+        parallel_for(tasks, f);
+    } else {
+        (0..tasks).for_each(f);
+    }
+}
+
 /// Records that the calling worker died: JS calls this after `worker_loop` threw (a
 /// trap). The pool turns serial for good, and a caller waiting for the job the worker was
 /// in stops waiting (and traps) instead of hanging.

@@ -171,6 +171,36 @@ fn pool_runs_every_task_once_and_gemm_is_bit_identical_to_serial() {
             }
         }
 
+        // Only products large enough to share open a job: a batch of small items stays on
+        // the caller (no worker is woken), on the blocked and the skinny paths alike.
+        let sizes = [
+            (4, 16, 16, 16, false),
+            (64, 8, 8, 8, false),
+            (8, 2, 24, 24, false),
+            (3, 40, 12, 50, false),
+            (2, 120, 130, 140, true),
+            (12, 96, 96, 96, true),
+            (2, 5, 700, 300, true),
+        ];
+        for (batch, m, n, k, pooled) in sizes {
+            let p = Problem {
+                batch,
+                m,
+                n,
+                k,
+                transposed_a: false,
+                transposed_b: false,
+                beta: 0.0,
+            };
+            let a = rng.signed_vec(batch * m * k);
+            let b = rng.signed_vec(batch * k * n);
+            let c0 = rng.signed_vec(batch * m * n);
+            let before = pool::stats()[pool::Stat::Jobs as usize];
+            run_gemm(&p, Kernel::F32Gemm4x8, &a, &b, &c0);
+            let jobs = pool::stats()[pool::Stat::Jobs as usize] - before;
+            assert_eq!(jobs, pooled as u64, "{batch}×{m}×{n}×{k}: jobs opened");
+        }
+
         pool::shutdown();
         for h in handles {
             h.join().unwrap();

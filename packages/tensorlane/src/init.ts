@@ -64,7 +64,9 @@ export interface BackendInfo {
  * Loads the wasm kernels. Required in browsers (and Node 20.0–20.15) before the first op;
  * optional in Node ≥ 20.16, Deno and Bun, where the first op loads the best build
  * synchronously. Bad options are an `ArgumentError`; a module that cannot be loaded as
- * asked is an `InitError` saying why, and the build loaded before stays.
+ * asked is an `InitError` saying why, and the build loaded before stays. Called again with
+ * options that pick the package build already loaded, on as many threads, it keeps that
+ * module, its tensors and its worker threads (a pool whose worker died is started anew).
  * @example await init(); await init({ simd: 'simd128' });
  */
 export async function init(options?: InitOptions): Promise<BackendInfo> {
@@ -74,8 +76,14 @@ export async function init(options?: InitOptions): Promise<BackendInfo> {
       !kernelsReady() || simd !== undefined || wasm !== undefined || threads !== undefined;
     // A module passed in runs as the build it is; without `threads`, as that build threads.
     if (reload) {
-      await loadKernels(simd ?? 'auto', wasm, threads ?? (wasm !== undefined ? 'build' : 'auto'));
-      resetWasmBackend();
+      const before = kernelsReady() ? loadedKernels() : undefined;
+      const after = await loadKernels(
+        simd ?? 'auto',
+        wasm,
+        threads ?? (wasm !== undefined ? 'build' : 'auto'),
+      );
+      // Options naming the build already loaded keep it (and its tensors and workers).
+      if (after !== before) resetWasmBackend();
     }
   }
   setBackend(backend ?? 'wasm');

@@ -35,7 +35,8 @@ function runMix(): Uint32Array {
   const b = randn([96, 96]);
   const big = randn([400, 400]);
   const row = randn([400]);
-  const q = randn([2, 64, 32]);
+  // 4 × 96 × 96 × (64 + 64) multiply-adds: above the size attention splits at (4 tasks).
+  const q = randn([4, 96, 64]);
   const hashes = new Uint32Array(OPS);
   const mix: (() => Tensor)[] = [
     () => a.matmul(b),

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadedKernels } from '../src/backend/wasm/load-module.js';
-import { backendInfo, init, matmul, randn, shutdown } from '../src/index.js';
+import { backendInfo, init, manualSeed, matmul, randn, shutdown, tidy } from '../src/index.js';
 import { runSplitOps, SPLIT_OPS } from './thread-ops.js';
 
 const kernels = () =>
@@ -44,6 +44,31 @@ for (const simd of THREADED) {
       const info = backendInfo();
       expect(info.build).toBe(`${simd}-threads`);
       expect(info.threads).toBe(2);
+    });
+
+    // The GEMM and attention ops: these run on one thread below a size threshold, and the
+    // shapes above must stay past it to test the split.
+    it('every split GEMM and attention is large enough to go to the pool', () => {
+      const x = kernels();
+      const memory = (loadedKernels().exports as unknown as { memory: WebAssembly.Memory }).memory;
+      const jobs = (): number => {
+        const at = x.tl_alloc!(64);
+        x.bench_pool_stats!(at);
+        const opened = new Float64Array(memory.buffer, at, 1)[0]!;
+        x.tl_free!(at, 64);
+        return opened;
+      };
+      manualSeed(2024);
+      const gated = SPLIT_OPS.filter(([name]) => /matmul|bmm|linear|attention/.test(name));
+      expect(gated.length).toBeGreaterThan(10);
+      const unsplit = gated
+        .filter(([, op]) => {
+          const before = jobs();
+          tidy(() => void op());
+          return jobs() === before;
+        })
+        .map(([name]) => name);
+      expect(unsplit, 'ops that opened no pool job').toEqual([]);
     });
 
     it(`split ops equal one thread of the same module and the ${simd} build, bit for bit`, async () => {

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
-import { loadKernels } from '../src/backend/wasm/load-module.js';
+import { loadedKernels, loadKernels } from '../src/backend/wasm/load-module.js';
 import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
 import { OutOfMemoryError } from '../src/errors.js';
 
@@ -34,8 +34,11 @@ describe('wasm backend storage', () => {
     const small = wasm.alloc('int32', 5);
     wasm.array(small).set([1, 2, 3, 4, 5]);
     const stale = wasm.array(small);
-    // 64 MiB is more than the initial memory, so tl_alloc must grow (and detach) it.
-    const big = wasm.alloc('float32', 16 * 2 ** 20);
+    // More than the memory holds now (64 MiB, or all of it when a module kept by init() has
+    // grown already), so tl_alloc must grow (and detach) it.
+    const bytesNow = (loadedKernels().exports as unknown as { memory: WebAssembly.Memory }).memory
+      .buffer.byteLength;
+    const big = wasm.alloc('float32', Math.max(16 * 2 ** 20, bytesNow / 4));
     expect(stale.length).toBe(0); // the old view was detached by the growth
     expect(Array.from(wasm.array(small))).toEqual([1, 2, 3, 4, 5]);
     wasm.free(big);

@@ -130,11 +130,13 @@ pub unsafe fn gemm_with(kernel: Kernel, args: &GemmArgs) {
         "C batch items share a stride of 0"
     );
     if let Some(plan) = skinny::SkinnyPlan::new(g, pool::threads()) {
-        pool::parallel_for(plan.tasks(g), |task| plan.run(g, task));
+        pool::parallel_for_if(plan.pooled(), plan.tasks(g), |task| plan.run(g, task));
         return;
     }
     let split = TileSplit::plan(g, pool::threads());
-    pool::parallel_for(split.tasks(g), |task| split.run(kernel, g, task));
+    pool::parallel_for_if(tile_split::pooled(g), split.tasks(g), |task| {
+        split.run(kernel, g, task)
+    });
 }
 
 impl GemmArgs {

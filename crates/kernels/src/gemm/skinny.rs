@@ -50,6 +50,8 @@ pub struct SkinnyPlan {
     path: Path,
     /// Row (tall) or column (M ≤ 16) blocks per matrix.
     parts: usize,
+    /// Whether the tasks go to the pool (the product is large enough to share).
+    pooled: bool,
 }
 
 impl SkinnyPlan {
@@ -70,11 +72,7 @@ impl SkinnyPlan {
         } else {
             return None;
         };
-        let macs = g
-            .batch
-            .saturating_mul(g.m)
-            .saturating_mul(g.n)
-            .saturating_mul(g.k);
+        let macs = tile_split::macs(g);
         let lines = if g.m > FEW_M { g.m } else { g.n };
         let min_macs = if g.m > FEW_M {
             tile_split::PARALLEL_MIN_MACS
@@ -89,7 +87,16 @@ impl SkinnyPlan {
                 .min(lines.div_ceil(ALIGN))
                 .max(1)
         };
-        Some(SkinnyPlan { path, parts })
+        Some(SkinnyPlan {
+            path,
+            parts,
+            pooled: macs >= min_macs,
+        })
+    }
+
+    /// Whether the tasks go to the pool.
+    pub fn pooled(&self) -> bool {
+        self.pooled
     }
 
     /// Number of pool tasks.

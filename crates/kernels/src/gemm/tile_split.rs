@@ -19,6 +19,21 @@ const COL_ALIGN: usize = 16;
 /// Tasks per thread: a few, so a thread the OS delays does not hold up the rest.
 const TASKS_PER_THREAD: usize = 2;
 
+/// Multiply-adds of the whole batched product.
+pub fn macs(g: &GemmArgs) -> usize {
+    g.batch
+        .saturating_mul(g.m)
+        .saturating_mul(g.n)
+        .saturating_mul(g.k)
+}
+
+/// Whether a blocked-path product goes to the pool at all: below `PARALLEL_MIN_MACS` even
+/// whole batch items are too small to share (a batch of small products, as autograd and
+/// attention-sized bmm make, ran each item as a task of its own and woke the workers).
+pub fn pooled(g: &GemmArgs) -> bool {
+    macs(g) >= PARALLEL_MIN_MACS
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TileSplit {
     pub row_parts: usize,
@@ -33,11 +48,7 @@ impl TileSplit {
             row_parts: 1,
             col_parts: 1,
         };
-        let macs = g
-            .batch
-            .saturating_mul(g.m)
-            .saturating_mul(g.n)
-            .saturating_mul(g.k);
+        let macs = macs(g);
         let blocked = g.m > 1 && g.n > 1 && g.k > 0 && g.alpha != 0.0;
         let batch_balances = g.batch >= 2 * threads || g.batch.is_multiple_of(threads);
         if threads <= 1 || macs < PARALLEL_MIN_MACS || !blocked || batch_balances {

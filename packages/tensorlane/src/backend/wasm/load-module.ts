@@ -10,7 +10,12 @@
  */
 import { InitError } from '../../errors.js';
 import { MODULE_URL, packageWasmUrl } from '../../package-url.js';
-import { abiMismatches, isKernelExports, type KernelExports } from './abi.js';
+import {
+  abiMismatches,
+  isKernelExports,
+  type KernelExports,
+  type ThreadedKernelExports,
+} from './abi.js';
 import { detectWasmFeatures, type WasmFeatures } from './features.js';
 import { importNodeBuiltins, needsBuiltinImport, nodeBuiltin } from './node-builtins.js';
 import {
@@ -39,6 +44,8 @@ export interface LoadedKernels {
 }
 
 let loaded: LoadedKernels | undefined;
+/** Whether `loaded` is one of the package's own files (not a module, bytes or URL passed in). */
+let loadedFromPackage = false;
 
 /** The threaded build's memory starts at its linked size (`--initial-memory` in build-wasm). */
 const THREADED_INITIAL_PAGES = 64;
@@ -355,7 +362,13 @@ export function loadedKernels(): LoadedKernels {
         : 'tensorlane is not initialised: call `await init()` before the first op in a browser ' +
             "(or setBackend('js') to run without wasm)",
     );
-  return instantiate(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), build, threads);
+  const kernels = instantiate(
+    new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+    build,
+    threads,
+  );
+  loadedFromPackage = true;
+  return kernels;
 }
 
 /** True once a build is instantiated. */
@@ -388,6 +401,7 @@ export async function loadKernels(
     // The package's own files, or a folder holding copies of them: pick as usual.
     threads = resolveThreads(threadsChoice === 'build' ? 'auto' : threadsChoice);
     build = pickBuild(simd, detectWasmFeatures(), threads);
+    if (wasm === undefined && reusable(build, threads)) return loaded as LoadedKernels;
     module = await compileUrl(folder ? new URL(wasmFileName(build), folder) : defaultUrl(build));
   } else {
     if (wasm instanceof WebAssembly.Module) module = wasm;
@@ -397,8 +411,23 @@ export async function loadKernels(
     threads = passedThreads(build, threadsChoice);
   }
   const kernels = instantiate(module, build, threads);
+  loadedFromPackage = wasm === undefined;
   await kernels.pool?.ready;
   return kernels;
+}
+
+/**
+ * Whether the loaded kernels are already what a load of the package's `build` on `threads`
+ * threads would give: then they stay, with their memory (every live tensor) and their
+ * workers. Starting workers is the dear part of a load (a new thread and an instance each,
+ * tens of milliseconds); code that re-inits between tasks, as the test matrix does after
+ * every test, paid it each time. A pool whose worker died is replaced.
+ */
+function reusable(build: BuildName, threads: number): boolean {
+  if (!loaded || !loadedFromPackage || loaded.build !== build || loaded.threads !== threads)
+    return false;
+  const pooled = loaded.exports as Partial<ThreadedKernelExports>;
+  return loaded.pool === undefined || pooled.tl_pool_failed?.() === 0;
 }
 
 /** Ends the worker threads, if any; later ops run on the calling thread. */
