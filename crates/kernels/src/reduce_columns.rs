@@ -22,7 +22,8 @@
 //! 32 streams of 128 bytes; the running row stays in L1. max/min propagate NaN,
 //! argmax/argmin give the first NaN, else the first extreme (the js reference's rules). The
 //! common no-NaN case runs `pmax`/`pmin` (one instruction each on x86) and a compare for the
-//! index; a tile that met a NaN is redone with the exact rules.
+//! index; a tile that met a NaN is redone with the exact rules. argmax/argmin of rows
+//! narrower than `LAZY_BELOW_COLUMNS` keep the register groups instead (`arg_columns_lazy`).
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
