@@ -22,7 +22,8 @@
 //! 32 streams of 128 bytes; the running row stays in L1. max/min propagate NaN,
 //! argmax/argmin give the first NaN, else the first extreme (the js reference's rules). The
 //! common no-NaN case runs `pmax`/`pmin` (one instruction each on x86) and a compare for the
-//! index; a tile that met a NaN is redone with the exact rules.
+//! index; a tile that met a NaN is redone with the exact rules. argmax/argmin of rows
+//! narrower than `LAZY_BELOW_COLUMNS` keep the register groups instead (`arg_columns_lazy`).
 
 use crate::simd::F32x4;
 use crate::simd_ext::{self as x, I32x4};
@@ -575,6 +576,10 @@ unsafe fn arg_rows_exact<const MAX: bool>(
     }
 }
 
+/// Rows narrower than this take `arg_columns_lazy`: its column groups keep their maxima in
+/// registers, where a row stream's per-step cost is spread over too few columns.
+const LAZY_BELOW_COLUMNS: usize = 640;
+
 /// argmax (`MAX`) or argmin over the reduced rows of each of the `n` contiguous columns at
 /// `a`: the flat reduced index (row-major over `red_shape`) of the first NaN, else of the
 /// first extreme, as i32 into `out`; the values at those indices to `values` unless it is
@@ -598,21 +603,63 @@ pub unsafe fn arg_columns<const MAX: bool>(
         "{op} over no reduced elements"
     );
     debug_assert!(element_count(red_shape) <= i32::MAX as usize);
+    let lazy = n < LAZY_BELOW_COLUMNS;
+    arg_columns_by::<MAX>(red_shape, red_strides, a, n, out, values, lazy);
+}
+
+/// `arg_columns` by `arg_columns_lazy` or `arg_columns_streamed`.
+#[inline(always)]
+unsafe fn arg_columns_by<const MAX: bool>(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    out: *mut u32,
+    values: *mut f32,
+    lazy: bool,
+) {
+    let mut scratch = Vec::new();
+    let best = if values.is_null() {
+        scratch.resize(n, 0f32);
+        scratch.as_mut_ptr()
+    } else {
+        values
+    };
+    if lazy {
+        arg_columns_lazy::<MAX>(red_shape, red_strides, a, n, out, best);
+    } else {
+        arg_columns_streamed::<MAX>(red_shape, red_strides, a, n, out, best);
+    }
+    if !values.is_null() {
+        // A running value may hold the other zero of a -0/+0 tie (`pick` keeps either): zeros
+        // are read back at their indices, so the values are the elements the indices name.
+        for c in 0..n {
+            if *values.add(c) == 0.0 {
+                let o = row_offset(red_shape, red_strides, *out.add(c) as usize);
+                *values.add(c) = *a.offset(o + c as isize);
+            }
+        }
+    }
+}
+
+/// `arg_columns` for wide rows, into `out` and `best` (both hold `n`): a tile's running
+/// values and indices stay in L1 while `ROWS` rows at a time stream past.
+unsafe fn arg_columns_streamed<const MAX: bool>(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    out: *mut u32,
+    best: *mut f32,
+) {
     let t = n.min(TILE);
-    // The second copy of the running values and indices, and the first copy of the values
-    // when the caller wants none.
-    let mut scratch = vec![0f32; 3 * t];
-    let (best1, rest) = scratch.split_at_mut(t);
-    let (idx1, best0) = rest.split_at_mut(t);
+    // The second copy of the running values and indices.
+    let mut scratch = vec![0f32; 2 * t];
+    let (best1, idx1) = scratch.split_at_mut(t);
     for c0 in (0..n).step_by(TILE) {
         let (a, w) = (a.add(c0), (n - c0).min(TILE));
-        let best = if values.is_null() {
-            best0.as_mut_ptr()
-        } else {
-            values.add(c0)
-        };
         let mut run = Running {
-            best: [best, best1.as_mut_ptr()],
+            best: [best.add(c0), best1.as_mut_ptr()],
             idx: [out.add(c0), idx1.as_mut_ptr() as *mut u32],
             cur: 0,
         };
@@ -634,15 +681,221 @@ pub unsafe fn arg_columns<const MAX: bool>(
         });
         run.finish(w, false);
     }
-    if !values.is_null() {
-        // A running value may hold the other zero of a -0/+0 tie (`pick` keeps either): zeros
-        // are read back at their indices, so the values are the elements the indices name.
-        for c in 0..n {
-            if *values.add(c) == 0.0 {
-                let o = row_offset(red_shape, red_strides, *out.add(c) as usize);
-                *values.add(c) = *a.offset(o + c as isize);
-            }
+}
+
+/// Vectors per column group of `arg_columns_lazy`'s first block (best and index: 8
+/// accumulators) and of its later blocks (maxima only).
+const ARG_GROUP: usize = 4;
+const LAZY_GROUP: usize = 8;
+
+/// Rows of a block that `arg_group_lazy` takes the maximum of before it looks for an index.
+const SUB_BLOCK: usize = 16;
+
+/// All ones in the lanes where some `V`-vector row may hold a NaN: the lanes are added up (a
+/// NaN stays NaN), so `inf + -inf` in one lane may also flag it, which only sends the block
+/// down the exact path.
+#[inline(always)]
+fn nan_lanes<const V: usize>(rows: [F32x4; V]) -> I32x4 {
+    let t = lane_sum(&rows);
+    x::ne(t, t)
+}
+
+/// All ones in the lanes of `v` that hold a NaN, OR-ed over the vectors.
+#[inline(always)]
+fn any_nan<const V: usize>(v: &[F32x4; V]) -> I32x4 {
+    v.iter().fold(I32x4::splat(0), |m, &x| m.or(x::ne(x, x)))
+}
+
+/// `arg_columns` for narrow rows, into `out` and `best` (both hold `n`): blocks of
+/// `ROW_BLOCK` rows, the columns in register groups across each block. The first block
+/// tracks the index row by row (`arg_group`); later ones take each `SUB_BLOCK` rows' maxima
+/// first and look for an index only where the maximum moved (`arg_group_lazy`).
+unsafe fn arg_columns_lazy<const MAX: bool>(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    a: *const f32,
+    n: usize,
+    out: *mut u32,
+    best: *mut f32,
+) {
+    let idx = out;
+    let mut offs = [0isize; ROW_BLOCK];
+    let mut rows = Rows::new(red_shape, red_strides);
+    let mut k0 = 0i32;
+    loop {
+        let r = rows.next_block(&mut offs);
+        if r == 0 {
+            break;
         }
+        let offs = &offs[..r];
+        let first = k0 == 0;
+        let lane = |c: usize| {
+            let col = a.add(c);
+            let (mut b, mut at) = if first {
+                (*col.offset(offs[0]), 0i32)
+            } else {
+                (*best.add(c), *out.add(c) as i32)
+            };
+            for (j, &o) in offs.iter().enumerate() {
+                let v = *col.offset(o);
+                if replaces::<MAX>(v, b) {
+                    (b, at) = (v, k0 + j as i32);
+                }
+            }
+            *best.add(c) = b;
+            *out.add(c) = at as u32;
+        };
+        if first {
+            for_each_group::<ARG_GROUP>(
+                n,
+                |c| arg_group::<MAX, ARG_GROUP>(a.add(c), offs, k0, best.add(c), idx.add(c), true),
+                |c| arg_group::<MAX, 1>(a.add(c), offs, k0, best.add(c), idx.add(c), true),
+                lane,
+            );
+        } else {
+            for_each_group::<LAZY_GROUP>(
+                n,
+                |c| arg_group_lazy::<MAX, LAZY_GROUP>(a.add(c), offs, k0, best.add(c), idx.add(c)),
+                |c| arg_group_lazy::<MAX, 1>(a.add(c), offs, k0, best.add(c), idx.add(c)),
+                lane,
+            );
+        }
+        k0 += r as i32;
+    }
+}
+
+/// One block of argmax (argmin) over `V` vectors of columns: the best values live at
+/// `best_mem` and their indices (i32) at `idx_mem`, read unless `first`; `k0` is the flat
+/// reduced index of the block's first row.
+#[inline(always)]
+unsafe fn arg_group<const MAX: bool, const V: usize>(
+    a: *const f32,
+    offs: &[isize],
+    k0: i32,
+    best_mem: *mut f32,
+    idx_mem: *mut u32,
+    first: bool,
+) {
+    let start = if first { a.offset(offs[0]) } else { best_mem };
+    let best0: [F32x4; V] = core::array::from_fn(|k| F32x4::load(start.add(4 * k)));
+    let idx0: [I32x4; V] = if first {
+        [I32x4::splat(0); V]
+    } else {
+        core::array::from_fn(|k| x::to_bits(F32x4::load(idx_mem.add(4 * k) as *const f32)))
+    };
+    let (mut best, mut idx) = (best0, idx0);
+    let one = I32x4::splat(1);
+    let mut here = I32x4::splat(k0);
+    // A NaN best must stay, which the fast loop's `pick` does not promise: such a block
+    // takes the exact path.
+    let mut nan = any_nan(&best0);
+    for &o in offs {
+        let p = a.offset(o);
+        let v: [F32x4; V] = core::array::from_fn(|k| F32x4::load(p.add(4 * k)));
+        for k in 0..V {
+            let take = beats::<MAX>(v[k], best[k]);
+            // One instruction where a select takes three; on a -0/+0 tie either zero may
+            // stay, with the same index (`arg_columns` reads zeros back at the indices).
+            best[k] = pick::<MAX>(best[k], v[k]);
+            // `here` exceeds every index taken so far: max() is the select, in two ops.
+            idx[k] = idx[k].max(take.and(here));
+        }
+        nan = nan.or(nan_lanes(v));
+        here = here.add(one);
+    }
+    if nan.any() {
+        (best, idx) = arg_exact::<MAX, V>(a, offs, k0, best0, idx0);
+    }
+    store_arg(best, idx, best_mem, idx_mem);
+}
+
+/// Writes a group's running values and indices back.
+#[inline(always)]
+unsafe fn store_arg<const V: usize>(
+    best: [F32x4; V],
+    idx: [I32x4; V],
+    best_mem: *mut f32,
+    idx_mem: *mut u32,
+) {
+    for k in 0..V {
+        best[k].store(best_mem.add(4 * k));
+        x::from_bits(idx[k]).store(idx_mem.add(4 * k) as *mut f32);
+    }
+}
+
+/// A block of `arg_group` with the exact rules, from the running `best`/`idx` before it:
+/// the first NaN wins and stays.
+#[inline(never)]
+unsafe fn arg_exact<const MAX: bool, const V: usize>(
+    a: *const f32,
+    offs: &[isize],
+    k0: i32,
+    mut best: [F32x4; V],
+    mut idx: [I32x4; V],
+) -> ([F32x4; V], [I32x4; V]) {
+    let (one, mut here) = (I32x4::splat(1), I32x4::splat(k0));
+    for &o in offs {
+        let p = a.offset(o);
+        for k in 0..V {
+            let v = F32x4::load(p.add(4 * k));
+            let take = beats::<MAX>(v, best[k]).or(x::ne(v, v).and(x::eq(best[k], best[k])));
+            idx[k] = idx[k].max(take.and(here));
+            best[k] = take.select(v, best[k]);
+        }
+        here = here.add(one);
+    }
+    (best, idx)
+}
+
+/// `arg_group` for a block after the first: each `SUB_BLOCK` rows' column maxima first
+/// (`pmax`/`pmin` alone, so a group can be as wide as max/min's), and only the vectors whose
+/// maximum beats the running one are walked again, from L1, to find the index. Once the
+/// running maxima have seen a few blocks a new maximum is rare, so most rows cost a load and
+/// one instruction per vector instead of four.
+#[inline(always)]
+unsafe fn arg_group_lazy<const MAX: bool, const V: usize>(
+    a: *const f32,
+    offs: &[isize],
+    k0: i32,
+    best_mem: *mut f32,
+    idx_mem: *mut u32,
+) {
+    let load_best = |k: usize| F32x4::load(best_mem.add(4 * k));
+    let load_idx = |k: usize| x::to_bits(F32x4::load(idx_mem.add(4 * k) as *const f32));
+    let best0: [F32x4; V] = core::array::from_fn(load_best);
+    let idx0: [I32x4; V] = core::array::from_fn(load_idx);
+    let mut nan = any_nan(&best0);
+    let one = I32x4::splat(1);
+    for (s, sub) in offs.chunks(SUB_BLOCK).enumerate() {
+        let mut m: [F32x4; V] = core::array::from_fn(load_best);
+        for &o in sub {
+            let p = a.offset(o);
+            let v: [F32x4; V] = core::array::from_fn(|k| F32x4::load(p.add(4 * k)));
+            for k in 0..V {
+                m[k] = pick::<MAX>(m[k], v[k]);
+            }
+            nan = nan.or(nan_lanes(v));
+        }
+        for (k, &m) in m.iter().enumerate() {
+            let mut best = load_best(k);
+            if !beats::<MAX>(m, best).any() {
+                continue;
+            }
+            let mut idx = load_idx(k);
+            let mut here = I32x4::splat(k0 + (s * SUB_BLOCK) as i32);
+            for &o in sub {
+                let v = F32x4::load(a.offset(o).add(4 * k));
+                let take = beats::<MAX>(v, best);
+                best = pick::<MAX>(best, v);
+                idx = idx.max(take.and(here));
+                here = here.add(one);
+            }
+            store_arg([best], [idx], best_mem.add(4 * k), idx_mem.add(4 * k));
+        }
+    }
+    if nan.any() {
+        let (best, idx) = arg_exact::<MAX, V>(a, offs, k0, best0, idx0);
+        store_arg(best, idx, best_mem, idx_mem);
     }
 }
 
@@ -709,6 +962,9 @@ mod tests {
             (33, 53),
             (100, 2051),
             (257, 70),
+            // Both sides of the lazy argmax's threshold, with later blocks and sub-blocks.
+            (70, LAZY_BELOW_COLUMNS - 1),
+            (70, LAZY_BELOW_COLUMNS),
         ];
         for (rows, cols) in sizes {
             for kind in 0..7 {
@@ -717,28 +973,38 @@ mod tests {
                 for max in [true, false] {
                     let (mut idx, mut val, mut ext) =
                         (vec![0u32; cols], vec![0f32; cols], vec![0f32; cols]);
-                    unsafe {
-                        let (o, v, a) = (idx.as_mut_ptr(), val.as_mut_ptr(), data.as_ptr());
-                        if max {
-                            arg_columns::<true>(&shape, &strides, a, cols, o, v);
-                            extreme_columns::<true>(&shape, &strides, a, cols, ext.as_mut_ptr());
-                        } else {
-                            arg_columns::<false>(&shape, &strides, a, cols, o, v);
-                            extreme_columns::<false>(&shape, &strides, a, cols, ext.as_mut_ptr());
+                    // The threshold's choice, then each argmax kernel on every shape.
+                    for path in [None, Some(true), Some(false)] {
+                        unsafe {
+                            let (o, v, a) = (idx.as_mut_ptr(), val.as_mut_ptr(), data.as_ptr());
+                            let (s, t, e) = (&shape[..], &strides[..], ext.as_mut_ptr());
+                            match (path, max) {
+                                (None, true) => arg_columns::<true>(s, t, a, cols, o, v),
+                                (None, false) => arg_columns::<false>(s, t, a, cols, o, v),
+                                (Some(l), true) => arg_columns_by::<true>(s, t, a, cols, o, v, l),
+                                (Some(l), false) => arg_columns_by::<false>(s, t, a, cols, o, v, l),
+                            }
+                            if max {
+                                extreme_columns::<true>(s, t, a, cols, e);
+                            } else {
+                                extreme_columns::<false>(s, t, a, cols, e);
+                            }
                         }
-                    }
-                    for c in 0..cols {
-                        let col: Vec<f32> = (0..rows).map(|r| data[r * cols + c]).collect();
-                        let (at, b) = if max {
-                            naive::<true>(&col)
-                        } else {
-                            naive::<false>(&col)
-                        };
-                        let ctx = format!("max={max} kind {kind} {rows}x{cols} column {c}");
-                        assert_eq!(idx[c] as usize, at, "{ctx}");
-                        assert_eq!(val[c].to_bits(), b.to_bits(), "{ctx}");
-                        // Either zero may win a -0/+0 tie of the values-only max.
-                        assert!(ext[c] == b || ext[c].is_nan() && b.is_nan(), "{ctx}");
+                        for c in 0..cols {
+                            let col: Vec<f32> = (0..rows).map(|r| data[r * cols + c]).collect();
+                            let (at, b) = if max {
+                                naive::<true>(&col)
+                            } else {
+                                naive::<false>(&col)
+                            };
+                            let ctx = format!(
+                                "max={max} lazy={path:?} kind {kind} {rows}x{cols} column {c}"
+                            );
+                            assert_eq!(idx[c] as usize, at, "{ctx}");
+                            assert_eq!(val[c].to_bits(), b.to_bits(), "{ctx}");
+                            // Either zero may win a -0/+0 tie of the values-only max.
+                            assert!(ext[c] == b || ext[c].is_nan() && b.is_nan(), "{ctx}");
+                        }
                     }
                 }
             }
