@@ -201,7 +201,7 @@ unsafe fn extreme<const MAX: bool>(
     want_index: bool,
 ) -> (u32, f32) {
     let rs = red_strides.last().copied().unwrap_or(0);
-    let (mut best, mut at, mut base) = (0f32, -1i64, 0usize);
+    let (mut best, mut at, mut base, mut value) = (0f32, -1i64, 0usize, 0f32);
     for_each_row(red_shape, [red_strides], |[o], n| {
         if n > 0 {
             let p = a.offset(o);
@@ -209,7 +209,10 @@ unsafe fn extreme<const MAX: bool>(
             if at < 0 || better(m, best, MAX) {
                 best = m;
                 at = if want_index {
-                    (base + first_index(p, rs, n, m)) as i64
+                    let k = first_index(p, rs, n, m);
+                    // The element itself: `m` may be the other zero of a -0/+0 tie.
+                    value = *p.offset(k as isize * rs);
+                    (base + k) as i64
                 } else {
                     0
                 };
@@ -218,7 +221,7 @@ unsafe fn extreme<const MAX: bool>(
         base += n;
     });
     if want_index {
-        (at as i32 as u32, best)
+        (at as i32 as u32, value)
     } else {
         (best.to_bits(), best)
     }

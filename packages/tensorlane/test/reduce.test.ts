@@ -233,6 +233,32 @@ describeBackends('reductions', (it) => {
     expect(() => zeros([3, 0], { dtype: 'float64' }).amax(1)).toThrow(IndexError);
   });
 
+  it('max(dim)/min(dim) give the element their index names on a -0/+0 tie, as torch', () => {
+    // Every dtype's first index of the extreme; the value is that element, sign of zero included.
+    const rows = tensor(
+      [
+        [9, -0, 0],
+        [0, -0, 5],
+        [-1, 0, -0],
+      ],
+      { dtype: 'float32' },
+    );
+    const signs = (x: Tensor) => Array.from(x.data(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+    const min1 = rows.min(1);
+    expect(min1.indices.toArray()).toEqual([1, 0, 0]);
+    expect(signs(min1.values)).toEqual(['-0', '0', '-1']);
+    const max1 = rows.max(1);
+    expect(max1.indices.toArray()).toEqual([0, 2, 1]);
+    expect(signs(max1.values)).toEqual(['9', '5', '0']);
+    // The same rows down columns (the transposed layout reduces along dim 0).
+    const min0 = rows.T.contiguous().min(0);
+    expect(min0.indices.toArray()).toEqual([1, 0, 0]);
+    expect(signs(min0.values)).toEqual(['-0', '0', '-1']);
+    const long = tensor([7, ...Array.from({ length: 40 }, () => 3), -0, 0], { dtype: 'float32' });
+    const m = long.min(0);
+    expect([m.indices.item(), Object.is(m.values.item(), -0)]).toEqual([41, true]);
+  });
+
   it('dims are validated', () => {
     expect(() => m().sum(2)).toThrow(IndexError);
     expect(() => m().sum(2)).toThrow(
