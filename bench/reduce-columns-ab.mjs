@@ -10,6 +10,7 @@
 //   [--only=<regexp over case names>] [--rounds=<n>]   (Node 22, or Node 20 with simd128)
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { cpuMedians } from './runner/cpu-medians.mjs';
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const build = process.argv[2]?.startsWith('--') ? 'relaxed' : (process.argv[2] ?? 'relaxed');
@@ -89,12 +90,6 @@ const CASES = [
   ['argmax(0) 4096×100', 4096, 100, 'uniform', reduce(ARGMAX)],
 ];
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const median = (s) => [...s].sort((a, b) => a - b)[s.length >> 1];
-
 console.log(
   `${build} build; µs per call, ÷ sum(1) of the same input in the same build` +
     (builds.length > 1 ? '; after, before, after ÷ before' : ''),
@@ -105,21 +100,10 @@ for (const [name, rows, cols, kind, call] of CASES) {
   const rowSum = (e, b) => e.reduce_f32(SUM, 1, 1, b.rowDims, b.x, b.out);
   // [build, call] pairs: each build's case and its sum(1).
   const tasks = builds.flatMap((e, i) => [() => call(e, bufs[i]), () => rowSum(e, bufs[i])]);
-  // Long enough for V8 to tier the kernels up from its baseline compiler.
-  for (const t of tasks) for (const t0 = cpuMs(); cpuMs() - t0 < 100; ) t();
-  const samples = tasks.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    tasks.forEach((t, i) => {
-      const t0 = cpuMs();
-      let n = 0;
-      do {
-        t();
-        n++;
-      } while (cpuMs() - t0 < 8);
-      samples[i].push((cpuMs() - t0) / n);
-    });
-  }
-  const us = samples.map((s) => median(s) * 1000);
+  // 100 ms each: long enough for V8 to tier the kernels up from its baseline compiler.
+  const us = cpuMedians(tasks, { warmup: 0, warmupMs: 100, rounds, sampleMs: 8 }).map(
+    (ms) => ms * 1000,
+  );
   const cell = (i) =>
     `${us[2 * i].toFixed(1).padStart(7)} ${(us[2 * i] / us[2 * i + 1]).toFixed(2)}×`;
   console.log(

@@ -19,6 +19,7 @@
 // by feature detection, so its op and the probe build should match).
 import { readFileSync } from 'node:fs';
 import { loadTfjs } from './peers/tfjs.mjs';
+import { cpuMedians } from './runner/cpu-medians.mjs';
 import { randomData } from './runner/random-data.mjs';
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -107,25 +108,10 @@ const CASES = [
   ...(tt ? [['tfjs-backend-wasm softmax', () => tf.tidy(() => tf.softmax(tt)).dispose()]] : []),
 ].filter(([name]) => name === 'clock' || only.test(name));
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-for (const [, f] of CASES) for (let w = 0; w < 20; w++) f();
-const samples = CASES.map(() => []);
-for (let r = 0; r < ROUNDS; r++) {
-  CASES.forEach(([, f], i) => {
-    const t = cpuMs();
-    let k = 0;
-    do {
-      f();
-      k++;
-    } while (cpuMs() - t < 10);
-    samples[i].push((cpuMs() - t) / k);
-  });
-}
-const med = (s) => s.sort((a, b) => a - b)[s.length >> 1];
-const ms = samples.map(med);
+const ms = cpuMedians(
+  CASES.map(([, f]) => f),
+  { warmup: 20, rounds: ROUNDS, sampleMs: 10 },
+);
 const ghz = (2 * CLOCK_ITERS) / (ms[0] * 1e6);
 console.log(
   `${info.build} package build, probes ${probePath}; ${ROWS}×${N} float32, ${ROUNDS} rounds; ` +

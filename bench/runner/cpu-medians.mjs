@@ -9,9 +9,13 @@ export function cpuMs() {
   return (u.user + u.system) / 1000;
 }
 
-/** Median CPU ms per call of each task (a list of functions). */
-export function cpuMedians(tasks, { warmup = 3, rounds = 15, sampleMs = 20 } = {}) {
+/**
+ * Median CPU ms per call of each task (a list of functions), after `warmup` calls of each
+ * and then `warmupMs` of CPU time on each (long enough, when set, for V8 to tier a kernel up).
+ */
+export function cpuMedians(tasks, { warmup = 3, warmupMs = 0, rounds = 15, sampleMs = 20 } = {}) {
   for (let w = 0; w < warmup; w++) for (const f of tasks) f();
+  for (const f of tasks) for (const t0 = cpuMs(); cpuMs() - t0 < warmupMs; ) f();
   const samples = tasks.map(() => []);
   for (let r = 0; r < rounds; r++) {
     tasks.forEach((f, i) => {
