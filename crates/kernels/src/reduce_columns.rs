@@ -187,6 +187,27 @@ pub unsafe fn sum_columns(
     }
 }
 
+/// The reduced rows' offsets in `Rows` order, at most `ROW_BLOCK` at a time: calls
+/// `block(offs, k0)`, `k0` the flat index of the block's first row.
+#[inline(always)]
+fn for_each_block(
+    red_shape: &[isize],
+    red_strides: &[isize],
+    mut block: impl FnMut(&[isize], i32),
+) {
+    let mut offs = [0isize; ROW_BLOCK];
+    let mut rows = Rows::new(red_shape, red_strides);
+    let mut k0 = 0i32;
+    loop {
+        let r = rows.next_block(&mut offs);
+        if r == 0 {
+            return;
+        }
+        block(&offs[..r], k0);
+        k0 += r as i32;
+    }
+}
+
 /// `sum_columns`'s general walk: the reduced rows a block at a time, adding into `t`.
 unsafe fn sum_blocks(
     red_shape: &[isize],
@@ -195,21 +216,14 @@ unsafe fn sum_blocks(
     n: usize,
     t: *mut f64,
 ) {
-    let mut offs = [0isize; ROW_BLOCK];
-    let mut rows = Rows::new(red_shape, red_strides);
-    loop {
-        let r = rows.next_block(&mut offs);
-        if r == 0 {
-            break;
-        }
-        let offs = &offs[..r];
+    for_each_block(red_shape, red_strides, |offs, _| {
         let adjacent = offs
             .iter()
             .enumerate()
             .all(|(j, &o)| o == offs[0] + (j * n) as isize);
         if n < 4 * GROUP && adjacent {
-            sum_narrow(a.offset(offs[0]), r, n, t);
-            continue;
+            sum_narrow(a.offset(offs[0]), offs.len(), n, t);
+            return;
         }
         for_each_group::<GROUP>(
             n,
@@ -224,7 +238,7 @@ unsafe fn sum_blocks(
                 *t.add(c) += s as f64;
             },
         );
-    }
+    });
 }
 
 /// Columns per tile of max/min/argmax/argmin: a tile's running values and indices, in two
@@ -316,15 +330,9 @@ unsafe fn for_each_step(
     a: *const f32,
     mut step: impl FnMut(&[*const f32], i32),
 ) {
-    let mut offs = [0isize; ROW_BLOCK];
-    let mut rows = Rows::new(red_shape, red_strides);
-    let mut k = 0i32;
-    loop {
-        let r = rows.next_block(&mut offs);
-        if r == 0 {
-            return;
-        }
-        let mut chunks = offs[..r].chunks_exact(ROWS);
+    for_each_block(red_shape, red_strides, |offs, k0| {
+        let mut k = k0;
+        let mut chunks = offs.chunks_exact(ROWS);
         for chunk in &mut chunks {
             let p: [*const f32; ROWS] = core::array::from_fn(|j| a.offset(chunk[j]));
             step(&p, k);
@@ -334,7 +342,7 @@ unsafe fn for_each_step(
             step(&[a.offset(o)], k);
             k += 1;
         }
-    }
+    });
 }
 
 /// max (min) of `from[c]` (or of row `p[0]` when `first`) and the `R` rows at `p`, into
@@ -719,15 +727,7 @@ unsafe fn arg_columns_lazy<const MAX: bool>(
     best: *mut f32,
 ) {
     let idx = out;
-    let mut offs = [0isize; ROW_BLOCK];
-    let mut rows = Rows::new(red_shape, red_strides);
-    let mut k0 = 0i32;
-    loop {
-        let r = rows.next_block(&mut offs);
-        if r == 0 {
-            break;
-        }
-        let offs = &offs[..r];
+    for_each_block(red_shape, red_strides, |offs, k0| {
         let first = k0 == 0;
         let lane = |c: usize| {
             let col = a.add(c);
@@ -760,8 +760,7 @@ unsafe fn arg_columns_lazy<const MAX: bool>(
                 lane,
             );
         }
-        k0 += r as i32;
-    }
+    });
 }
 
 /// One block of argmax (argmin) over `V` vectors of columns: the best values live at
